@@ -1,0 +1,51 @@
+# Azalea: one Makefile.  `make native` builds every piece of C; `make test`
+# is the README's test command; `make demo` its first command.
+#
+# The JDK: FFM is final from Java 22; scripts/setup.sh finds one (preferring
+# Temurin 25) and installs missing Debian packages.
+
+SETUP_JAVA_HOME := $(shell bash scripts/setup.sh 2>/dev/null | sed -n 's/^JAVA_HOME=//p')
+JAVA_HOME ?= $(SETUP_JAVA_HOME)
+ifeq ($(JAVA_HOME),)
+  JAVA_HOME := $(SETUP_JAVA_HOME)
+endif
+export JAVA_HOME
+export MAVEN_OPTS ?= --sun-misc-unsafe-memory-access=allow
+MVN ?= mvn -B -q
+
+BUILD := build
+CC ?= gcc
+CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Inative/include
+
+.PHONY: all native setup java test demo bench clean check-jdk
+all: native java
+
+# Installs missing packages; fails with a message naming what is missing.
+setup:
+	@bash scripts/setup.sh >/dev/null
+
+check-jdk:
+	@test -n "$(JAVA_HOME)" || { bash scripts/setup.sh; exit 1; }
+
+# Each part of the C side adds itself to NATIVE_TARGETS in its own fragment.
+NATIVE_TARGETS :=
+-include native/host/host.mk
+-include native/kernel/kernel.mk
+-include test-images/images.mk
+
+native: $(NATIVE_TARGETS)
+
+java: check-jdk
+	$(MVN) -DskipTests package
+
+test: setup native check-jdk
+	mvn -B verify
+
+demo: setup native java
+	bin/azalea demo
+
+bench: setup native java
+	bin/azalea bench --out $(BUILD)/bench/results.json
+
+clean:
+	rm -rf $(BUILD) target

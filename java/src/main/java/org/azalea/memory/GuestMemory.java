@@ -1,0 +1,92 @@
+package org.azalea.memory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The guest-physical address space of a node as the host sees it: one or more
+ * shared files (QEMU's {@code memory-backend-file,share=on}, or a plain file in
+ * /dev/shm for the host stub) mapped with FFM, each at a guest-physical base.
+ * Nothing is reachable except through a {@link Partition}.
+ */
+public final class GuestMemory implements AutoCloseable {
+    /** One mapped file: guest-physical [gpaBase, gpaBase + segment.byteSize()). */
+    public record Range(long gpaBase, MemorySegment segment, Path file) {
+        public long gpaEnd() {
+            return gpaBase + segment.byteSize();
+        }
+    }
+
+    private final Arena arena = Arena.ofShared();
+    private final List<Range> ranges = new ArrayList<>();
+
+    /**
+     * Maps {@code file} (created and sized to {@code size} if needed) at guest-physical
+     * {@code gpaBase}.  Ranges must not overlap.
+     */
+    public synchronized Range map(Path file, long gpaBase, long size) throws IOException {
+        if (gpaBase < 0 || size <= 0 || gpaBase + size < gpaBase) {
+            throw new IllegalArgumentException("bad range: base 0x" + Long.toHexString(gpaBase) + " size " + size);
+        }
+        for (Range r : ranges) {
+            if (gpaBase < r.gpaEnd() && r.gpaBase() < gpaBase + size) {
+                throw new IllegalArgumentException("range 0x" + Long.toHexString(gpaBase) + "+" + size
+                        + " overlaps " + r.file() + " at 0x" + Long.toHexString(r.gpaBase()));
+            }
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            if (ch.size() < size) {
+                ch.truncate(size); // no-op when larger; grow by writing the last byte below
+                ch.write(java.nio.ByteBuffer.allocate(1), size - 1);
+            }
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            Range r = new Range(gpaBase, seg, file);
+            ranges.add(r);
+            return r;
+        }
+    }
+
+    /** The range holding guest-physical address {@code gpa}, or null. */
+    public synchronized Range rangeAt(long gpa) {
+        for (Range r : ranges) {
+            if (gpa >= r.gpaBase() && gpa < r.gpaEnd()) return r;
+        }
+        return null;
+    }
+
+    public synchronized List<Range> ranges() {
+        return List.copyOf(ranges);
+    }
+
+    /**
+     * A partition: guest-physical [base, base + size), which must lie inside one
+     * mapped range.  Every guest address of an instance is checked against its partition.
+     */
+    public Partition partition(long base, long size) {
+        Range r = rangeAt(base);
+        if (r == null || size <= 0 || base + size < base || base + size > r.gpaEnd()) {
+            throw new IllegalArgumentException("partition 0x" + Long.toHexString(base) + "+0x"
+                    + Long.toHexString(size) + " is not inside one mapped range");
+        }
+        return new Partition(base, r.segment().asSlice(base - r.gpaBase(), size));
+    }
+
+    /** Unmaps everything; segments handed out before become inaccessible. */
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    /** Deletes the backing files (after {@link #close()}). */
+    public void deleteFiles() throws IOException {
+        for (Range r : ranges) Files.deleteIfExists(r.file());
+    }
+}

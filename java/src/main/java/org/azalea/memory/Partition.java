@@ -1,0 +1,88 @@
+package org.azalea.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.azalea.host.Errno;
+import org.azalea.host.ErrnoException;
+
+/**
+ * One instance's slice of guest-physical memory, [base, base + size).  The only
+ * way the proxy reaches guest memory: {@link #slice} is the one checked
+ * translation (bounds and overflow) that every handler uses.
+ */
+public final class Partition {
+    private final long base;
+    private final long size;
+    private final MemorySegment memory;
+
+    Partition(long base, MemorySegment memory) {
+        this.base = base;
+        this.size = memory.byteSize();
+        this.memory = memory;
+    }
+
+    /** A partition over memory the caller owns (tests, and Java-side clients). */
+    public static Partition of(long base, MemorySegment memory) {
+        return new Partition(base, memory);
+    }
+
+    public long base() {
+        return base;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** The whole partition; for the code that sets it up, not for handlers. */
+    public MemorySegment memory() {
+        return memory;
+    }
+
+    /**
+     * Guest-physical [gpa, gpa + length) as a segment over the shared memory
+     * itself (reads and writes go straight to the guest).  Lengths are unsigned
+     * 64-bit values as the guest sent them.
+     *
+     * @throws ErrnoException EFAULT when any byte lies outside the partition
+     */
+    public MemorySegment slice(long gpa, long length) throws ErrnoException {
+        long offset = gpa - base;
+        // Unsigned: gpa below base wraps to a huge offset; length near 2^64 is huge too.
+        if (Long.compareUnsigned(length, size) > 0
+                || Long.compareUnsigned(offset, size - length) > 0) {
+            throw new ErrnoException(Errno.EFAULT, "guest range 0x" + Long.toHexString(gpa) + "+0x"
+                    + Long.toHexString(length) + " is outside partition 0x" + Long.toHexString(base)
+                    + "+0x" + Long.toHexString(size));
+        }
+        return memory.asSlice(offset, length);
+    }
+
+    /**
+     * Copies a NUL-terminated string out of guest memory, once.  The result
+     * excludes the NUL.
+     *
+     * @param maxWithNul the longest accepted string including its NUL (e.g. PATH_MAX)
+     * @throws ErrnoException EFAULT if the string runs off the partition before a NUL;
+     *     ENAMETOOLONG if no NUL is found within {@code maxWithNul} bytes
+     */
+    public byte[] readCString(long gpa, int maxWithNul) throws ErrnoException {
+        long offset = gpa - base;
+        if (Long.compareUnsigned(offset, size) >= 0) {
+            throw new ErrnoException(Errno.EFAULT, "string at 0x" + Long.toHexString(gpa)
+                    + " is outside partition 0x" + Long.toHexString(base) + "+0x" + Long.toHexString(size));
+        }
+        long window = Math.min(maxWithNul, size - offset);
+        byte[] bytes = new byte[(int) window];
+        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, offset, bytes, 0, (int) window);
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) return java.util.Arrays.copyOf(bytes, i);
+        }
+        if (window < maxWithNul) {
+            throw new ErrnoException(Errno.EFAULT, "string at 0x" + Long.toHexString(gpa)
+                    + " runs off the end of partition 0x" + Long.toHexString(base) + "+0x" + Long.toHexString(size));
+        }
+        throw new ErrnoException(Errno.ENAMETOOLONG, "string at 0x" + Long.toHexString(gpa)
+                + " has no NUL within " + maxWithNul + " bytes");
+    }
+}
