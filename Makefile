@@ -39,6 +39,7 @@ java: check-jdk
 	$(MVN) -DskipTests package
 
 test: setup native check-jdk
+	$(MAKE) native-test
 	mvn -B verify
 
 demo: setup native java

@@ -1,0 +1,340 @@
+package org.azalea.proxy;
+
+import static org.azalea.abi.abi_h.AZ_HOST_SERVING;
+import static org.azalea.abi.abi_h.AZ_HOST_STOPPED;
+import static org.azalea.abi.abi_h.AZ_OP_NOP;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.azalea.host.Errno;
+import org.azalea.ring.Channel;
+import org.azalea.ring.CompletionProducer;
+import org.azalea.ring.Doorbell;
+import org.azalea.ring.Region;
+import org.azalea.ring.SubmissionConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one instance's offload region: one polling thread over all its
+ * channels, plus a bounded pool of platform threads for requests that may
+ * block.  Guest input never stops it: bad flags, unknown opcodes and
+ * exceptions from the dispatcher all become a {@code -errno} completion.
+ *
+ * <p>The poller takes a submission only with a completion slot reserved for
+ * it, serves it inline ({@code AZ_OP_NOP} without the dispatcher at all), or
+ * hands it to a worker when {@link SyscallDispatcher#mayBlock} says so; the
+ * worker posts the completion.  With nothing to do it spins for
+ * {@link Options#spinNanos}, then sleeps on the doorbell (see {@link Doorbell}).
+ */
+public final class OffloadProxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OffloadProxy.class);
+    private static final int NEW = 0;
+    private static final int SERVING = 1;
+    private static final int STOPPED = 2;
+
+    /**
+     * Tuning.
+     *
+     * @param name names the threads and log lines
+     * @param workers most requests that may block running at once
+     * @param spinNanos how long an idle poller spins before it sleeps on the doorbell
+     * @param batch most submissions taken from one channel before the poller moves on
+     * @param stopTimeout how long {@link #stop()} waits for requests in flight, before
+     *     and again after closing the dispatcher
+     */
+    public record Options(String name, int workers, long spinNanos, int batch, Duration stopTimeout) {
+        public Options {
+            if (workers < 1 || spinNanos < 0 || batch < 1 || stopTimeout.isNegative()) {
+                throw new IllegalArgumentException("bad proxy options: " + workers + " workers, spin " + spinNanos
+                        + " ns, batch " + batch + ", stop timeout " + stopTimeout);
+            }
+        }
+
+        /** 16 workers, 50 us of spinning, batches of 64, 5 s to stop. */
+        public static Options defaults(String name) {
+            return new Options(name, 16, 50_000, 64, Duration.ofSeconds(5));
+        }
+    }
+
+    /** One channel's two host-side ends. */
+    private record Lane(Channel channel, SubmissionConsumer sq, CompletionProducer cq) {}
+
+    /** A request handed to a worker; if the pool is torn down first, it still gets a completion. */
+    private final class Job implements Runnable {
+        final Lane lane;
+        final Request request;
+        final long start;
+
+        Job(Lane lane, Request request, long start) {
+            this.lane = lane;
+            this.request = request;
+            this.start = start;
+        }
+
+        @Override
+        public void run() {
+            complete(lane, request, dispatchSafely(request), start);
+        }
+
+        void cancel() {
+            complete(lane, request, -Errno.EINTR, start);
+        }
+    }
+
+    private final Region region;
+    private final SyscallDispatcher dispatcher;
+    private final Options options;
+    private final ProxyStats stats = new ProxyStats();
+    private final Lane[] lanes;
+    private final Doorbell doorbell;
+    private final ThreadPoolExecutor workers;
+    private final Thread poller;
+    private final AtomicInteger state = new AtomicInteger(NEW);
+    private volatile boolean running;
+
+    /** A proxy for {@code region} with default options. */
+    public OffloadProxy(Region region, SyscallDispatcher dispatcher) {
+        this(region, dispatcher, Options.defaults("region@0x" + Long.toHexString(region.gpa())));
+    }
+
+    /** A proxy for {@code region}; it owns {@code dispatcher} and closes it on {@link #stop()}. */
+    public OffloadProxy(Region region, SyscallDispatcher dispatcher, Options options) {
+        this.region = region;
+        this.dispatcher = dispatcher;
+        this.options = options;
+        this.lanes = new Lane[region.nchannels()];
+        this.doorbell = new Doorbell(region);
+        this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threads(options.name() + "-worker-"));
+        workers.allowCoreThreadTimeOut(true);
+        this.poller = threads(options.name() + "-poller-").newThread(this::pollLoop);
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "azalea-" + prefix + n.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * Starts serving: picks up each channel's positions where the last proxy
+     * on this region left them, publishes host_state SERVING, starts the poller.
+     */
+    public void start() {
+        if (!state.compareAndSet(NEW, SERVING)) throw new IllegalStateException("proxy " + options.name() + " was started before");
+        for (int i = 0; i < lanes.length; i++) {
+            Channel ch = region.channel(i);
+            lanes[i] = new Lane(ch, new SubmissionConsumer(ch), new CompletionProducer(ch));
+        }
+        running = true;
+        region.hostState(AZ_HOST_SERVING());
+        poller.start();
+        log.info("{}: serving {} channels x {} entries", options.name(), region.nchannels(), region.ringEntries());
+    }
+
+    /**
+     * Stops serving: publishes host_state STOPPED, wakes and joins the poller,
+     * waits up to the stop timeout for requests on workers, closes the
+     * dispatcher (which wakes blocked requests with -EINTR) and waits once
+     * more.  Every submission taken gets a completion.  Idempotent.
+     */
+    public void stop() {
+        if (state.getAndSet(STOPPED) == STOPPED) return;
+        running = false;
+        region.hostState(AZ_HOST_STOPPED());
+        boolean interrupted = false;
+        try {
+            if (poller.isAlive()) {
+                doorbell.ring();
+                LockSupport.unpark(poller);
+                poller.join(options.stopTimeout());
+            }
+            workers.shutdown();
+            if (!workers.awaitTermination(options.stopTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                log.info("{}: {} requests still running after {}; closing the dispatcher to wake them",
+                        options.name(), workers.getActiveCount() + workers.getQueue().size(), options.stopTimeout());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        try {
+            dispatcher.close();
+        } catch (RuntimeException e) {
+            log.error("{}: dispatcher failed to close", options.name(), e);
+        }
+        try {
+            if (!interrupted && !workers.awaitTermination(options.stopTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                log.warn("{}: requests still running after the dispatcher closed; interrupting them", options.name());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        List<Runnable> neverRan = workers.shutdownNow();
+        for (Runnable job : neverRan) ((Job) job).cancel();
+        if (interrupted) Thread.currentThread().interrupt();
+        log.info("{}: stopped after {} requests ({} errors)", options.name(), stats.total(), stats.totalErrors());
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    public Region region() {
+        return region;
+    }
+
+    /** True between {@link #start()} and {@link #stop()}. */
+    public boolean isServing() {
+        return state.get() == SERVING;
+    }
+
+    private void pollLoop() {
+        try {
+            pollUntilStopped();
+        } finally {
+            // A later proxy on this region starts from the published heads: they must cover all taken.
+            publishHeads();
+        }
+    }
+
+    private void pollUntilStopped() {
+        BooleanSupplier workOrStop = () -> !running || anyWork();
+        int idle = 0;
+        long idleSince = 0;
+        boolean drowsy = false; // slept and found nothing since: sleep again without spinning first
+        while (running) {
+            int served;
+            try {
+                served = serveAll();
+            } catch (Throwable t) {
+                // A bug, not guest input (that is answered per request); keep serving the other channels.
+                log.error("{}: poller failure; continuing", options.name(), t);
+                LockSupport.parkNanos(1_000_000);
+                continue;
+            }
+            if (served > 0) {
+                idle = 0;
+                drowsy = false;
+                continue;
+            }
+            if (!drowsy) {
+                if (idle++ == 0) idleSince = System.nanoTime();
+                if ((idle & 63) != 0 || System.nanoTime() - idleSince < options.spinNanos()) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+            }
+            publishHeads();
+            drowsy = doorbell.sleepUnless(workOrStop);
+            idle = 0;
+        }
+    }
+
+    private void publishHeads() {
+        for (Lane lane : lanes) lane.sq().publishHead();
+    }
+
+    private int serveAll() {
+        int served = 0;
+        for (Lane lane : lanes) served += serve(lane);
+        return served;
+    }
+
+    private boolean anyWork() {
+        for (Lane lane : lanes) {
+            if (lane.sq().hasPending() && lane.cq().hasRoom()) return true;
+        }
+        return false;
+    }
+
+    /** Takes up to one batch from a channel; a channel without completion room is skipped. */
+    private int serve(Lane lane) {
+        int n = 0;
+        long start = 0;
+        try {
+            while (n < options.batch() && lane.cq().hasRoom()) {
+                Request request = lane.sq().poll();
+                if (request == null) break;
+                lane.cq().reserve();
+                // One clock read per request: the end of one is the start of the next, already queued.
+                if (n++ == 0) start = System.nanoTime();
+                start = handle(lane, request, start);
+            }
+        } finally {
+            lane.sq().publishHeadIfDue();
+        }
+        return n;
+    }
+
+    /** Serves or hands off one request; returns the time the poller is done with it. */
+    private long handle(Lane lane, Request r, long start) {
+        if (r.flags() != 0) {
+            log.warn("{}: channel {}: flags 0x{} must be 0: {}", options.name(), lane.channel().index(),
+                    Integer.toHexString(r.flags()), describe(r));
+            return completeInline(lane, r, -Errno.EINVAL, start);
+        }
+        if (r.opcode() == AZ_OP_NOP()) return completeInline(lane, r, 0, start);
+        boolean mayBlock;
+        try {
+            mayBlock = dispatcher.mayBlock(r);
+        } catch (Throwable t) {
+            log.error("{}: mayBlock threw on {}", options.name(), describe(r), t);
+            return completeInline(lane, r, -Errno.EIO, start);
+        }
+        if (!mayBlock) return completeInline(lane, r, dispatchSafely(r), start);
+        try {
+            workers.execute(new Job(lane, r, start));
+        } catch (RejectedExecutionException e) {
+            log.warn("{}: worker pool closed; {} not run", options.name(), describe(r));
+            complete(lane, r, -Errno.EINTR, start);
+        }
+        return System.nanoTime();
+    }
+
+    private long dispatchSafely(Request r) {
+        try {
+            return dispatcher.dispatch(r);
+        } catch (Throwable t) {
+            // Whatever the dispatcher does with guest input, the guest gets an answer and the proxy keeps serving.
+            log.error("{}: dispatcher threw on {}", options.name(), describe(r), t);
+            return -Errno.EIO;
+        }
+    }
+
+    /** Posts a completion from a worker (or on teardown). */
+    private void complete(Lane lane, Request r, long result, long start) {
+        lane.cq().post(r.id(), result);
+        stats.record(r.opcode(), result, System.nanoTime() - start);
+    }
+
+    /** Posts a completion from the poller; returns the time it was posted. */
+    private long completeInline(Lane lane, Request r, long result, long start) {
+        lane.cq().post(r.id(), result);
+        long end = System.nanoTime();
+        stats.recordByPoller(r.opcode(), result, end - start);
+        return end;
+    }
+
+    private static String describe(Request r) {
+        return String.format("%s(id=%d opcode=%d flags=%d args=0x%x 0x%x 0x%x 0x%x 0x%x 0x%x)", Opcodes.name(r.opcode()),
+                r.id(), r.opcode(), r.flags(), r.a0(), r.a1(), r.a2(), r.a3(), r.a4(), r.a5());
+    }
+}
