@@ -1,0 +1,343 @@
+package org.azalea.proxy;
+
+import static org.azalea.abi.abi_h.*;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.azalea.abi.abi_h;
+import org.azalea.host.Errno;
+import org.azalea.host.ErrnoException;
+import org.azalea.host.ErrnoNames;
+import org.azalea.host.Linux;
+import org.azalea.memory.Partition;
+import org.azalea.proxy.fs.Blocking;
+import org.azalea.proxy.fs.FdOps;
+import org.azalea.proxy.fs.FdTable;
+import org.azalea.proxy.fs.FileIo;
+import org.azalea.proxy.fs.GuestFd;
+import org.azalea.proxy.fs.InstanceState;
+import org.azalea.proxy.fs.PathAttrs;
+import org.azalea.proxy.fs.PathOps;
+import org.azalea.proxy.fs.PathResolver;
+import org.azalea.proxy.fs.PollOps;
+import org.azalea.proxy.fs.Waiter;
+import org.azalea.proxy.net.NameLookup;
+import org.azalea.proxy.net.SockOpts;
+import org.azalea.proxy.net.SocketIo;
+import org.azalea.proxy.net.Sockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes one instance's offloaded system calls on the host: a dispatch table
+ * from opcode to handler, over the instance's memory (a {@link Partition}),
+ * fd table, root directory, stdio and identity.
+ *
+ * <p>Thread-safe: the proxy may call {@link #dispatch} from its polling thread
+ * and from workers at once (requests for which {@link #mayBlock} is true should
+ * go to a worker).  Nothing a guest sends makes dispatch throw: every failure is
+ * a {@code -errno} result, logged at debug level with the values involved.
+ * After {@link #close()}, requests in flight that were waiting end with -EINTR
+ * and new ones get -ECANCELED.
+ */
+public final class HostSyscalls implements SyscallDispatcher {
+    private static final Logger log = LoggerFactory.getLogger(HostSyscalls.class);
+    /** Set in {@link #inFlight} once closed; the low bits count requests being served. */
+    private static final int CLOSED = 1 << 30;
+
+    // How mayBlock classifies an opcode.
+    private static final byte NEVER = 0;
+    private static final byte ALWAYS = 1;
+    private static final byte ON_FD0 = 2;
+    private static final byte ON_FD0_OR_FD1 = 3;
+    private static final byte POLL_TIMEOUT = 4;
+    private static final byte PPOLL_TIMEOUT = 5;
+    private static final byte LOCK_WAIT = 6;
+
+    private static final String[] OPCODE_NAMES = opcodeNames();
+
+    private final InstanceState s;
+    private final String name;
+    private final SyscallHandler[] table = new SyscallHandler[AZ_OP__LAST()];
+    private final byte[] blocking = new byte[AZ_OP__LAST()];
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<Integer> reportedUnknown = ConcurrentHashMap.newKeySet();
+    private final List<StdinPump> pumps = new ArrayList<>();
+
+    /**
+     * An instance's dispatcher.
+     *
+     * @param memory the instance's partition: every guest address is checked against it
+     * @param root the instance's root directory (must exist); no path reaches outside it
+     * @param stdio what guest fds 0, 1, 2 are bound to
+     * @param identity the hostname and version uname and gethostname report
+     * @throws IOException when the root cannot be opened or the host lacks openat2 or eventfd
+     */
+    public HostSyscalls(Partition memory, Path root, Stdio stdio, InstanceIdentity identity) throws IOException {
+        this.name = identity.hostname();
+        PathResolver paths = PathResolver.open(root);
+        Waiter waiter;
+        try {
+            waiter = new Waiter();
+        } catch (ErrnoException e) {
+            paths.close();
+            throw new IOException("cannot create the instance's eventfd: " + e.getMessage());
+        }
+        this.s = new InstanceState(memory, new FdTable(), paths, new Blocking(waiter));
+        try {
+            for (int fd = 0; fd < 3; fd++) bindStdio(fd, stdio.binding(fd));
+        } catch (ErrnoException e) {
+            close();
+            throw new IOException("cannot bind stdio: " + e.getMessage());
+        }
+        fillTable(identity);
+    }
+
+    private void fillTable(InstanceIdentity identity) {
+        FileIo io = new FileIo(s);
+        FdOps fd = new FdOps(s);
+        PathOps path = new PathOps(s);
+        PathAttrs attr = new PathAttrs(s);
+        PollOps poll = new PollOps(s);
+        Sockets sock = new Sockets(s);
+        SocketIo sio = new SocketIo(s);
+        SockOpts opt = new SockOpts(s);
+        NameLookup dns = new NameLookup(s);
+        IdentityOps id = new IdentityOps(s, identity);
+
+        on(AZ_OP_NOP(), NEVER, r -> 0);
+        on(AZ_OP_READ(), ON_FD0, io::read);
+        on(AZ_OP_WRITE(), ON_FD0, io::write);
+        on(AZ_OP_OPEN(), NEVER, path::open);
+        on(AZ_OP_CREAT(), NEVER, path::creat);
+        on(AZ_OP_CLOSE(), NEVER, fd::close);
+        on(AZ_OP_LSEEK(), NEVER, io::lseek);
+        on(AZ_OP_LSTAT(), NEVER, attr::lstat);
+        on(AZ_OP_MKDIR(), NEVER, path::mkdir);
+        on(AZ_OP_LINK(), NEVER, path::link);
+        on(AZ_OP_UNLINK(), NEVER, path::unlink);
+        on(AZ_OP_READLINK(), NEVER, path::readlink);
+        on(AZ_OP_OPENAT(), NEVER, path::openat);
+        on(AZ_OP_UNAME(), NEVER, id::uname);
+        on(AZ_OP_GETCWD(), NEVER, attr::getcwd);
+        on(AZ_OP_CHDIR(), NEVER, attr::chdir);
+        on(AZ_OP_ACCESS(), NEVER, attr::access);
+        on(AZ_OP_STAT(), NEVER, attr::stat);
+        on(AZ_OP_SYNC(), NEVER, r -> s.paths().syncFileSystem());
+        on(AZ_OP_FSTAT(), NEVER, fd::fstat);
+        on(AZ_OP_IOCTL(), NEVER, fd::ioctl);
+        on(AZ_OP_GETHOSTNAME(), NEVER, id::gethostname);
+        on(AZ_OP_GETHOSTBYNAME(), ALWAYS, dns::gethostbyname);
+        on(AZ_OP_GETSOCKNAME(), NEVER, sock::getsockname);
+        on(AZ_OP_SOCKET(), NEVER, sock::socket);
+        on(AZ_OP_BIND(), NEVER, sock::bind);
+        on(AZ_OP_LISTEN(), NEVER, sock::listen);
+        on(AZ_OP_CONNECT(), ALWAYS, sock::connect);
+        on(AZ_OP_ACCEPT(), ALWAYS, sock::accept);
+        on(AZ_OP_PREAD64(), NEVER, io::pread);
+        on(AZ_OP_PWRITE64(), NEVER, io::pwrite);
+        on(AZ_OP_READV(), ON_FD0, io::readv);
+        on(AZ_OP_WRITEV(), ON_FD0, io::writev);
+        on(AZ_OP_GETDENTS64(), NEVER, io::getdents64);
+        on(AZ_OP_NEWFSTATAT(), NEVER, attr::newfstatat);
+        on(AZ_OP_FCNTL(), LOCK_WAIT, fd::fcntl);
+        on(AZ_OP_FSYNC(), NEVER, io::fsync);
+        on(AZ_OP_FDATASYNC(), NEVER, io::fdatasync);
+        on(AZ_OP_FTRUNCATE(), NEVER, io::ftruncate);
+        on(AZ_OP_RENAME(), NEVER, path::rename);
+        on(AZ_OP_RENAMEAT2(), NEVER, path::renameat2);
+        on(AZ_OP_RMDIR(), NEVER, path::rmdir);
+        on(AZ_OP_SYMLINK(), NEVER, path::symlink);
+        on(AZ_OP_CHMOD(), NEVER, attr::chmod);
+        on(AZ_OP_FCHMOD(), NEVER, fd::fchmod);
+        on(AZ_OP_CHOWN(), NEVER, attr::chown);
+        on(AZ_OP_FCHOWN(), NEVER, fd::fchown);
+        on(AZ_OP_LCHOWN(), NEVER, attr::lchown);
+        on(AZ_OP_UTIMENSAT(), NEVER, attr::utimensat);
+        on(AZ_OP_UNLINKAT(), NEVER, path::unlinkat);
+        on(AZ_OP_MKDIRAT(), NEVER, path::mkdirat);
+        on(AZ_OP_DUP(), NEVER, fd::dup);
+        on(AZ_OP_DUP2(), NEVER, fd::dup2);
+        on(AZ_OP_DUP3(), NEVER, fd::dup3);
+        on(AZ_OP_SENDFILE(), ON_FD0_OR_FD1, io::sendfile);
+        on(AZ_OP_UMASK(), NEVER, r -> s.umask((int) r.a0()));
+        on(AZ_OP_STATFS(), NEVER, attr::statfs);
+        on(AZ_OP_FSTATFS(), NEVER, fd::fstatfs);
+        on(AZ_OP_POLL(), POLL_TIMEOUT, poll::poll);
+        on(AZ_OP_SENDTO(), ON_FD0, sio::sendto);
+        on(AZ_OP_RECVFROM(), ON_FD0, sio::recvfrom);
+        on(AZ_OP_SENDMSG(), ON_FD0, sio::sendmsg);
+        on(AZ_OP_RECVMSG(), ON_FD0, sio::recvmsg);
+        on(AZ_OP_SHUTDOWN(), NEVER, sock::shutdown);
+        on(AZ_OP_SETSOCKOPT(), NEVER, opt::setsockopt);
+        on(AZ_OP_GETSOCKOPT(), NEVER, opt::getsockopt);
+        on(AZ_OP_GETPEERNAME(), NEVER, sock::getpeername);
+        on(AZ_OP_ACCEPT4(), ALWAYS, sock::accept4);
+        on(AZ_OP_FACCESSAT(), NEVER, attr::faccessat);
+        on(AZ_OP_READLINKAT(), NEVER, path::readlinkat);
+        on(AZ_OP_SYMLINKAT(), NEVER, path::symlinkat);
+        on(AZ_OP_LINKAT(), NEVER, path::linkat);
+        on(AZ_OP_FCHMODAT(), NEVER, attr::fchmodat);
+        on(AZ_OP_FCHOWNAT(), NEVER, attr::fchownat);
+        on(AZ_OP_FCHDIR(), NEVER, fd::fchdir);
+        on(AZ_OP_TRUNCATE(), NEVER, path::truncate);
+        on(AZ_OP_PPOLL(), PPOLL_TIMEOUT, poll::ppoll);
+    }
+
+    private void on(int opcode, byte blocks, SyscallHandler handler) {
+        table[opcode] = handler;
+        blocking[opcode] = blocks;
+    }
+
+    private void bindStdio(int fd, Stdio.Binding b) throws ErrnoException {
+        GuestFd entry = switch (b) {
+            case Stdio.HostFd h -> StdioFds.dupForeign(h.fd(), fd);
+            case Stdio.Output o -> StdioFds.output(o.out());
+            case Stdio.Input i -> {
+                StdinPump p = StdinPump.start(i.in(), name);
+                pumps.add(p);
+                yield StdioFds.pumped(p.readFd());
+            }
+        };
+        if (entry != null) s.fds().installAt(fd, entry);
+    }
+
+    @Override
+    public long dispatch(Request r) {
+        int op = r.opcode();
+        SyscallHandler h = op >= 0 && op < table.length ? table[op] : null;
+        if (h == null) return unknown(r);
+        if (r.flags() != 0) {
+            log.debug("{}: {} with reserved flags 0x{}: EINVAL", name, OPCODE_NAMES[op], Integer.toHexString(r.flags()));
+            return -Errno.EINVAL;
+        }
+        if (!enter()) return -Errno.ECANCELED;
+        try {
+            long res = h.handle(r);
+            if (res < 0 && log.isDebugEnabled()) {
+                log.debug("{}: {}{} -> {}", name, OPCODE_NAMES[op], args(r), ErrnoNames.of((int) -res));
+            }
+            return res;
+        } catch (ErrnoException e) {
+            if (log.isDebugEnabled()) {
+                log.debug("{}: {}{} -> {}: {}", name, OPCODE_NAMES[op], args(r), ErrnoNames.of(e.errno()), e.getMessage());
+            }
+            return e.result();
+        } catch (RuntimeException e) {
+            // A bug of ours, not the guest's: the guest gets EIO and the proxy keeps serving.
+            log.error("{}: {}{} failed inside the proxy", name, OPCODE_NAMES[op], args(r), e);
+            return -Errno.EIO;
+        } finally {
+            exit();
+        }
+    }
+
+    private long unknown(Request r) {
+        if (reportedUnknown.add(r.opcode())) {
+            log.warn("{}: opcode {} is not served (ENOSYS); further requests with it are not logged", name, r.opcode());
+        }
+        return -Errno.ENOSYS;
+    }
+
+    @Override
+    public boolean mayBlock(Request r) {
+        int op = r.opcode();
+        if (op < 0 || op >= blocking.length) return false;
+        return switch (blocking[op]) {
+            case ALWAYS -> true;
+            case ON_FD0 -> fdMayWait(r.a0());
+            case ON_FD0_OR_FD1 -> fdMayWait(r.a0()) || fdMayWait(r.a1());
+            case POLL_TIMEOUT -> (int) r.a2() != 0;
+            case PPOLL_TIMEOUT -> ppollMayWait(r.a2());
+            case LOCK_WAIT -> (int) r.a1() == Linux.F_SETLKW || (int) r.a1() == Linux.F_OFD_SETLKW;
+            default -> false;
+        };
+    }
+
+    private boolean fdMayWait(long fd) {
+        GuestFd f = s.fds().peek(fd);
+        return f != null && (f.file().waitable() || !f.hasHostFd());
+    }
+
+    private boolean ppollMayWait(long tsGpa) {
+        try {
+            return PollOps.timeoutMs(s, tsGpa) != 0;
+        } catch (ErrnoException e) {
+            return false; // it will fail fast with this errno
+        }
+    }
+
+    /** The number of open guest fds (for tests and statistics). */
+    public int openFds() {
+        return s.fds().count();
+    }
+
+    /** The instance's current directory, as an in-root path. */
+    public String cwd() {
+        return s.paths().cwd();
+    }
+
+    private boolean enter() {
+        for (;;) {
+            int v = inFlight.get();
+            if ((v & CLOSED) != 0) return false;
+            if (inFlight.compareAndSet(v, v + 1)) return true;
+        }
+    }
+
+    private void exit() {
+        if (inFlight.decrementAndGet() == CLOSED) release();
+    }
+
+    /**
+     * Wakes every waiting request (-EINTR), closes the instance's fds (each host fd
+     * as soon as no request uses it) and, once the last request has left, the root
+     * and the eventfd.
+     */
+    @Override
+    public void close() {
+        if (!enter()) return; // already closed: our own reference keeps release() after the wake-up
+        int before = inFlight.getAndUpdate(v -> v | CLOSED);
+        if ((before & CLOSED) == 0) {
+            s.waiter().wakeAll();
+            s.fds().closeAll();
+            pumps.forEach(StdinPump::close);
+            log.debug("{}: closed", name);
+        }
+        exit();
+    }
+
+    private void release() {
+        s.paths().close();
+        s.waiter().close();
+    }
+
+    private static String args(Request r) {
+        return "(0x" + Long.toHexString(r.a0()) + ", 0x" + Long.toHexString(r.a1()) + ", 0x" + Long.toHexString(r.a2())
+                + ", 0x" + Long.toHexString(r.a3()) + ", 0x" + Long.toHexString(r.a4()) + ", 0x"
+                + Long.toHexString(r.a5()) + ")";
+    }
+
+    /** "READ", "WRITE", ... indexed by opcode, derived from abi_h's AZ_OP_* accessors. */
+    private static String[] opcodeNames() {
+        String[] names = new String[AZ_OP__LAST()];
+        for (Method m : abi_h.class.getMethods()) {
+            if (m.getName().startsWith("AZ_OP_") && !m.getName().equals("AZ_OP__LAST")
+                    && Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0) {
+                try {
+                    names[(int) m.invoke(null)] = m.getName().substring("AZ_OP_".length());
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+        return names;
+    }
+}

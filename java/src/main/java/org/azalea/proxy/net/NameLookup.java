@@ -1,0 +1,92 @@
+package org.azalea.proxy.net;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.azalea.abi.abi_h;
+import org.azalea.host.Errno;
+import org.azalea.host.ErrnoException;
+import org.azalea.host.LinuxNet;
+import org.azalea.proxy.Request;
+import org.azalea.proxy.fs.InstanceState;
+
+/**
+ * gethostbyname(name, family, out, outlen): the host resolves the name
+ * (InetAddress: the JVM's resolver and cache) and writes a struct az_hostent,
+ * at most {@code outlen} bytes of it.  Only addresses that fit whole in
+ * {@code outlen} are counted.  A name that does not resolve, or has no address
+ * of the family, is ENOENT.  The lookup may block on DNS, and close() cannot
+ * interrupt it (it ends with the resolver's own timeout).
+ */
+public final class NameLookup {
+    /** NI_MAXHOST: the longest host name, with its NUL. */
+    private static final int MAX_NAME = 1025;
+    /** Bytes of one address slot in az_hostent.addr. */
+    private static final int ADDR_BYTES = 16;
+
+    /** struct az_hostent of abi.h (to be replaced by org.azalea.abi.az_hostent when the bindings land). */
+    public static final StructLayout HOSTENT = MemoryLayout.structLayout(
+            JAVA_INT.withName("count"),
+            JAVA_INT.withName("reserved"),
+            MemoryLayout.sequenceLayout(abi_h.AZ_HOSTENT_MAX_ADDRS(), JAVA_SHORT).withName("family"),
+            MemoryLayout.sequenceLayout(abi_h.AZ_HOSTENT_MAX_ADDRS(), MemoryLayout.sequenceLayout(ADDR_BYTES, JAVA_BYTE))
+                    .withName("addr"));
+    public static final long COUNT = HOSTENT.byteOffset(MemoryLayout.PathElement.groupElement("count"));
+    public static final long FAMILY = HOSTENT.byteOffset(MemoryLayout.PathElement.groupElement("family"));
+    public static final long ADDR = HOSTENT.byteOffset(MemoryLayout.PathElement.groupElement("addr"));
+
+    private final InstanceState s;
+
+    public NameLookup(InstanceState s) {
+        this.s = s;
+    }
+
+    /** gethostbyname(name, family, out, outlen): returns the number of addresses written. */
+    public long gethostbyname(Request r) throws ErrnoException {
+        int family = (int) r.a1();
+        if (family != LinuxNet.AF_UNSPEC && family != LinuxNet.AF_INET && family != LinuxNet.AF_INET6) {
+            throw new ErrnoException(Errno.EAFNOSUPPORT, "gethostbyname family " + family);
+        }
+        if (Long.compareUnsigned(r.a3(), FAMILY) < 0) { // not even count and reserved fit
+            throw new ErrnoException(Errno.EINVAL, "az_hostent buffer of " + r.a3() + " bytes");
+        }
+        long size = Long.compareUnsigned(r.a3(), HOSTENT.byteSize()) > 0 ? HOSTENT.byteSize() : r.a3();
+        MemorySegment out = s.memory().slice(r.a2(), size);
+        String name = new String(s.memory().readCString(r.a0(), MAX_NAME), ISO_8859_1);
+        if (name.isEmpty()) throw new ErrnoException(Errno.ENOENT, "empty host name");
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(name);
+        } catch (UnknownHostException e) {
+            throw new ErrnoException(Errno.ENOENT, "host " + name + " does not resolve");
+        }
+        int fit = (int) Math.min(abi_h.AZ_HOSTENT_MAX_ADDRS(), Math.max(0, (size - ADDR) / ADDR_BYTES));
+        MemorySegment answer = MemorySegment.ofArray(new byte[(int) HOSTENT.byteSize()]);
+        int count = 0;
+        boolean any = false;
+        for (InetAddress a : all) {
+            int f = a instanceof Inet4Address ? LinuxNet.AF_INET : a instanceof Inet6Address ? LinuxNet.AF_INET6 : -1;
+            if (family != LinuxNet.AF_UNSPEC && f != family) continue;
+            any = true;
+            if (count == fit) break;
+            byte[] bytes = a.getAddress(); // network byte order
+            answer.set(ValueLayout.JAVA_SHORT_UNALIGNED, FAMILY + 2L * count, (short) f);
+            MemorySegment.copy(bytes, 0, answer, JAVA_BYTE, ADDR + (long) ADDR_BYTES * count, bytes.length);
+            count++;
+        }
+        if (!any) throw new ErrnoException(Errno.ENOENT, "host " + name + " has no address of family " + family);
+        answer.set(ValueLayout.JAVA_INT_UNALIGNED, COUNT, count);
+        MemorySegment.copy(answer, 0, out, 0, size);
+        return count;
+    }
+}
