@@ -63,15 +63,30 @@ public final class OffloadBench {
         addRatios(report);
     }
 
+    /**
+     * An idle proxy wakes once per poll interval (host clients ring the futex
+     * doorbell, so the interval is only a safety net).  Beside it, in the same
+     * window: a bare JVM thread parking for the same interval, the platform's own
+     * cost of a wake-up (on PVM hosts a JVM wake-up costs over a millisecond of CPU).
+     */
     private void measureIdleProxy(BenchReport report) throws Exception {
-        long quiet = IdleProxyCpu.cpuDuring(idleWindow);
+        int intervalUs = org.azalea.ring.Region.MAX_POLL_INTERVAL_US;
+        Thread parker = Thread.ofPlatform().name("azalea-bench-parker").daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) java.util.concurrent.locks.LockSupport.parkNanos(intervalUs * 1000L);
+        });
         Path root = Files.createTempDirectory("azalea-bench-idle");
-        try (HostStubSession s = new HostStubSession(root, 1, 64, 100_000, Stdio.discard())) {
+        try (HostStubSession s = new HostStubSession(root, 1, 64, intervalUs, Stdio.discard())) {
             Thread.sleep(200); // past the proxy's initial spin
-            long idle = IdleProxyCpu.cpuDuring(idleWindow);
-            report.put("idle_proxy_cpu_pct", Math.max(0, IdleProxyCpu.percentOfCore(idle - quiet, idleWindow)));
-            report.put("idle_jvm_baseline_cpu_pct", IdleProxyCpu.percentOfCore(quiet, idleWindow));
+            long proxyBefore = ThreadCpu.of(s.proxy().threadNamePrefix());
+            long parkerBefore = ThreadCpu.of("azalea-bench-parker");
+            Thread.sleep(idleWindow);
+            long proxy = ThreadCpu.of(s.proxy().threadNamePrefix()) - proxyBefore;
+            long park = ThreadCpu.of("azalea-bench-parker") - parkerBefore;
+            report.put("idle_proxy_cpu_pct", ThreadCpu.percentOfCore(proxy, idleWindow));
+            report.put("idle_parked_jvm_thread_cpu_pct", ThreadCpu.percentOfCore(park, idleWindow));
+            report.put("idle_poll_interval_us", intervalUs);
         } finally {
+            parker.interrupt();
             org.apache.commons.io.file.PathUtils.deleteDirectory(root);
         }
     }
@@ -86,6 +101,7 @@ public final class OffloadBench {
         r.put("ratio_jna_to_ffm_getppid", r.get("jna_getppid_ns") / r.get("ffm_getppid_ns"));
         r.note("offload_null_ops_per_s_1", "target >= 5000000 per proxy thread");
         r.note("idle_proxy_cpu_pct", "target < 1");
+        r.note("idle_parked_jvm_thread_cpu_pct", "baseline: a JVM thread waking as often");
     }
 
     private List<String> stub(HostStubSession s, int threads, String... mode) {

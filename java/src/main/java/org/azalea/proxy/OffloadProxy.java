@@ -119,6 +119,11 @@ public final class OffloadProxy implements AutoCloseable {
         this.poller = threads(options.name() + "-poller-").newThread(this::pollLoop);
     }
 
+    /** Every thread of this proxy (poller and workers) has a name starting so: for monitoring. */
+    public String threadNamePrefix() {
+        return "azalea-" + options.name() + "-";
+    }
+
     private static ThreadFactory threads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
