@@ -3,8 +3,6 @@ package org.azalea.proxy;
 import static org.azalea.abi.abi_h.*;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,8 +58,6 @@ public final class HostSyscalls implements SyscallDispatcher {
     private static final byte POLL_TIMEOUT = 4;
     private static final byte PPOLL_TIMEOUT = 5;
     private static final byte LOCK_WAIT = 6;
-
-    private static final String[] OPCODE_NAMES = opcodeNames();
 
     private final InstanceState s;
     private final String name;
@@ -215,24 +211,24 @@ public final class HostSyscalls implements SyscallDispatcher {
         SyscallHandler h = op >= 0 && op < table.length ? table[op] : null;
         if (h == null) return unknown(r);
         if (r.flags() != 0) {
-            log.debug("{}: {} with reserved flags 0x{}: EINVAL", name, OPCODE_NAMES[op], Integer.toHexString(r.flags()));
+            log.debug("{}: {} with reserved flags 0x{}: EINVAL", name, Opcodes.name(op), Integer.toHexString(r.flags()));
             return -Errno.EINVAL;
         }
         if (!enter()) return -Errno.ECANCELED;
         try {
             long res = h.handle(r);
             if (res < 0 && log.isDebugEnabled()) {
-                log.debug("{}: {}{} -> {}", name, OPCODE_NAMES[op], args(r), ErrnoNames.of((int) -res));
+                log.debug("{}: {}{} -> {}", name, Opcodes.name(op), args(r), ErrnoNames.of((int) -res));
             }
             return res;
         } catch (ErrnoException e) {
             if (log.isDebugEnabled()) {
-                log.debug("{}: {}{} -> {}: {}", name, OPCODE_NAMES[op], args(r), ErrnoNames.of(e.errno()), e.getMessage());
+                log.debug("{}: {}{} -> {}: {}", name, Opcodes.name(op), args(r), ErrnoNames.of(e.errno()), e.getMessage());
             }
             return e.result();
         } catch (RuntimeException e) {
             // A bug of ours, not the guest's: the guest gets EIO and the proxy keeps serving.
-            log.error("{}: {}{} failed inside the proxy", name, OPCODE_NAMES[op], args(r), e);
+            log.error("{}: {}{} failed inside the proxy", name, Opcodes.name(op), args(r), e);
             return -Errno.EIO;
         } finally {
             exit();
@@ -326,18 +322,4 @@ public final class HostSyscalls implements SyscallDispatcher {
     }
 
     /** "READ", "WRITE", ... indexed by opcode, derived from abi_h's AZ_OP_* accessors. */
-    private static String[] opcodeNames() {
-        String[] names = new String[AZ_OP__LAST()];
-        for (Method m : abi_h.class.getMethods()) {
-            if (m.getName().startsWith("AZ_OP_") && !m.getName().equals("AZ_OP__LAST")
-                    && Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0) {
-                try {
-                    names[(int) m.invoke(null)] = m.getName().substring("AZ_OP_".length());
-                } catch (ReflectiveOperationException e) {
-                    throw new AssertionError(e);
-                }
-            }
-        }
-        return names;
-    }
 }

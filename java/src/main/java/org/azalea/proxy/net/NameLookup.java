@@ -2,18 +2,17 @@ package org.azalea.proxy.net;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
+import java.lang.foreign.GroupLayout;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.azalea.abi.abi_h;
+import org.azalea.abi.az_hostent;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LinuxNet;
@@ -34,16 +33,11 @@ public final class NameLookup {
     /** Bytes of one address slot in az_hostent.addr. */
     private static final int ADDR_BYTES = 16;
 
-    /** struct az_hostent of abi.h (to be replaced by org.azalea.abi.az_hostent when the bindings land). */
-    public static final StructLayout HOSTENT = MemoryLayout.structLayout(
-            JAVA_INT.withName("count"),
-            JAVA_INT.withName("reserved"),
-            MemoryLayout.sequenceLayout(abi_h.AZ_HOSTENT_MAX_ADDRS(), JAVA_SHORT).withName("family"),
-            MemoryLayout.sequenceLayout(abi_h.AZ_HOSTENT_MAX_ADDRS(), MemoryLayout.sequenceLayout(ADDR_BYTES, JAVA_BYTE))
-                    .withName("addr"));
-    public static final long COUNT = HOSTENT.byteOffset(MemoryLayout.PathElement.groupElement("count"));
-    public static final long FAMILY = HOSTENT.byteOffset(MemoryLayout.PathElement.groupElement("family"));
-    public static final long ADDR = HOSTENT.byteOffset(MemoryLayout.PathElement.groupElement("addr"));
+    /** struct az_hostent of abi.h, from the bindings (checked against gcc by AbiLayoutTest). */
+    public static final GroupLayout HOSTENT = az_hostent.layout();
+    public static final long COUNT = az_hostent.count$offset();
+    public static final long FAMILY = az_hostent.family$offset();
+    public static final long ADDR = az_hostent.addr$offset();
 
     private final InstanceState s;
 
