@@ -42,10 +42,13 @@
  *   uint32_t counter.  The producer fills every field of the entry, then
  *   stores entry.seq = pos + 1 with release ordering: that store publishes
  *   the entry.  The consumer at position pos waits for seq == pos + 1
- *   (acquire), copies the fields it needs once, and after a batch publishes
- *   its head = pos + 1 (release).  The producer may fill position pos only
- *   when pos - head < ring_entries; it caches head and re-reads it only when
- *   the ring looks full.  After a batch the producer also publishes its tail
+ *   (acquire) and copies the fields it needs once.  It publishes its head
+ *   (release) lazily: at least every half ring, before it sleeps, and when it
+ *   stops -- the head shares a line with the flags every producer reads, so
+ *   publishing it per request would move that line on every round trip.  The
+ *   producer may fill position pos only when pos - head < ring_entries; it
+ *   caches head and re-reads it only when the ring looks full (and then finds
+ *   at least half a ring free).  After a batch the producer publishes its tail
  *   (release), which consumers use only to decide whether to sleep.  The
  *   consumer never writes to entries, so entry cache lines travel one way.
  *
