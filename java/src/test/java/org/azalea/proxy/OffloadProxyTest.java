@@ -111,6 +111,10 @@ class OffloadProxyTest {
             long stuck = c0.trySubmit(AZ_OP_READ(), 1, EchoDispatcher.BLOCK);
             long brief = c1.trySubmit(AZ_OP_READ(), 2, EchoDispatcher.BLOCK_BRIEFLY);
             assertTrue(d.blocked.tryAcquire(10, TimeUnit.SECONDS));
+            // Both must have been taken before stop: one not yet taken would rightly get no answer.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (d.dispatched.get() < 2 && System.nanoTime() < deadline) Thread.sleep(1);
+            assertEquals(2, d.dispatched.get(), "both requests reached the dispatcher");
             p.stop();
             assertTrue(d.isClosed());
             assertFalse(p.isServing());
