@@ -29,9 +29,10 @@ check-jdk:
 
 # Each part of the C side adds itself to NATIVE_TARGETS in its own fragment.
 NATIVE_TARGETS :=
--include native/host/host.mk
--include native/kernel/kernel.mk
--include test-images/images.mk
+include native/host/host.mk
+include native/kernel/kernel.mk
+include test-images/images.mk
+include scripts/bindings.mk
 
 native: $(NATIVE_TARGETS)
 

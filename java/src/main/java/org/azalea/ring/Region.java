@@ -3,6 +3,7 @@ package org.azalea.ring;
 import static org.azalea.abi.abi_h.AZ_ABI_VERSION;
 import static org.azalea.abi.abi_h.AZ_CACHE_LINE;
 import static org.azalea.abi.abi_h.AZ_FEATURE_FUTEX_DOORBELL;
+import static org.azalea.abi.abi_h.AZ_FEATURE_PORT_KICK;
 import static org.azalea.abi.abi_h.AZ_FEATURE_TIMED_POLL;
 import static org.azalea.abi.abi_h.AZ_HOST_STOPPED;
 import static org.azalea.abi.abi_h.AZ_MAX_CHANNELS;
@@ -118,7 +119,22 @@ public final class Region {
      *     guests that cannot ring the futex doorbell rely on it
      */
     public static Region format(MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs) {
-        return format(memory, gpa, nchannels, ringEntries, pollIntervalUs, 0);
+        return format(memory, gpa, nchannels, ringEntries, pollIntervalUs, 0, null);
+    }
+
+    /** How a guest wakes a sleeping proxy: one byte, {@code value}, written to I/O port {@code port}. */
+    public record PortKick(int port, int value) {
+        public PortKick {
+            if (port < 0 || port > 0xffff || value < 0 || value > 0xff) {
+                throw new IllegalArgumentException("port kick 0x" + Integer.toHexString(port) + "/" + value + " out of range");
+            }
+        }
+    }
+
+    /** As {@link #format(MemorySegment, long, int, int, int)}, for a guest that kicks through an I/O port. */
+    public static Region format(MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs,
+            PortKick kick) {
+        return format(memory, gpa, nchannels, ringEntries, pollIntervalUs, 0, kick);
     }
 
     /**
@@ -128,6 +144,11 @@ public final class Region {
      */
     static Region format(MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs,
             int startPosition) {
+        return format(memory, gpa, nchannels, ringEntries, pollIntervalUs, startPosition, null);
+    }
+
+    private static Region format(MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs,
+            int startPosition, PortKick kick) {
         checkGeometry(nchannels, ringEntries);
         checkMemory(memory, gpa);
         if (pollIntervalUs < 1 || pollIntervalUs > MAX_POLL_INTERVAL_US) {
@@ -141,7 +162,12 @@ public final class Region {
         MemorySegment head = memory.asSlice(0, size);
         head.fill((byte) 0);
         az_region.abi_version(head, AZ_ABI_VERSION());
-        az_region.features(head, AZ_FEATURE_FUTEX_DOORBELL() | AZ_FEATURE_TIMED_POLL());
+        az_region.features(head, AZ_FEATURE_FUTEX_DOORBELL() | AZ_FEATURE_TIMED_POLL()
+                | (kick != null ? AZ_FEATURE_PORT_KICK() : 0));
+        if (kick != null) {
+            az_region.kick_port(head, kick.port());
+            az_region.kick_value(head, kick.value());
+        }
         az_region.nchannels(head, nchannels);
         az_region.ring_entries(head, ringEntries);
         az_region.region_gpa(head, gpa);

@@ -1,0 +1,274 @@
+package org.azalea.node;
+
+import static org.azalea.abi.abi_h.AZ_ABI_VERSION;
+import static org.azalea.abi.abi_h.AZ_BOOT_MAGIC;
+import static org.azalea.abi.abi_h.AZ_BOOT_MAX_CPUS;
+import static org.azalea.abi.abi_h.AZ_CORE_CMD_START;
+import static org.azalea.abi.abi_h.AZ_CORE_CMD_STOP;
+import static org.azalea.abi.abi_h.AZ_CORE_PARKED;
+import static org.azalea.abi.abi_h.AZ_FAULT_IN_KERNEL;
+import static org.azalea.abi.abi_h.AZ_INSTANCE_RUNNING;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.azalea.Version;
+import org.azalea.abi.az_boot;
+import org.azalea.abi.az_core_mailbox;
+import org.azalea.memory.Partition;
+import org.azalea.proxy.HostSyscalls;
+import org.azalea.proxy.InstanceIdentity;
+import org.azalea.proxy.OffloadProxy;
+import org.azalea.ring.Doorbell;
+import org.azalea.ring.Region;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One unikernel instance on a node: its partition laid out (offload region,
+ * boot descriptor, strings, the ELF file), its offload proxy serving, its
+ * cores started through their mailboxes.  The node kernel loads and runs the
+ * program; this side watches the descriptor until the instance ends.
+ *
+ * <pre>
+ *   memGpa: | offload region | az_boot | argv, envp strings | ELF file | ... the program's memory
+ * </pre>
+ */
+public final class Instance implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Instance.class);
+    /** Entries per ring: a core has at most one request in flight per thread. */
+    static final int RING_ENTRIES = 64;
+    /**
+     * A sleeping proxy re-polls this often even without a kick: a safety net
+     * only (guests kick through an I/O port), so it may be long.
+     */
+    static final int GUEST_POLL_INTERVAL_US = 100_000;
+    private static final long PAGE = 4096;
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Node node;
+    private final InstanceSpec spec;
+    private final Partition partition;
+    private final OffloadProxy proxy;
+    private final MemorySegment boot;
+    private final long launchNanos;
+    private final int kickValue;
+    private volatile InstanceOutcome outcome;
+
+    private Instance(Node node, InstanceSpec spec, Partition partition, OffloadProxy proxy, MemorySegment boot,
+            long launchNanos, int kickValue) {
+        this.kickValue = kickValue;
+        this.node = node;
+        this.spec = spec;
+        this.partition = partition;
+        this.proxy = proxy;
+        this.boot = boot;
+        this.launchNanos = launchNanos;
+    }
+
+    /** Lays out the partition, starts the proxy and the cores; returns once every core has taken the command. */
+    public static Instance launch(Node node, InstanceSpec spec) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        int[] cpus = spec.cpus();
+        if (cpus.length > AZ_BOOT_MAX_CPUS()) throw new IllegalArgumentException(cpus.length + " cpus, at most " + AZ_BOOT_MAX_CPUS());
+        for (int c : cpus) {
+            MemorySegment mb = node.mailbox(c);
+            if (node.info().cpus().get(c).isMonitor()) throw new IllegalArgumentException("cpu " + c + " is the node's monitor");
+            if ((int) NodeHandles.MAILBOX_STATE.getAcquire(mb, 0L) != AZ_CORE_PARKED()
+                    || (int) NodeHandles.MAILBOX_ACK_SEQ.getAcquire(mb, 0L) != (int) NodeHandles.MAILBOX_CMD_SEQ.getAcquire(mb, 0L)) {
+                throw new IllegalStateException("cpu " + c + " is not parked and idle");
+            }
+        }
+        Partition p = node.memory().partition(spec.memGpa(), spec.memSize());
+        long regionSize = align(Region.sizeFor(cpus.length, RING_ENTRIES), PAGE);
+        long bootOffset = regionSize;
+        long stringsOffset = bootOffset + align(az_boot.sizeof(), PAGE);
+        byte[] strings = strings(spec);
+        long elfOffset = align(stringsOffset + strings.length, PAGE);
+        byte[] elf = spec.program().bytes();
+        long used = align(elfOffset + elf.length, PAGE);
+        if (used + (2L << 20) > spec.memSize()) {
+            throw new IllegalArgumentException("partition of " + SizeParser.format(spec.memSize()) + " is too small for "
+                    + spec.program().path() + " (" + elf.length + " bytes) and its memory");
+        }
+        MemorySegment mem = p.memory();
+        mem.asSlice(0, used).fill((byte) 0);
+        int kickValue = node.kicks().freeValue();
+        if (kickValue < 0) throw new IllegalStateException("no kick value left: " + GuestKicks.MAX_REGIONS + " instances run");
+        Region region = Region.format(mem.asSlice(0, regionSize), spec.memGpa(), cpus.length, RING_ENTRIES,
+                GUEST_POLL_INTERVAL_US, new Region.PortKick(GuestKicks.PORT, kickValue));
+        if (!node.kicks().register(kickValue, new Doorbell(region))) throw new IllegalStateException("kick value raced");
+        MemorySegment.copy(strings, 0, mem, ValueLayout.JAVA_BYTE, stringsOffset, strings.length);
+        MemorySegment.copy(elf, 0, mem, ValueLayout.JAVA_BYTE, elfOffset, elf.length);
+
+        MemorySegment b = mem.asSlice(bootOffset, az_boot.sizeof());
+        az_boot.magic(b, AZ_BOOT_MAGIC());
+        az_boot.abi_version(b, AZ_ABI_VERSION());
+        az_boot.flags(b, 0);
+        az_boot.instance_id(b, spec.name().hashCode() & 0xffffffffL);
+        az_boot.mem_gpa(b, spec.memGpa());
+        az_boot.mem_size(b, spec.memSize());
+        az_boot.region_gpa(b, spec.memGpa());
+        az_boot.region_size(b, regionSize);
+        az_boot.elf_gpa(b, spec.memGpa() + elfOffset);
+        az_boot.elf_size(b, elf.length);
+        az_boot.strings_gpa(b, spec.memGpa() + stringsOffset);
+        az_boot.strings_size(b, strings.length);
+        az_boot.argc(b, spec.argv().size());
+        az_boot.envc(b, spec.env().size());
+        az_boot.stack_size(b, 0);
+        az_boot.realtime_ns(b, System.currentTimeMillis() * 1_000_000L);
+        az_boot.ncpus(b, cpus.length);
+        for (int i = 0; i < cpus.length; i++) az_boot.cpus(b, i, cpus[i]);
+
+        HostSyscalls syscalls = new HostSyscalls(p, spec.root(), spec.stdio(), new InstanceIdentity(spec.name(), Version.STRING));
+        OffloadProxy proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults(spec.name()));
+        proxy.start();
+        Instance inst = new Instance(node, spec, p, proxy, b, t0, kickValue);
+        try {
+            inst.command(AZ_CORE_CMD_START(), spec.memGpa() + bootOffset, cpus);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            proxy.close();
+            node.kicks().unregister(kickValue);
+            throw e;
+        }
+        return inst;
+    }
+
+    /** Sends {@code cmd} to each core and waits for every acknowledgement. */
+    private void command(int cmd, long arg, int[] cpus) throws IOException, InterruptedException {
+        int[] seqs = new int[cpus.length];
+        for (int i = 0; i < cpus.length; i++) {
+            MemorySegment mb = node.mailbox(cpus[i]);
+            az_core_mailbox.arg(mb, arg);
+            az_core_mailbox.cmd(mb, cmd);
+            seqs[i] = (int) NodeHandles.MAILBOX_CMD_SEQ.getAcquire(mb, 0L) + 1;
+            NodeHandles.MAILBOX_CMD_SEQ.setRelease(mb, 0L, seqs[i]);
+        }
+        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        for (int i = 0; i < cpus.length; i++) {
+            MemorySegment mb = node.mailbox(cpus[i]);
+            while ((int) NodeHandles.MAILBOX_ACK_SEQ.getAcquire(mb, 0L) != seqs[i]) {
+                if (!node.isAlive()) throw new IOException("the node went down");
+                if (System.nanoTime() > deadline) throw new IOException("cpu " + cpus[i] + " did not take command " + cmd);
+                Thread.sleep(0, 100_000);
+            }
+            int result = az_core_mailbox.result(mb);
+            if (result != 0) {
+                throw new IOException("cpu " + cpus[i] + " refused command " + cmd + " (errno " + -result
+                        + "; see " + node.consoleLog() + ")");
+            }
+        }
+    }
+
+    /** Waits until the instance ends (or the timeout passes: null). */
+    public InstanceOutcome waitFor(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 50_000;
+        while (outcome == null) {
+            int state = (int) NodeHandles.BOOT_STATE.getAcquire(boot, 0L);
+            InstanceOutcome.State s = InstanceOutcome.fromAbi(state);
+            if (s != null) {
+                finish(read(s));
+            } else if (!node.isAlive()) {
+                finish(new InstanceOutcome(InstanceOutcome.State.NODE_DOWN, 0, 0, 0, 0, 0, 0, 0, false, ""));
+            } else {
+                if (System.nanoTime() > deadline) return null;
+                TimeUnit.NANOSECONDS.sleep(pause);
+                pause = Math.min(pause * 2, 2_000_000);
+            }
+        }
+        return outcome;
+    }
+
+    private synchronized void finish(InstanceOutcome o) throws InterruptedException {
+        if (outcome != null) return;
+        waitCoresParked(Duration.ofSeconds(5));
+        proxy.close();
+        node.kicks().unregister(kickValue);
+        outcome = o;
+        log.info("{}: {}", spec.name(), o.describe());
+    }
+
+    private InstanceOutcome read(InstanceOutcome.State s) {
+        return new InstanceOutcome(s, az_boot.exit_status(boot), az_boot.error(boot), az_boot.fault_vector(boot),
+                az_boot.fault_cpu(boot), az_boot.fault_address(boot), az_boot.fault_rip(boot), az_boot.fault_rsp(boot),
+                (az_boot.fault_flags(boot) & AZ_FAULT_IN_KERNEL()) != 0, Node.cString(az_boot.message(boot)));
+    }
+
+    private void waitCoresParked(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int c : spec.cpus()) {
+            MemorySegment mb = node.mailbox(c);
+            while ((int) NodeHandles.MAILBOX_STATE.getAcquire(mb, 0L) != AZ_CORE_PARKED() && node.isAlive()) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("{}: cpu {} not parked {} ms after the instance ended", spec.name(), c, timeout.toMillis());
+                    return;
+                }
+                Thread.sleep(0, 200_000);
+            }
+        }
+    }
+
+    /** Ends the instance (its lead core gets STOP; the node forces cores that ignore it). */
+    public void kill() throws IOException, InterruptedException {
+        if (outcome != null) return;
+        command(AZ_CORE_CMD_STOP(), 0, new int[] {spec.cpus()[0]});
+    }
+
+    public boolean isRunning() {
+        return outcome == null && (int) NodeHandles.BOOT_STATE.getAcquire(boot, 0L) == AZ_INSTANCE_RUNNING();
+    }
+
+    /** Milliseconds from the launch request to the program's first instruction (node TSC), or NaN. */
+    public double launchMillis() {
+        long hz = node.info().tscHz();
+        long start = az_boot.tsc_start(boot), entry = az_boot.tsc_entry(boot);
+        if (hz == 0 || start == 0 || entry == 0) return Double.NaN;
+        return (entry - start) * 1000.0 / hz;
+    }
+
+    public OffloadProxy proxy() {
+        return proxy;
+    }
+
+    public InstanceSpec spec() {
+        return spec;
+    }
+
+    public Partition partition() {
+        return partition;
+    }
+
+    /** Kills the instance if it still runs, and stops its proxy. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (outcome == null && node.isAlive()) {
+            kill();
+            if (waitFor(Duration.ofSeconds(10)) == null) log.warn("{}: did not end after STOP", spec.name());
+        }
+        proxy.close();
+    }
+
+    private static byte[] strings(InstanceSpec spec) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String s : spec.argv()) putCString(out, s);
+        for (String s : spec.env()) putCString(out, s);
+        return out.toByteArray();
+    }
+
+    private static void putCString(ByteArrayOutputStream out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        for (byte x : b) if (x == 0) throw new IllegalArgumentException("argument or variable contains a NUL: " + s);
+        out.writeBytes(b);
+        out.write(0);
+    }
+
+    private static long align(long v, long a) {
+        return (v + a - 1) / a * a;
+    }
+}

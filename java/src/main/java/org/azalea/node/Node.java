@@ -1,0 +1,241 @@
+package org.azalea.node;
+
+import static org.azalea.abi.abi_h.AZ_ABI_VERSION;
+import static org.azalea.abi.abi_h.AZ_NODE_INFO_GPA;
+import static org.azalea.abi.abi_h.AZ_NODE_INFO_SIZE;
+import static org.azalea.abi.abi_h.AZ_NODE_MAGIC;
+import static org.azalea.abi.abi_h.AZ_NODE_PANIC;
+import static org.azalea.abi.abi_h.AZ_NODE_READY;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.azalea.abi.az_core_mailbox;
+import org.azalea.abi.az_node_info;
+import org.azalea.memory.GuestMemory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A booted node: QEMU running the Azalea node kernel on an emulated many-core
+ * machine whose memory the host maps.  Closing it (or the JVM ending, also on
+ * SIGTERM/SIGINT) stops QEMU and removes its shared-memory files.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final SecureRandom NONCES = new SecureRandom();
+
+    /** How to boot a node. */
+    public record Config(NodeShape shape, Accelerator.Choice accel, Path kernel, Path workDir, Duration bootTimeout) {
+        public static Config defaults(Path buildDir) throws IOException {
+            return new Config(NodeShape.KNL_SNC4, Accelerator.detect(), buildDir.resolve("kernel/azalea-kernel.elf"),
+                    Files.createTempDirectory("azalea-node"), Duration.ofSeconds(60));
+        }
+
+        public Config withShape(NodeShape s) {
+            return new Config(s, accel, kernel, workDir, bootTimeout);
+        }
+
+        public Config withAccel(Accelerator.Choice a) {
+            return new Config(shape, a, kernel, workDir, bootTimeout);
+        }
+    }
+
+    private final Config config;
+    private final GuestMemory memory;
+    private final List<Path> nodeFiles;
+    private final Process qemu;
+    private final MemorySegment info;
+    private final NodeInfo nodeInfo;
+    private final long bootNanos;
+    private final Thread shutdownHook;
+    private final GuestKicks kicks;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Node(Config config, GuestMemory memory, List<Path> nodeFiles, Process qemu, MemorySegment info,
+            NodeInfo nodeInfo, long bootNanos, Thread hook, GuestKicks kicks) {
+        this.kicks = kicks;
+        this.config = config;
+        this.memory = memory;
+        this.nodeFiles = nodeFiles;
+        this.qemu = qemu;
+        this.info = info;
+        this.nodeInfo = nodeInfo;
+        this.bootNanos = bootNanos;
+        this.shutdownHook = hook;
+    }
+
+    /** Boots a node and waits until every core is parked and the node says READY. */
+    public static Node boot(Config c) throws IOException, NodeBootException, InterruptedException {
+        if (!Files.isReadable(c.kernel())) throw new NodeBootException(c.kernel() + " is missing: run `make native`");
+        Files.createDirectories(c.workDir());
+        String tag = "azalea-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+        GuestMemory memory = new GuestMemory();
+        List<Path> files = new ArrayList<>();
+        Process qemu = null;
+        Thread hook = null;
+        long nonce = NONCES.nextLong() & Long.MAX_VALUE;
+        Path serial = c.workDir().resolve("node.log");
+        GuestKicks kicks = new GuestKicks(c.workDir().resolve("kick.sock"));
+        try {
+            NodeShape s = c.shape();
+            for (int q = 0; q < s.quadrants(); q++) {
+                Path f = Path.of("/dev/shm", tag + "-node" + q);
+                Files.deleteIfExists(f);
+                files.add(f);
+                memory.map(f, s.memoryBase(q), s.memoryPerQuadrant()); // created fresh: all zero
+            }
+            List<Path> toRemove = List.copyOf(files);
+            List<String> cmd = QemuCommand.build("qemu-system-x86_64", s, c.accel().accelerator(), c.kernel(), files,
+                    serial, nonce);
+            cmd.addAll(kicks.qemuArgs());
+            log.info("booting a {}-cpu node ({} quadrants, {} each) with {} ({})", s.cpus(), s.quadrants(),
+                    SizeParser.format(s.memoryPerQuadrant()), c.accel().accelerator(), c.accel().reason());
+            long t0 = System.nanoTime();
+            qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(c.workDir().resolve("qemu.log").toFile()).start();
+            Process started = qemu;
+            hook = new Thread(() -> destroy(started, toRemove), "azalea-node-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            kicks.connect(qemu, c.bootTimeout());
+            MemorySegment info = memory.partition(AZ_NODE_INFO_GPA(), AZ_NODE_INFO_SIZE()).memory();
+            waitReady(qemu, info, nonce, c, serial);
+            long bootNanos = System.nanoTime() - t0;
+            NodeInfo ni = NodeInfo.read(info);
+            log.info("node ready: {} cpus parked in {} ms", ni.cpus().size(), TimeUnit.NANOSECONDS.toMillis(bootNanos));
+            return new Node(c, memory, files, qemu, info, ni, bootNanos, hook, kicks);
+        } catch (IOException | NodeBootException | InterruptedException | RuntimeException e) {
+            kicks.close();
+            if (hook != null) removeHook(hook);
+            destroy(qemu, files);
+            memory.close();
+            throw e;
+        }
+    }
+
+    private static void waitReady(Process qemu, MemorySegment info, long nonce, Config c, Path serial)
+            throws NodeBootException, InterruptedException {
+        long deadline = System.nanoTime() + c.bootTimeout().toNanos();
+        while (true) {
+            if (az_node_info.magic(info) == AZ_NODE_MAGIC() && az_node_info.boot_nonce(info) == nonce) {
+                int state = (int) NodeHandles.NODE_STATE.getAcquire(info, 0L);
+                if (state == AZ_NODE_READY()) {
+                    if (az_node_info.abi_version(info) != AZ_ABI_VERSION()) {
+                        throw new NodeBootException("node kernel speaks ABI " + az_node_info.abi_version(info)
+                                + ", this host " + AZ_ABI_VERSION() + ": rebuild with `make native`");
+                    }
+                    return;
+                }
+                if (state == AZ_NODE_PANIC()) {
+                    throw new NodeBootException("node kernel panicked: " + cString(az_node_info.panic_message(info))
+                            + " (log: " + serial + ")");
+                }
+            }
+            if (!qemu.isAlive()) {
+                throw new NodeBootException("QEMU exited with status " + qemu.exitValue() + " before the node was ready"
+                        + " (log: " + c.workDir().resolve("qemu.log") + ", console: " + serial + ")");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new NodeBootException("node not ready after " + c.bootTimeout().toSeconds() + " s (console: " + serial + ")");
+            }
+            Thread.sleep(0, 200_000);
+        }
+    }
+
+    static String cString(MemorySegment bytes) {
+        byte[] b = bytes.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        int n = 0;
+        while (n < b.length && b[n] != 0) n++;
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    public NodeInfo info() {
+        return nodeInfo;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public NodeShape shape() {
+        return config.shape();
+    }
+
+    public GuestMemory memory() {
+        return memory;
+    }
+
+    /** From QEMU's start to the node's READY, as the host saw it. */
+    public Duration bootTime() {
+        return Duration.ofNanos(bootNanos);
+    }
+
+    /** The node's console (serial) log. */
+    public Path consoleLog() {
+        return config.workDir().resolve("node.log");
+    }
+
+    public boolean isAlive() {
+        return !closed.get() && qemu.isAlive();
+    }
+
+    GuestKicks kicks() {
+        return kicks;
+    }
+
+    /** The mailbox of node CPU {@code cpu}. */
+    MemorySegment mailbox(int cpu) {
+        if (cpu < 0 || cpu >= nodeInfo.cpus().size()) throw new IllegalArgumentException("no cpu " + cpu);
+        long offset = nodeInfo.mailboxGpa() - AZ_NODE_INFO_GPA() + (long) cpu * nodeInfo.mailboxStride();
+        return info.asSlice(offset, az_core_mailbox.sizeof());
+    }
+
+    /** Stops QEMU, unmaps the node's memory and removes its files.  Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        removeHook(shutdownHook);
+        kicks.close();
+        destroy(qemu, nodeFiles);
+        memory.close();
+        log.info("node stopped");
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+            // the JVM is already shutting down: the hook runs (or ran) by itself
+        }
+    }
+
+    private static void destroy(Process qemu, List<Path> files) {
+        if (qemu != null && qemu.isAlive()) {
+            qemu.destroy();
+            try {
+                if (!qemu.waitFor(3, TimeUnit.SECONDS)) {
+                    qemu.destroyForcibly();
+                    qemu.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                qemu.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Path f : files) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                log.warn("could not remove {}: {}", f, e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.azalea.node;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.azalea.proxy.Stdio;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * One real node shared by a test class (booting costs ~0.4 s of TCG), and a
+ * helper that runs a test image on it and captures what it printed.  Tests
+ * are skipped only when QEMU cannot start at all; every other failure fails.
+ */
+final class BootedNode implements AutoCloseable {
+    static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build"));
+    static final Path IMAGES = BUILD.resolve("test-images");
+
+    final Node node;
+
+    BootedNode() throws Exception {
+        Assumptions.assumeTrue(qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
+        node = Node.boot(Node.Config.defaults(BUILD));
+    }
+
+    static boolean qemuStarts() {
+        try {
+            Process p = new ProcessBuilder("qemu-system-x86_64", "-version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    record Run(InstanceOutcome outcome, String stdout, String stderr, Instance instance) {}
+
+    /** Runs {@code image} with {@code args} on {@code ncpus} cores of {@code quadrant}; waits for its end. */
+    Run run(String image, List<String> args, String stdin, Path root, int quadrant, int ncpus, Duration timeout)
+            throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Path program = IMAGES.resolve(image);
+        List<String> argv = new ArrayList<>();
+        argv.add(image);
+        argv.addAll(args);
+        NodeInfo.MemoryRange range = node.info().rangeOf(quadrant);
+        int first = node.shape().firstCpu(quadrant) + (quadrant == 0 ? 1 : 0);
+        int[] cpus = new int[ncpus];
+        for (int i = 0; i < ncpus; i++) cpus[i] = first + i;
+        long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
+        InstanceSpec spec = new InstanceSpec(image, ElfImage.load(program), argv, List.of("HOME=/", "PATH=/bin:/usr/bin", "AZALEA_TEST=1"), cpus, base,
+                64L << 20, root, Stdio.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err));
+        try (Instance inst = Instance.launch(node, spec)) {
+            InstanceOutcome o = inst.waitFor(timeout);
+            if (o == null) {
+                inst.kill();
+                o = inst.waitFor(Duration.ofSeconds(10));
+                throw new AssertionError(image + " did not end within " + timeout + "; console: "
+                        + tail(node.consoleLog()));
+            }
+            return new Run(o, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), inst);
+        }
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (Exception e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (node != null) node.close();
+    }
+}

@@ -1,0 +1,77 @@
+/*
+ * syscall.c -- Linux system call numbers to handlers (xv6's syscall.c).
+ * Calls the instance serves itself are in the table; the file and network
+ * calls go through sys_offload; anything else is -ENOSYS, logged once per
+ * number.
+ */
+#include "inst/syscalls.h"
+#include "lib/console.h"
+#include "lib/errno.h"
+#include "percpu.h"
+
+static const sys_fn table[MAX_SYSCALL] = {
+    [SYS_brk] = sys_brk,
+    [SYS_mmap] = sys_mmap,
+    [SYS_munmap] = sys_munmap,
+    [SYS_mprotect] = sys_mprotect,
+    [SYS_madvise] = sys_madvise,
+    [SYS_mremap] = sys_mremap,
+    [SYS_exit] = sys_exit_group, /* one thread: exit ends the process */
+    [SYS_exit_group] = sys_exit_group,
+    [SYS_getpid] = sys_getpid,
+    [SYS_gettid] = sys_getpid,
+    [SYS_getppid] = sys_getppid,
+    [SYS_getpgrp] = sys_getpid,
+    [SYS_getpgid] = sys_getpid,
+    [SYS_getsid] = sys_getpid,
+    [SYS_getuid] = sys_getuid,
+    [SYS_geteuid] = sys_getuid,
+    [SYS_getgid] = sys_getuid,
+    [SYS_getegid] = sys_getuid,
+    [SYS_arch_prctl] = sys_arch_prctl,
+    [SYS_set_tid_address] = sys_set_tid_address,
+    [SYS_set_robust_list] = sys_set_robust_list,
+    [SYS_rt_sigaction] = sys_rt_sigaction,
+    [SYS_rt_sigprocmask] = sys_rt_sigprocmask,
+    [SYS_kill] = sys_kill,
+    [SYS_tkill] = sys_tkill,
+    [SYS_tgkill] = sys_tgkill,
+    [SYS_prlimit64] = sys_prlimit64,
+    [SYS_getrlimit] = sys_getrlimit,
+    [SYS_setrlimit] = sys_setrlimit,
+    [SYS_prctl] = sys_prctl,
+    [SYS_uname] = sys_uname,
+    [SYS_sched_yield] = sys_sched_yield,
+    [SYS_sched_getaffinity] = sys_sched_getaffinity,
+    [SYS_getrandom] = sys_getrandom,
+    [SYS_futex] = sys_futex,
+    [SYS_sysinfo] = sys_sysinfo,
+    [SYS_clock_gettime] = sys_clock_gettime,
+    [SYS_clock_getres] = sys_clock_getres,
+    [SYS_gettimeofday] = sys_gettimeofday,
+    [SYS_time] = sys_time,
+    [SYS_nanosleep] = sys_nanosleep,
+    [SYS_clock_nanosleep] = sys_clock_nanosleep,
+};
+
+int64_t syscall_dispatch(struct syscall_frame *f)
+{
+    struct instance *in = this_cpu()->inst;
+    const uint64_t *a = &f->rdi; /* rdi, rsi, rdx, r10, r8, r9: the six arguments in order */
+    uint64_t nr = f->nr;
+    if (nr < MAX_SYSCALL && table[nr])
+        return table[nr](in, a);
+    if (nr == AZ_SYS_OFFLOAD_NOP)
+        return sys_offload_nop(in, a);
+    int handled = 0;
+    int64_t r = nr < MAX_SYSCALL ? sys_offload(in, nr, a, &handled) : -ENOSYS;
+    if (handled)
+        return r;
+    if (nr < MAX_SYSCALL && !(in->unknown_logged[nr / 64] & (1ull << (nr % 64)))) {
+        in->unknown_logged[nr / 64] |= 1ull << (nr % 64);
+        kprintf("instance %lu: system call %lu not implemented (-ENOSYS)\n", in->id, nr);
+    } else if (nr >= MAX_SYSCALL) {
+        kprintf("instance %lu: system call %lu out of range (-ENOSYS)\n", in->id, nr);
+    }
+    return -ENOSYS;
+}

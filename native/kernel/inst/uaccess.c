@@ -1,0 +1,83 @@
+/*
+ * uaccess.c -- checking program pointers.  A system call may only touch,
+ * or hand the host, memory the program owns (USER ranges) with the rights
+ * it asks for; anything else is -EFAULT, never a kernel fault.
+ */
+#include "inst/inst.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+/* Walks [va, va + len): every byte in USER ranges with `prot`; if
+ * same_off, all with one pa_off (physically contiguous), returned in *off. */
+static int walk(struct instance *in, uint64_t va, uint64_t len, uint32_t prot, int same_off, int64_t *off)
+{
+    if (len == 0)
+        return 0;
+    if (va + len < va)
+        return -EFAULT;
+    uint64_t end = va + len;
+    int first = 1;
+    while (va < end) {
+        struct vma *v = vma_find(&in->map, va);
+        if (!v || v->kind != VMA_USER || v->prot == PROT_NONE || (v->prot & prot) != prot)
+            return -EFAULT;
+        if (first && off)
+            *off = v->pa_off;
+        else if (same_off && off && *off != v->pa_off)
+            return -EFAULT;
+        first = 0;
+        va = v->end;
+    }
+    return 0;
+}
+
+int user_ok(struct instance *in, uint64_t va, uint64_t len, uint32_t prot)
+{
+    return walk(in, va, len, prot, 0, 0);
+}
+
+int user_gpa(struct instance *in, uint64_t va, uint64_t len, uint32_t prot, uint64_t *gpa)
+{
+    int64_t off = 0;
+    int r = walk(in, va, len ? len : 1, prot, 1, &off);
+    if (r == 0)
+        *gpa = va + (uint64_t)off;
+    return r;
+}
+
+int user_strlen(struct instance *in, uint64_t va, uint64_t max, uint64_t *len)
+{
+    uint64_t n = 0;
+    while (n < max) {
+        struct vma *v = vma_find(&in->map, va + n);
+        if (!v || v->kind != VMA_USER || !(v->prot & PROT_READ))
+            return -EFAULT;
+        const char *p = (const char *)(va + n);
+        uint64_t avail = v->end - (va + n);
+        if (avail > max - n)
+            avail = max - n;
+        for (uint64_t i = 0; i < avail; i++)
+            if (p[i] == 0) {
+                *len = n + i;
+                return 0;
+            }
+        n += avail;
+    }
+    return -ENAMETOOLONG;
+}
+
+int copy_to_user(struct instance *in, uint64_t va, const void *src, uint64_t len)
+{
+    int r = user_ok(in, va, len, PROT_WRITE);
+    if (r == 0)
+        memcpy((void *)va, src, len);
+    return r;
+}
+
+int copy_from_user(struct instance *in, void *dst, uint64_t va, uint64_t len)
+{
+    int r = user_ok(in, va, len, PROT_READ);
+    if (r == 0)
+        memcpy(dst, (const void *)va, len);
+    return r;
+}
