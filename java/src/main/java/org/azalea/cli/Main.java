@@ -15,11 +15,13 @@ public final class Main {
     }
 
     static Main standard() {
-        return new Main(List.of(new DemoCommand(), new BenchCommand()));
+        return new Main(List.of(new RunCommand(), new DemoCommand(), new BenchCommand()));
     }
 
     public static void main(String[] args) {
-        System.exit(standard().run(List.of(args), System.out, System.err));
+        List<String> list = new ArrayList<>(List.of(args));
+        if (list.remove("--verbose")) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        System.exit(standard().run(list, System.out, System.err));
     }
 
     int run(List<String> args, PrintStream out, PrintStream err) {
