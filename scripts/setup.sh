@@ -7,6 +7,7 @@ set -euo pipefail
 need_pkgs=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have qemu-system-x86_64 || need_pkgs+=(qemu-system-x86)
+have qemu-x86_64 || need_pkgs+=(qemu-user)   # the benchmarks' user-mode baseline
 have musl-gcc || need_pkgs+=(musl-tools)
 have nasm || need_pkgs+=(nasm)
 have gcc || need_pkgs+=(gcc)

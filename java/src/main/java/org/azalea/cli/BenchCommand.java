@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.azalea.bench.BenchReport;
+import org.azalea.bench.NodeBench;
 import org.azalea.bench.OffloadBench;
 import org.azalea.stub.HostStubSession;
 
@@ -28,7 +29,9 @@ final class BenchCommand implements Command {
                 (the machines are shared and noisy: compare ratios, not single times):
                 C cache-line ping-pong, native syscalls, the host stub through the
                 Java proxy (null round trip, 4 KiB pread, throughput), getppid through
-                FFM and JNA, and an idle proxy's CPU.
+                FFM and JNA, and an idle proxy's CPU.  Then the node: boot time, instance
+                launch time, the channel as a guest program times it, and the unikernel's
+                compute overhead over the same binary in QEMU's user-mode emulator.
 
                   --out FILE   where to write the JSON object (default build/bench/results.json)
                   --quick      fewer samples, for a smoke run
@@ -51,6 +54,7 @@ final class BenchCommand implements Command {
         }
         BenchReport report = new BenchReport();
         new OffloadBench(HostStubSession.buildDir(), quick).run(report);
+        new NodeBench(HostStubSession.buildDir(), quick).run(report);
         out.print(report.toTable());
         report.write(file);
         out.println("wrote " + file);

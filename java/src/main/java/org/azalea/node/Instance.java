@@ -165,6 +165,20 @@ public final class Instance implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the program has started (or already ended); returns the time
+     * from the launch request until this side saw it running, or null on timeout.
+     */
+    public Duration awaitStarted(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int state = (int) NodeHandles.BOOT_STATE.getAcquire(boot, 0L);
+            if (state >= AZ_INSTANCE_RUNNING()) return Duration.ofNanos(System.nanoTime() - launchNanos);
+            if (!node.isAlive() || System.nanoTime() > deadline) return null;
+            Thread.onSpinWait();
+        }
+    }
+
     /** Waits until the instance ends (or the timeout passes: null). */
     public InstanceOutcome waitFor(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
