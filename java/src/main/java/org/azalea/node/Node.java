@@ -140,13 +140,24 @@ public final class Node implements AutoCloseable {
                 }
             }
             if (!qemu.isAlive()) {
-                throw new NodeBootException("QEMU exited with status " + qemu.exitValue() + " before the node was ready"
-                        + " (log: " + c.workDir().resolve("qemu.log") + ", console: " + serial + ")");
+                // With -no-reboot a guest reset (a triple fault) ends QEMU with status 0.
+                String why = qemu.exitValue() == 0 ? "the guest reset (a triple fault?)" : "status " + qemu.exitValue();
+                throw new NodeBootException("QEMU exited before the node was ready: " + why + "; last console line: '"
+                        + lastLine(serial) + "' (log: " + c.workDir().resolve("qemu.log") + ", console: " + serial + ")");
             }
             if (System.nanoTime() > deadline) {
                 throw new NodeBootException("node not ready after " + c.bootTimeout().toSeconds() + " s (console: " + serial + ")");
             }
             Thread.sleep(0, 200_000);
+        }
+    }
+
+    private static String lastLine(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return lines.isEmpty() ? "" : lines.getLast().strip();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 
