@@ -193,7 +193,7 @@ public final class Instance implements AutoCloseable {
             } else {
                 if (System.nanoTime() > deadline) return null;
                 TimeUnit.NANOSECONDS.sleep(pause);
-                pause = Math.min(pause * 2, 2_000_000);
+                pause = Math.min(pause * 2, 10_000_000); // an ended instance is seen within 10 ms
             }
         }
         return outcome;
