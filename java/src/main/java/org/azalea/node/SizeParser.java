@@ -36,6 +36,7 @@ public final class SizeParser {
     }
 
     public static String format(long bytes) {
+        if (bytes == 0) return "0";
         if (bytes % (1L << 30) == 0) return (bytes >> 30) + "G";
         if (bytes % (1L << 20) == 0) return (bytes >> 20) + "M";
         if (bytes % (1L << 10) == 0) return (bytes >> 10) + "K";

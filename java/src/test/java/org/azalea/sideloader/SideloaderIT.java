@@ -1,0 +1,158 @@
+package org.azalea.sideloader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.azalea.node.InstanceOutcome;
+import org.azalea.node.Node;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The instance lifecycle and reclaim on a real node. */
+class SideloaderIT {
+    static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build"));
+    static final Path IMAGES = BUILD.resolve("test-images");
+    static final long M = 1L << 20;
+    static Sideloader sl;
+    @TempDir Path root;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        Assumptions.assumeTrue(qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
+        sl = Sideloader.boot(Node.Config.defaults(BUILD));
+    }
+
+    static boolean qemuStarts() {
+        try {
+            return new ProcessBuilder("qemu-system-x86_64", "-version").start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sl != null) sl.close();
+    }
+
+    private ManagedInstance launch(String image, PartitionRequest p, InputStream stdin, String... args) throws Exception {
+        return sl.launch(new LaunchRequest(image, IMAGES.resolve(image), List.of(args), List.of("HOME=/"), p, root, stdin,
+                null, null));
+    }
+
+    private static void assertAllFree() {
+        for (var u : sl.resources().usage()) {
+            assertEquals(u.coresTotal(), u.coresFree(), "quadrant " + u.quadrant() + " cores: " + sl.resources().describeFree());
+            assertEquals(u.memoryTotal(), u.memoryFree(), "quadrant " + u.quadrant() + " memory");
+        }
+        assertTrue(sl.resources().held().isEmpty());
+    }
+
+    @Test
+    void aNormalExitGoesThroughEveryStateAndIsReclaimed() throws Exception {
+        ManagedInstance mi = launch("hello", PartitionRequest.of(2, 64 * M), null);
+        InstanceOutcome o = mi.awaitReclaimed(Duration.ofSeconds(60));
+        assertNotNull(o);
+        assertEquals(0, o.processStatus());
+        List<LifecycleState> states = mi.transitions().stream().map(ManagedInstance.Transition::state).toList();
+        assertEquals(List.of(LifecycleState.LOADING, LifecycleState.RUNNING, LifecycleState.EXITED, LifecycleState.RECLAIMED),
+                states);
+        assertTrue(mi.console().contains("AZALEA-TEST-PASS hello"), mi.console());
+        assertNotNull(mi.reclaimTime());
+        assertAllFree();
+    }
+
+    @Test
+    void aCrashIsReclaimedAndItsMemoryScrubbed() throws Exception {
+        ManagedInstance mi = launch("crash", PartitionRequest.of(1, 1, 32 * M), null);
+        assertEquals(InstanceOutcome.State.FAULTED, mi.awaitReclaimed(Duration.ofSeconds(60)).state());
+        assertTrue(mi.transitions().stream().anyMatch(t -> t.state() == LifecycleState.CRASHED));
+        Allocation a = mi.allocation();
+        var mem = sl.node().memory().partition(a.memBase(), a.memSize()).memory();
+        for (long off = 0; off < a.memSize(); off += 4096) {
+            assertEquals(0, mem.get(java.lang.foreign.ValueLayout.JAVA_LONG, off), "scrubbed at +" + off);
+        }
+        assertAllFree();
+    }
+
+    @Test
+    void killDuringABlockedOffloadedRead() throws Exception {
+        PipedOutputStream neverWritten = new PipedOutputStream();
+        ManagedInstance mi = launch("stdin", PartitionRequest.of(1, 32 * M), new PipedInputStream(neverWritten));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (mi.state() != LifecycleState.RUNNING && System.nanoTime() < deadline) Thread.sleep(5);
+        // Wait until the read is offloaded and blocked in the proxy.
+        while (mi.stats().count(org.azalea.abi.abi_h.AZ_OP_READ()) == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+        Thread.sleep(100);
+        sl.kill(mi.id());
+        InstanceOutcome o = mi.awaitReclaimed(Duration.ofSeconds(20));
+        assertNotNull(o, "reclaimed after kill");
+        assertEquals(InstanceOutcome.State.KILLED, o.state(), o.describe());
+        neverWritten.close();
+        assertAllFree();
+    }
+
+    @Test
+    void aHundredLaunchesLeakNothing() throws Exception {
+        // Warm up once, then count what the JVM holds.
+        launch("hello", PartitionRequest.of(1, 16 * M), null).awaitReclaimed(Duration.ofSeconds(60));
+        long fds = openFds();
+        long shm = shmFiles();
+        int threads = Thread.activeCount();
+        for (int i = 0; i < 100; i++) {
+            ManagedInstance mi = launch(i % 2 == 0 ? "hello" : "files", PartitionRequest.of(1 + i % 3, 1 + i % 4, 16 * M), null);
+            InstanceOutcome o = mi.awaitReclaimed(Duration.ofSeconds(60));
+            assertNotNull(o, "launch " + i + " reclaimed");
+            assertEquals(0, o.processStatus(), "launch " + i + ": " + o.describe() + "\n" + mi.console());
+        }
+        assertAllFree();
+        Thread.sleep(200);
+        assertTrue(openFds() <= fds + 2, "host fds: " + fds + " before, " + openFds() + " after");
+        assertEquals(shm, shmFiles(), "/dev/shm files");
+        assertTrue(Thread.activeCount() <= threads + 4, "threads: " + threads + " before, " + Thread.activeCount() + " after");
+        try (var left = Files.list(root)) {
+            assertEquals(List.of(), left.toList(), "the workloads' files are gone from the root");
+        }
+    }
+
+    @Test
+    void instancesOnDisjointQuadrantsRunAtOnce() throws Exception {
+        ManagedInstance a = launch("files", PartitionRequest.quadrant(1), null);
+        ManagedInstance b = launch("files", PartitionRequest.quadrant(2), null);
+        ManagedInstance c = launch("files", PartitionRequest.quadrant(3), null);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(ResourceUnavailableException.class,
+                () -> launch("hello", PartitionRequest.of(1, 16 * M), null));
+        assertTrue(e.getMessage().contains("free now"), e.getMessage());
+        for (ManagedInstance mi : List.of(a, b, c)) {
+            assertEquals(0, mi.awaitReclaimed(Duration.ofSeconds(60)).processStatus(), mi.console());
+            assertTrue(mi.console().contains("AZALEA-TEST-PASS files"), mi.console());
+        }
+        assertEquals(Set.of(1, 2, 3), Set.of(a.allocation().quadrant(), b.allocation().quadrant(), c.allocation().quadrant()));
+        assertAllFree();
+    }
+
+    private static long openFds() throws IOException {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    private static long shmFiles() throws IOException {
+        try (var s = Files.list(Path.of("/dev/shm"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("azalea")).count();
+        }
+    }
+}
