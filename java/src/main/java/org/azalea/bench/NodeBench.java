@@ -19,6 +19,10 @@ import org.azalea.node.InstanceSpec;
 import org.azalea.node.Node;
 import org.azalea.node.NodeInfo;
 import org.azalea.proxy.Stdio;
+import org.azalea.sideloader.LaunchRequest;
+import org.azalea.sideloader.ManagedInstance;
+import org.azalea.sideloader.PartitionRequest;
+import org.azalea.sideloader.Sideloader;
 
 /**
  * The node's figures (issue 3), for the accelerator in use: boot time, launch
@@ -73,9 +77,26 @@ public final class NodeBench {
             report.put("user_mode_compute_loop_ms", user.median() / 1e6);
             report.put("guest_compute_ratio" + sfx, unikernel.median() / user.median());
             report.note("guest_compute_ratio" + sfx, "unikernel / the same binary in qemu-x86_64 user mode");
+
+            measureReclaim(node, root, report, sfx);
         } finally {
             org.apache.commons.io.file.PathUtils.deleteDirectory(root);
         }
+    }
+
+    /** From the program's end to its cores, memory (scrubbed) and host fds being free again. */
+    private void measureReclaim(Node node, Path root, BenchReport report, String sfx) throws Exception {
+        Sideloader sl = new Sideloader(node, java.util.Set.of(0));
+        Samples reclaim = new Samples(launches);
+        for (int i = 0; i < launches; i++) {
+            ManagedInstance mi = sl.launch(LaunchRequest.of(buildDir.resolve("test-images/hello"), List.of(),
+                    PartitionRequest.of(1, 1, 64L << 20), root));
+            InstanceOutcome o = mi.awaitReclaimed(Duration.ofSeconds(30));
+            if (o == null || o.processStatus() != 0) throw new IOException("hello failed under the sideloader");
+            reclaim.add(mi.reclaimTime().toNanos() / 1e6);
+        }
+        report.put("instance_reclaim_ms" + sfx, reclaim.median());
+        report.note("instance_reclaim_ms" + sfx, "64M partition: cores parked, proxy closed, memory scrubbed");
     }
 
     private InstanceSpec spec(Node node, Path root, String image, List<String> args, ByteArrayOutputStream out)
