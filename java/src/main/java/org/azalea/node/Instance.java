@@ -58,6 +58,7 @@ public final class Instance implements AutoCloseable {
     private final long launchNanos;
     private final int kickValue;
     private volatile InstanceOutcome outcome;
+    private volatile long endSeenNanos;
 
     private Instance(Node node, InstanceSpec spec, Partition partition, OffloadProxy proxy, MemorySegment boot,
             long launchNanos, int kickValue) {
@@ -201,6 +202,7 @@ public final class Instance implements AutoCloseable {
 
     private synchronized void finish(InstanceOutcome o) throws InterruptedException {
         if (outcome != null) return;
+        endSeenNanos = System.nanoTime();
         waitCoresParked(Duration.ofSeconds(5));
         proxy.close();
         node.kicks().unregister(kickValue);
@@ -244,6 +246,11 @@ public final class Instance implements AutoCloseable {
         long start = az_boot.tsc_start(boot), entry = az_boot.tsc_entry(boot);
         if (hz == 0 || start == 0 || entry == 0) return Double.NaN;
         return (entry - start) * 1000.0 / hz;
+    }
+
+    /** System.nanoTime() when this side first saw the instance ended (0 before): reclaim is timed from here. */
+    public long endSeenNanos() {
+        return endSeenNanos;
     }
 
     public OffloadProxy proxy() {

@@ -103,9 +103,8 @@ public final class Sideloader implements AutoCloseable {
         try {
             if (inst.awaitStarted(Duration.ofDays(3650)) != null && inst.isRunning()) mi.transition(LifecycleState.RUNNING);
             InstanceOutcome o = inst.waitFor(Duration.ofDays(3650));
-            long ended = System.nanoTime();
             mi.ended(o);
-            reclaim(mi, ended);
+            reclaim(mi, inst.endSeenNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
