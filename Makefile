@@ -32,6 +32,7 @@ NATIVE_TARGETS :=
 include native/host/host.mk
 include native/kernel/kernel.mk
 include test-images/images.mk
+include deploy/deploy.mk
 include scripts/bindings.mk
 
 native: $(NATIVE_TARGETS)
@@ -44,7 +45,7 @@ test: setup native check-jdk
 	mvn -B verify
 
 demo: setup native java
-	bin/azalea demo
+	bin/azalea deploy
 
 bench: setup native java
 	bin/azalea bench --out $(BUILD)/bench/results.json

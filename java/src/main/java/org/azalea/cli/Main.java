@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.azalea.service.ServiceException;
+import org.azalea.sideloader.ResourceUnavailableException;
 
 /** {@code bin/azalea}: the full-weight kernel's command line. */
 public final class Main {
@@ -15,7 +17,8 @@ public final class Main {
     }
 
     static Main standard() {
-        return new Main(List.of(new RunCommand(), new DemoCommand(), new BenchCommand()));
+        return new Main(List.of(new NodeCommand(), new RunCommand(), new PsCommand(), new KillCommand(), new LogsCommand(),
+                new StatsCommand(), new DeployCommand(), new ExampleCommand(), new DemoCommand(), new BenchCommand()));
     }
 
     public static void main(String[] args) {
@@ -48,6 +51,12 @@ public final class Main {
         } catch (UsageException e) {
             err.println("azalea " + c.name() + ": " + e.getMessage());
             return 2;
+        } catch (NoNodeException e) {
+            err.println("azalea " + c.name() + ": " + e.getMessage());
+            return 3;
+        } catch (ServiceException | ResourceUnavailableException e) {
+            err.println("azalea " + c.name() + ": " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             err.println("azalea " + c.name() + ": " + e);
             return 1;
@@ -57,6 +66,12 @@ public final class Main {
     String usage() {
         StringBuilder b = new StringBuilder("usage: azalea COMMAND [OPTIONS]\n\ncommands:\n");
         for (Command c : commands.values()) b.append(String.format("  %-8s %s%n", c.name(), c.summary()));
-        return b.append("\n`azalea COMMAND --help` documents each command's options.\n").toString();
+        return b.append("""
+
+                `azalea COMMAND --help` documents each command's options and exit statuses.
+                Exit statuses: 0 success; 1 the command failed or was refused (one line says
+                why); 2 bad options or input; 3 no node is running (ps, kill, logs, stats,
+                node status).  `run` exits with its program's status (see azalea run --help).
+                """).toString();
     }
 }

@@ -10,15 +10,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `azalea run` as a user runs it, in its own JVM: a musl-static program on a
  * booted 72-core node writes, reads back, lists and stats files under its
  * root, reads stdin, prints, and exits with its status; the host sees its file.
+ * The same on a private node and on a running node service.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RunCommandIT {
     @TempDir Path dir;
+    @TempDir Path runtime;
 
     record Result(int status, String out, String err) {}
 
@@ -27,7 +31,9 @@ class RunCommandIT {
                 "--enable-native-access=ALL-UNNAMED", "-Dazalea.build.dir=" + System.getProperty("azalea.build.dir"),
                 "-cp", System.getProperty("java.class.path"), "org.azalea.cli.Main", "run"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+        pb.environment().put("AZALEA_RUNTIME_DIR", runtime.toString()); // no service there unless a test starts one
+        Process p = pb.start();
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -50,9 +56,7 @@ class RunCommandIT {
         return out;
     }
 
-    @Test
-    void runsAProgramWithFilesStdinStdoutAndItsStatus() throws Exception {
-        Path prog = compile("""
+    static final String PROGRAM = """
                 #include <stdio.h>
                 #include <dirent.h>
                 #include <sys/stat.h>
@@ -78,12 +82,34 @@ class RunCommandIT {
                     if (fgets(line, sizeof line, stdin)) printf("stdin said: %s", line);
                     return 42;
                 }
-                """);
-        Path root = Files.createDirectory(dir.resolve("root"));
+                """;
+
+    private void runsAndChecks(Path prog, String rootName) throws Exception {
+        Path root = Files.createDirectory(dir.resolve(rootName));
         Result r = azaleaRun(root, "hello from the host\n", prog.toString(), "ARG");
         assertEquals(42, r.status(), r.out() + r.err());
         assertEquals("read back: written by prog ARG\nsize 20\nentries 3\nstdin said: hello from the host\n", r.out(), r.err());
         assertEquals("written by prog ARG\n", Files.readString(root.resolve("out.txt")), "the host sees the file");
+    }
+
+    @Test
+    void runsAProgramWithFilesStdinStdoutAndItsStatus() throws Exception {
+        runsAndChecks(compile(PROGRAM), "root");
+    }
+
+    @Test
+    void theSameOnARunningNode() throws Exception {
+        Path prog = compile(PROGRAM);
+        Azalea az = new Azalea(runtime);
+        try {
+            assertEquals(0, az.run("node", "start").status());
+            runsAndChecks(prog, "root-on-service");
+            Azalea.Result ps = az.run("ps", "-a");
+            assertTrue(ps.out().contains("prog") && ps.out().contains("EXITED 42"), "it ran on the service: " + ps.out());
+            assertEquals(0, az.run("node", "stop").status());
+        } finally {
+            az.cleanUp();
+        }
     }
 
     @Test

@@ -9,12 +9,30 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What `azalea run` refuses before anything boots: one line, status 2. */
+/**
+ * What `azalea run` refuses before anything boots: one line, status 2.  The
+ * runtime directory is the test's, so no running node is found (and a
+ * developer's own node is never used).
+ */
 class RunCommandTest {
     @TempDir Path dir;
+    String before;
+
+    @BeforeEach
+    void isolate() {
+        before = System.setProperty("azalea.runtime.dir", dir.resolve("runtime").toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (before == null) System.clearProperty("azalea.runtime.dir");
+        else System.setProperty("azalea.runtime.dir", before);
+    }
 
     record Result(int status, String out, String err) {}
 
@@ -56,13 +74,17 @@ class RunCommandTest {
         refused("--cores needs a number", "run", "--cores", "many", prog);
         refused("no PROGRAM", "run");
         refused("is not a directory", "run", "--root", dir.resolve("nowhere").toString(), prog);
+        refused("--mem 1M: at least 4M", "run", "--mem", "1M", prog);
+        refused("--timeout must be 1..", "run", "--timeout", "0", prog);
+        refused("--env needs NAME=VALUE", "run", "--env", "=x", prog);
     }
 
     @Test
     void helpDocumentsEveryOption() {
         Result r = run("run", "--help");
         assertEquals(0, r.status());
-        for (String opt : List.of("--cores", "--quadrant", "--mem", "--root", "--smp", "--accel", "--env", "--timeout")) {
+        for (String opt : List.of("--cores", "--quadrant", "--mem", "--root", "--smp", "--accel", "--env", "--timeout",
+                "--private", "Exit status")) {
             assertTrue(r.out().contains(opt), opt);
         }
         assertEquals(2, run("frobnicate").status());

@@ -1,0 +1,98 @@
+package org.azalea.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.azalea.node.Accelerator;
+import org.azalea.node.Node;
+import org.azalea.node.NodeShape;
+import org.azalea.node.SizeParser;
+import org.azalea.service.RuntimeDir;
+import org.azalea.stub.HostStubSession;
+
+/**
+ * The options that shape a node, shared by `azalea node start` and its
+ * hidden `node serve`: parsed and checked before anything boots.
+ */
+record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, boolean foreground, List<String> raw) {
+
+    static final String HELP = """
+              --smp N          CPUs of the node (default 72)
+              --quadrants Q    NUMA quadrants, CPUs split evenly (default 4 when N is a multiple of 4, else 1)
+              --mem SIZE       memory of each quadrant (default 512M; 2G with one quadrant; 2816M in all at most)
+              --fwk Q|none     the full-weight kernel's quadrant, never given to instances (default 0;
+                               none with one quadrant)
+              --accel MODE     auto, kvm or tcg (default auto: TCG where /dev/kvm is PVM or absent)
+            """;
+
+    static NodeOptions parse(List<String> args) throws UsageException {
+        Options o = new Options(args);
+        int smp = 72;
+        Integer quadrants = null;
+        Long mem = null;
+        String accel = "auto", fwkText = null;
+        boolean foreground = false;
+        // What a detached service is started with: the same options but --foreground.
+        List<String> raw = args.stream().filter(a -> !a.equals("--foreground")).toList();
+        for (String opt; (opt = o.nextOption()) != null; ) {
+            switch (opt) {
+                case "--smp" -> smp = o.intValue(opt, 1, NodeShape.MAX_CPUS);
+                case "--quadrants" -> quadrants = o.intValue(opt, 1, NodeShape.MAX_CPUS);
+                case "--mem" -> mem = size(o.value(opt));
+                case "--accel" -> accel = o.value(opt);
+                case "--fwk" -> fwkText = o.value(opt);
+                case "--foreground" -> foreground = true;
+                case "--verbose" -> { } // handled by Main
+                default -> throw new UsageException("unknown option '" + opt + "' (see azalea node --help)");
+            }
+        }
+        if (!o.rest().isEmpty()) throw new UsageException("unexpected '" + o.rest().getFirst() + "'");
+        int q = quadrants != null ? quadrants : smp % 4 == 0 && smp >= 8 ? 4 : 1;
+        long perQuadrant = mem != null ? mem : q == 1 ? 2L << 30 : 512L << 20;
+        NodeShape shape;
+        try {
+            shape = new NodeShape(smp, q, perQuadrant);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Set<Integer> fwk = new TreeSet<>();
+        if (fwkText == null) {
+            if (q > 1) fwk.add(0);
+        } else if (!fwkText.equals("none")) {
+            try {
+                int f = Integer.parseInt(fwkText);
+                if (f < 0 || f >= q) throw new UsageException("--fwk " + f + ": the node has quadrants 0.." + (q - 1));
+                fwk.add(f);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--fwk needs a quadrant number or none, not '" + fwkText + "'");
+            }
+        }
+        Accelerator.Choice choice;
+        try {
+            choice = Accelerator.parse(accel);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return new NodeOptions(shape, choice, Set.copyOf(fwk), foreground, List.copyOf(raw));
+    }
+
+    /** The node's config; its work directory (console and QEMU logs) lives in the runtime directory. */
+    Node.Config config(RuntimeDir dir) throws IOException {
+        Node.Config d = Node.Config.defaults(HostStubSession.buildDir());
+        java.nio.file.Files.deleteIfExists(d.workDir()); // defaults() made a temporary one we do not use
+        return new Node.Config(shape, accel, d.kernel(), dir.nodeDir(), d.bootTimeout());
+    }
+
+    static long size(String text) throws UsageException {
+        try {
+            return SizeParser.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    String describe() {
+        return shape.cpus() + " cpus, " + shape.quadrants() + " quadrants of " + SizeParser.format(shape.memoryPerQuadrant());
+    }
+}
