@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import org.azalea.ring.Doorbell;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ final class GuestKicks implements AutoCloseable {
     static final int MAX_REGIONS = 256; // one byte names the region
 
     private final Path socket;
-    private final AtomicReferenceArray<Doorbell> doorbells = new AtomicReferenceArray<>(MAX_REGIONS);
+    private final AtomicReferenceArray<Runnable> doorbells = new AtomicReferenceArray<>(MAX_REGIONS);
     private volatile SocketChannel channel;
     private volatile boolean closed;
     private Thread reader;
@@ -63,19 +62,16 @@ final class GuestKicks implements AutoCloseable {
         reader = Thread.ofPlatform().daemon().name("azalea-node-kicks").start(this::readLoop);
     }
 
-    /** Routes kick byte {@code value} to {@code doorbell}; returns false if the value is taken. */
-    boolean register(int value, Doorbell doorbell) {
-        return doorbells.compareAndSet(value, null, doorbell);
+    /** Claims a free kick value, atomically, for {@code doorbell} (what ringing it does); -1 when all are taken. */
+    int claim(Runnable doorbell) {
+        for (int i = 0; i < MAX_REGIONS; i++) {
+            if (doorbells.compareAndSet(i, null, doorbell)) return i;
+        }
+        return -1;
     }
 
     void unregister(int value) {
         doorbells.set(value, null);
-    }
-
-    /** The lowest free kick value, or -1. */
-    int freeValue() {
-        for (int i = 0; i < MAX_REGIONS; i++) if (doorbells.get(i) == null) return i;
-        return -1;
     }
 
     private void readLoop() {
@@ -84,8 +80,8 @@ final class GuestKicks implements AutoCloseable {
             while (!closed && channel.read(buf.clear()) >= 0) {
                 buf.flip();
                 while (buf.hasRemaining()) {
-                    Doorbell d = doorbells.get(Byte.toUnsignedInt(buf.get()));
-                    if (d != null) d.ring();
+                    Runnable ring = doorbells.get(Byte.toUnsignedInt(buf.get()));
+                    if (ring != null) ring.run();
                 }
             }
         } catch (IOException e) {

@@ -98,46 +98,53 @@ public final class Instance implements AutoCloseable {
         }
         MemorySegment mem = p.memory();
         mem.asSlice(0, used).fill((byte) 0);
-        int kickValue = node.kicks().freeValue();
+        // The region must exist before its doorbell, and the kick value before the region: claim
+        // the value with a doorbell bound late (the kick thread never rings a half-made region).
+        var bell = new java.util.concurrent.atomic.AtomicReference<Doorbell>();
+        int kickValue = node.kicks().claim(() -> {
+            Doorbell d = bell.get();
+            if (d != null) d.ring();
+        });
         if (kickValue < 0) throw new IllegalStateException("no kick value left: " + GuestKicks.MAX_REGIONS + " instances run");
-        Region region = Region.format(mem.asSlice(0, regionSize), spec.memGpa(), cpus.length, RING_ENTRIES,
-                GUEST_POLL_INTERVAL_US, new Region.PortKick(GuestKicks.PORT, kickValue));
-        if (!node.kicks().register(kickValue, new Doorbell(region))) throw new IllegalStateException("kick value raced");
-        MemorySegment.copy(strings, 0, mem, ValueLayout.JAVA_BYTE, stringsOffset, strings.length);
-        MemorySegment.copy(elf, 0, mem, ValueLayout.JAVA_BYTE, elfOffset, elf.length);
-
-        MemorySegment b = mem.asSlice(bootOffset, az_boot.sizeof());
-        az_boot.magic(b, AZ_BOOT_MAGIC());
-        az_boot.abi_version(b, AZ_ABI_VERSION());
-        az_boot.flags(b, 0);
-        az_boot.instance_id(b, spec.name().hashCode() & 0xffffffffL);
-        az_boot.mem_gpa(b, spec.memGpa());
-        az_boot.mem_size(b, spec.memSize());
-        az_boot.region_gpa(b, spec.memGpa());
-        az_boot.region_size(b, regionSize);
-        az_boot.elf_gpa(b, spec.memGpa() + elfOffset);
-        az_boot.elf_size(b, elf.length);
-        az_boot.strings_gpa(b, spec.memGpa() + stringsOffset);
-        az_boot.strings_size(b, strings.length);
-        az_boot.argc(b, spec.argv().size());
-        az_boot.envc(b, spec.env().size());
-        az_boot.stack_size(b, 0);
-        az_boot.realtime_ns(b, System.currentTimeMillis() * 1_000_000L);
-        az_boot.ncpus(b, cpus.length);
-        for (int i = 0; i < cpus.length; i++) az_boot.cpus(b, i, cpus[i]);
-
-        HostSyscalls syscalls = new HostSyscalls(p, spec.root(), spec.stdio(), new InstanceIdentity(spec.name(), Version.STRING));
-        OffloadProxy proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults(spec.name()));
-        proxy.start();
-        Instance inst = new Instance(node, spec, p, proxy, b, t0, kickValue);
+        OffloadProxy proxy = null;
         try {
+            Region region = Region.format(mem.asSlice(0, regionSize), spec.memGpa(), cpus.length, RING_ENTRIES,
+                    GUEST_POLL_INTERVAL_US, new Region.PortKick(GuestKicks.PORT, kickValue));
+            bell.set(new Doorbell(region));
+            MemorySegment.copy(strings, 0, mem, ValueLayout.JAVA_BYTE, stringsOffset, strings.length);
+            MemorySegment.copy(elf, 0, mem, ValueLayout.JAVA_BYTE, elfOffset, elf.length);
+
+            MemorySegment b = mem.asSlice(bootOffset, az_boot.sizeof());
+            az_boot.magic(b, AZ_BOOT_MAGIC());
+            az_boot.abi_version(b, AZ_ABI_VERSION());
+            az_boot.flags(b, 0);
+            az_boot.instance_id(b, spec.name().hashCode() & 0xffffffffL);
+            az_boot.mem_gpa(b, spec.memGpa());
+            az_boot.mem_size(b, spec.memSize());
+            az_boot.region_gpa(b, spec.memGpa());
+            az_boot.region_size(b, regionSize);
+            az_boot.elf_gpa(b, spec.memGpa() + elfOffset);
+            az_boot.elf_size(b, elf.length);
+            az_boot.strings_gpa(b, spec.memGpa() + stringsOffset);
+            az_boot.strings_size(b, strings.length);
+            az_boot.argc(b, spec.argv().size());
+            az_boot.envc(b, spec.env().size());
+            az_boot.stack_size(b, 0);
+            az_boot.realtime_ns(b, System.currentTimeMillis() * 1_000_000L);
+            az_boot.ncpus(b, cpus.length);
+            for (int i = 0; i < cpus.length; i++) az_boot.cpus(b, i, cpus[i]);
+
+            HostSyscalls syscalls = new HostSyscalls(p, spec.root(), spec.stdio(), new InstanceIdentity(spec.name(), Version.STRING));
+            proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults(spec.name()));
+            proxy.start();
+            Instance inst = new Instance(node, spec, p, proxy, b, t0, kickValue);
             inst.command(AZ_CORE_CMD_START(), spec.memGpa() + bootOffset, cpus);
+            return inst;
         } catch (IOException | RuntimeException | InterruptedException e) {
-            proxy.close();
-            node.kicks().unregister(kickValue);
+            if (proxy != null) proxy.close();
+            node.kicks().unregister(kickValue); // nothing stays held by a failed launch
             throw e;
         }
-        return inst;
     }
 
     /** Sends {@code cmd} to each core and waits for every acknowledgement. */

@@ -24,6 +24,8 @@ final class ServedRun {
     private final LaunchRequest request;
     private volatile InstanceHandle handle;
     private volatile boolean exitSent;
+    /** Output the instance writes before STARTED is on the wire waits here: the client expects STARTED first. */
+    private final java.util.concurrent.CountDownLatch startedSent = new java.util.concurrent.CountDownLatch(1);
 
     ServedRun(NodeService service, FrameChannel ch, LaunchRequest request) {
         this.service = service;
@@ -51,6 +53,8 @@ final class ServedRun {
             } catch (IOException e) {
                 service.runEnded(this); // no EXIT to deliver: the client is gone (its instance is killed below)
                 throw e;
+            } finally {
+                startedSent.countDown();
             }
             Thread.ofVirtual().name("azalea-run-exit-" + handle.id()).start(this::reportExit);
             relayClientFrames(stdin);
@@ -60,6 +64,7 @@ final class ServedRun {
         } catch (IOException e) {
             log.debug("run connection of instance {}: {}", handle.id(), e.toString());
         } finally {
+            startedSent.countDown();
             stdin.end();
             if (!exitSent) killQuietly("its client went away");
         }
@@ -151,6 +156,12 @@ final class ServedRun {
 
         @Override
         public void write(byte[] b, int off, int len) {
+            try {
+                if (!startedSent.await(30, java.util.concurrent.TimeUnit.SECONDS)) broken = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                broken = true;
+            }
             for (int done = 0; done < len && !broken; ) {
                 int n = Math.min(len - done, Protocol.MAX_CHUNK);
                 byte[] chunk = new byte[n];
