@@ -1,12 +1,14 @@
 # test-images: one tiny static Linux program per feature, each printing
 # "AZALEA-TEST-PASS <name>" when it succeeds (check.h).  Built with musl
 # both as a fixed-address executable (NAME) and, for some, as a static PIE
-# (NAME-pie).  Outputs under build/test-images/.  Run them on a node with
-# test-images/run.sh (development) or the Java test suite.
+# (NAME-pie); a few with glibc (plain gcc -static), the Azalea API library,
+# or OpenMP.  Outputs under build/test-images/.  Run them on a node with
+# test-images/run.sh (development) or the Java test suite (TestImagesIT,
+# ThreadsIT, NetworkIT: echo_server and echo_client need a host side).
 
 TI_SRC := test-images
 TI_OUT := $(BUILD)/test-images
-TI_NAMES := hello args memory exitcode crash time sysinfo files stdin spin offload_bench
+TI_NAMES := hello args memory exitcode crash time sysinfo files stdin spin offload_bench threads futex signals threads_bench echo_server echo_client
 TI_PIE_NAMES := hello args memory sysinfo
 TI_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 MUSL_LIB := /usr/lib/x86_64-linux-musl
@@ -16,7 +18,16 @@ TI_PIE_LINK = -fPIE -nostartfiles $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o \
   $(shell $(CC) -print-file-name=crtbeginS.o) $< $(shell $(CC) -print-file-name=crtendS.o) \
   $(MUSL_LIB)/crtn.o -Wl,-static -Wl,-pie -Wl,--no-dynamic-linker -Wl,-z,text
 
-TI_TARGETS := $(addprefix $(TI_OUT)/,$(TI_NAMES)) $(addsuffix -pie,$(addprefix $(TI_OUT)/,$(TI_PIE_NAMES)))
+# Linked with plain `gcc -static` against the host's glibc, unchanged.
+TI_GLIBC_NAMES := glibc
+# Using the Azalea internal API (include/azalea/azalea.h, libazalea.a).
+TI_AZ_NAMES := azalea_api
+# OpenMP with musl: plain `musl-gcc -fopenmp -static`, our libgomp.a first.
+TI_OMP_NAMES := openmp
+
+TI_TARGETS := $(addprefix $(TI_OUT)/,$(TI_NAMES)) $(addsuffix -pie,$(addprefix $(TI_OUT)/,$(TI_PIE_NAMES))) \
+  $(addprefix $(TI_OUT)/,$(TI_GLIBC_NAMES)) $(addprefix $(TI_OUT)/,$(TI_AZ_NAMES)) \
+  $(addprefix $(TI_OUT)/,$(TI_OMP_NAMES))
 NATIVE_TARGETS += $(TI_TARGETS)
 
 .PHONY: test-images
@@ -29,3 +40,15 @@ $(TI_OUT)/%: $(TI_SRC)/%.c $(TI_SRC)/check.h
 $(TI_OUT)/%-pie: $(TI_SRC)/%.c $(TI_SRC)/check.h
 	@mkdir -p $(dir $@)
 	musl-gcc $(TI_CFLAGS) -o $@ $(TI_PIE_LINK)
+
+$(addprefix $(TI_OUT)/,$(TI_GLIBC_NAMES)): $(TI_OUT)/%: $(TI_SRC)/%.c $(TI_SRC)/check.h
+	@mkdir -p $(dir $@)
+	gcc -static -pthread $(TI_CFLAGS) -o $@ $< -lm
+
+$(addprefix $(TI_OUT)/,$(TI_AZ_NAMES)): $(TI_OUT)/%: $(TI_SRC)/%.c $(TI_SRC)/check.h $(AZLIB)
+	@mkdir -p $(dir $@)
+	musl-gcc -static $(TI_CFLAGS) -o $@ $< -L$(dir $(AZLIB)) -lazalea
+
+$(addprefix $(TI_OUT)/,$(TI_OMP_NAMES)): $(TI_OUT)/%: $(TI_SRC)/%.c $(TI_SRC)/check.h $(OMPLIB)
+	@mkdir -p $(dir $@)
+	musl-gcc -fopenmp -static $(TI_CFLAGS) -o $@ $< -L$(dir $(OMPLIB))

@@ -14,7 +14,7 @@ images=$top/build/test-images
 work=$(mktemp -d /tmp/azalea-test-images.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# name | arguments | expected status | expected in output | mode (serial|proxy|stop)
+# name | arguments | expected status | expected in output | mode (serial|proxy|stop) | cores (1)
 tests=(
     "hello||0|AZALEA-TEST-PASS hello|serial"
     "hello-pie||0|AZALEA-TEST-PASS hello|serial"
@@ -32,15 +32,27 @@ tests=(
     "hello-proxy||0|AZALEA-TEST-PASS hello|proxy"
     "files||0|AZALEA-TEST-PASS files|proxy"
     "stdin||0|stdin: 18 bytes, 2 lines|proxy"
+    "threads|3|0|AZALEA-TEST-PASS threads|serial|4"
+    "threads-1core|4|0|AZALEA-TEST-PASS threads|serial|1"
+    "threads-proxy|2|0|AZALEA-TEST-PASS threads|proxy|8"
+    "futex||0|AZALEA-TEST-PASS futex|serial|4"
+    "signals||0|AZALEA-TEST-PASS signals|serial|2"
+    "signals-term|term|143|killed by signal 15|serial"
+    "glibc||0|AZALEA-TEST-PASS glibc|serial|4"
+    "glibc-proxy|files|0|glibc: files ok|proxy|4"
+    "azalea_api||0|AZALEA-TEST-PASS azalea_api|serial|4"
+    "openmp|400000|0|AZALEA-TEST-PASS openmp|serial|4"
 )
 
 pass=0 fail=0
 for t in "${tests[@]}"; do
-    IFS='|' read -r name args want marker mode <<<"$t"
+    IFS='|' read -r name args want marker mode cores <<<"$t"
     [ $# -gt 0 ] && [[ " $* " != *" $name "* ]] && continue
     image=${name%-proxy}
     image=${image%-cli}
-    opts=(--timeout 30 --log "$work/$name.log")
+    image=${image%-1core}
+    image=${image%-term}
+    opts=(--timeout 30 --log "$work/$name.log" --cores "${cores:-1}")
     case $mode in
     proxy) mkdir -p "$work/root"; opts+=(--proxy --root "$work/root") ;;
     stop) opts+=(--stop-after 500) ;;
@@ -48,7 +60,7 @@ for t in "${tests[@]}"; do
     # shellcheck disable=SC2086
     printf 'line one\nline two\n' | timeout 60 "$aznode" "${opts[@]}" -- "$images/$image" $args >"$work/$name.out" 2>&1
     status=$?
-    if [ $status -eq "$want" ] && cat "$work/$name.out" "$work/$name.log" | grep -qF -- "$marker"; then
+    if [ $status -eq "$want" ] && grep -qF -- "$marker" "$work/$name.out" "$work/$name.log"; then
         echo "PASS $name"
         pass=$((pass + 1))
     else

@@ -521,7 +521,23 @@ struct az_boot {
  */
 #define AZ_SYS_BASE 0x4000
 #define AZ_SYS_OFFLOAD_NOP 0x4000 /* one AZ_OP_NOP round trip on the calling core's channel: 0 or -errno */
-#define AZ_SYS__LAST 0x4001       /* one past the last */
+/* The Azalea internal API (the paper's Table I); include/azalea/azalea.h
+ * wraps them for C programs and documents each. */
+#define AZ_SYS_GET_TICKS 0x4001          /* -> ticks (AZ_TICK_HZ a second) since the node booted */
+#define AZ_SYS_BLOCK_CURRENT_TASK 0x4002 /* sleep until AZ_SYS_WAKEUP_TASK names this thread: 0 */
+#define AZ_SYS_RESCHEDULE 0x4003         /* give the core to a ready thread of higher priority: 0 */
+#define AZ_SYS_WAKEUP_TASK 0x4004        /* a0: tid: 0, or -ESRCH */
+#define AZ_SYS_YIELD 0x4005              /* give the core to a ready thread of equal or higher priority: 0 */
+#define AZ_SYS_SEM_INIT 0x4006           /* a0: semaphore address, a1: initial count: 0 or -errno */
+#define AZ_SYS_SEM_DESTROY 0x4007        /* a0: semaphore: 0, -EBUSY while threads wait on it */
+#define AZ_SYS_SEM_WAIT 0x4008           /* a0: semaphore: 0 */
+#define AZ_SYS_SEM_POST 0x4009           /* a0: semaphore: 0 */
+#define AZ_SYS_SEM_TIMEDWAIT 0x400A      /* a0: semaphore, a1: milliseconds (0: do not wait): 0, -ETIMEDOUT */
+#define AZ_SYS_SEM_CANCELABLEWAIT 0x400B /* as TIMEDWAIT (a1 0: no limit), and -EINTR on a signal or WAKEUP_TASK */
+#define AZ_SYS_MSLEEP 0x400C             /* a0: milliseconds: 0, or -EINTR (a signal) */
+#define AZ_SYS_GETPRIO 0x400D            /* a0: tid (0: the caller) -> its priority, or -ESRCH */
+#define AZ_SYS_SETPRIO 0x400E            /* a0: tid (0: the caller), a1: priority: 0, -ESRCH, -EINVAL */
+#define AZ_SYS__LAST 0x400F              /* one past the last */
 
 _Static_assert(sizeof(struct az_node_cpu) == 16, "az_node_cpu size");
 _Static_assert(offsetof(struct az_node_cpu, apic_id) == 0, "az_node_cpu.apic_id");

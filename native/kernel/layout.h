@@ -39,6 +39,9 @@
 #define IST_NMI_SIZE 4096   /* IST2: NMI */
 #define IST_DF_SIZE 4096    /* IST3: double fault */
 #define IST_MC_SIZE 4096    /* IST4: machine check */
+#define THREAD_KSTACK_SIZE 16384 /* each program thread's: its system calls run here */
+
+#define MAX_THREADS 1024    /* live threads of one instance (tid slots) */
 
 #define PAGE_SIZE 4096
 #define LARGE_PAGE_SIZE 0x200000

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/fwcfg.h"
 #include "arch/lapic.h"
 #include "arch/trap.h"
@@ -33,7 +34,7 @@ __attribute__((noreturn)) void kmain(uint64_t start_info)
 {
     tsc_at_boot = rdtsc();
     boot_cpu.self = &boot_cpu;
-    boot_cpu.kstack_top = (uint64_t)bsp_stack_top;
+    boot_cpu.kstack_top = boot_cpu.park_stack_top = (uint64_t)bsp_stack_top;
     wrmsr(MSR_GS_BASE, (uint64_t)&boot_cpu);
     wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&boot_cpu); /* a program's swapgs changes nothing */
 
@@ -51,6 +52,7 @@ __attribute__((noreturn)) void kmain(uint64_t start_info)
     loaded_init();
     idt_init();
     cpu_init(&boot_cpu);
+    fpu_init_size();
     clock_calibrate_begin();
     smp_start_aps();
     clock_calibrate_end();

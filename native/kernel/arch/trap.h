@@ -8,8 +8,10 @@
 #include <stdint.h>
 
 /* Vectors we send ourselves. */
-#define VEC_WAKE 0xF0     /* monitor -> core: look at your mailbox */
-#define VEC_TIMER 0xF1    /* the monitor's LAPIC timer */
+#define VEC_WAKE 0xF0     /* monitor -> core: look at your mailbox; an instance is ending */
+#define VEC_TIMER 0xF1    /* the LAPIC timer: the monitor's tick, an instance core's deadlines */
+#define VEC_RESCHED 0xF2  /* a thread was put on this core's run queue, or has a signal */
+#define VEC_TLB 0xF3      /* flush the TLB (tlb.c) */
 #define VEC_SPURIOUS 0xFF
 
 #define EXC_NMI 2
@@ -26,7 +28,11 @@ struct trapframe {
 
 void idt_init(void);     /* once, on the boot CPU */
 void idt_load(void);     /* on every CPU */
-void trap_dispatch(struct trapframe *tf);
+/* Returns the frame to return through: tf, or a copy on the current
+ * thread's kernel stack when it must switch or take a signal first
+ * (vectors.S then calls trap_user_work on it). */
+struct trapframe *trap_dispatch(struct trapframe *tf);
+void trap_user_work(struct trapframe *tf);
 const char *trap_name(uint64_t vector);
 
 #endif

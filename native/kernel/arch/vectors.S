@@ -1,7 +1,9 @@
 /*
  * vectors.S -- one stub per vector: push a dummy error code where the CPU
  * pushes none, push the vector, save the registers as a struct trapframe,
- * call trap_dispatch(frame).  Stacks are IST stacks (idt.c).
+ * call trap_dispatch(frame).  Stacks are IST stacks (idt.c).  When
+ * trap_dispatch moved the frame to a thread's stack, the way out is from
+ * there, after trap_user_work.
  */
     .text
     .altmacro
@@ -41,7 +43,15 @@ trap_common:
     cld
     movq %rsp, %rdi
     call trap_dispatch
-    popq %r15
+    cmpq %rax, %rsp
+    je 1f
+    /* Program code was interrupted and must give way or take a signal:
+     * continue on the thread's own kernel stack, leaving the IST stack
+     * free for the next interrupt on this core. */
+    movq %rax, %rsp
+    movq %rax, %rdi
+    call trap_user_work
+1:  popq %r15
     popq %r14
     popq %r13
     popq %r12

@@ -3,18 +3,22 @@
  *
  *   START (park.c) -> instance_accept: check the descriptor, keep a copy
  *   cpus[0]: instance_run -> lead_run: LOADING; build the address space,
- *            load the ELF, build the stack, open the offload channel;
- *            RUNNING; jump to the program.  It ends by exit_group, a fault,
- *            or a STOP: instance_end writes the outcome, wakes the other
- *            cores and parks.
- *   cpus[1..]: member_run: wait (halted) until the outcome is written.
- *            (Threads, which will run on them, come later.)
+ *            load the ELF, build the stack and the first thread, open the
+ *            offload channels; publish the instance (cpu->inst) and wait
+ *            (bounded) for the other cores to join; RUNNING; the idle loop
+ *            runs the first thread.
+ *   cpus[1..]: member_run: wait until the lead publishes the instance,
+ *            join it (its page tables, its run queue) and run the idle
+ *            loop, which runs the threads placed on this core.
+ *   The end (end.c): exit_group, the last thread's exit, a fatal signal,
+ *   a fault or a STOP, on any core.
  */
 #include "inst/instance.h"
 
 #include <stddef.h>
 
 #include "arch/cpu.h"
+#include "arch/fpu.h"
 #include "arch/lapic.h"
 #include "arch/x86.h"
 #include "inst/inst.h"
@@ -30,9 +34,7 @@
 
 #define MIN_PARTITION (2ull << 20)
 #define INITIAL_TABLE_PAGES 32
-
-/* syscall_entry.S: switch to the program with a fresh register state. */
-__attribute__((noreturn)) void enter_program(uint64_t entry, uint64_t sp);
+#define JOIN_WAIT_NS 200000000ull /* the monitor wakes all cores of a START in the same tick */
 
 static int inside(uint64_t lo, uint64_t hi, uint64_t gpa, uint64_t size)
 {
@@ -105,24 +107,26 @@ int instance_accept(struct cpu *c, uint64_t gpa)
     return 0;
 }
 
-/* Writes the outcome into the live descriptor and wakes the other cores. */
-static void report(struct cpu *c, uint32_t state, int32_t status, int32_t error, const char *msg)
+/* Writes the outcome into the live descriptor and wakes the cores of the
+ * instance that never joined (they wait for a final state). */
+void instance_report(uint64_t boot_gpa, const uint32_t *cores, uint32_t ncores, uint32_t state, int32_t status,
+                   int32_t error, const char *msg)
 {
-    struct az_boot *live = (struct az_boot *)c->boot_gpa;
+    struct az_boot *live = (struct az_boot *)boot_gpa;
     live->exit_status = status;
     live->error = error;
     if (msg)
         strlcpy(live->message, msg, sizeof live->message);
     live->tsc_end = rdtsc();
     __atomic_store_n(&live->state, state, __ATOMIC_RELEASE);
-    for (uint32_t i = 1; i < c->launch->ncpus; i++)
-        lapic_send_ipi(cpus[c->launch->cpus[i]]->apic_id, VEC_WAKE);
+    for (uint32_t i = 1; i < ncores; i++)
+        lapic_send_ipi(cpus[cores[i]]->apic_id, VEC_WAKE);
 }
 
 static __attribute__((noreturn)) void fail(struct cpu *c, int err, const char *msg)
 {
     kprintf("instance %lu: failed to start: %s\n", c->launch->instance_id, msg);
-    report(c, AZ_INSTANCE_FAILED, 0, err, msg);
+    instance_report(c->boot_gpa, c->launch->cpus, c->launch->ncpus, AZ_INSTANCE_FAILED, 0, err, msg);
     park_reset();
 }
 
@@ -188,10 +192,8 @@ static int reserve(struct instance *in, uint64_t start, uint64_t end, uint16_t k
 
 static void relax(void *ctx, uint32_t spins)
 {
-    __builtin_ia32_pause();
-    /* Every so often, see whether the host wants this instance stopped. */
-    if ((spins & 1023) == 1023)
-        instance_poll_mailbox(ctx);
+    (void)ctx;
+    inst_relax(spins);
 }
 
 /*
@@ -276,6 +278,11 @@ static struct instance *create(struct cpu *c, char *msg, int *err)
         return 0;
     }
     memset(in->icpu, 0, in->ncpus * sizeof(struct inst_cpu));
+    for (uint32_t i = 0; i < in->ncpus; i++) {
+        in->icpu[i].index = i;
+        in->icpu[i].cpu = in->cpus[i];
+    }
+    threads_init(in);
 
     if (in->region_gpa) {
         /* Copied once: the region is in memory the program can write. */
@@ -288,17 +295,39 @@ static struct instance *create(struct cpu *c, char *msg, int *err)
         }
         struct az_env env = { kick, relax, in };
         int e = az_attach(&in->client, (void *)in->region_gpa, in->region_size, &env);
-        if (e == 0)
-            e = az_chan_open(&in->client, c->inst_pos, &in->icpu[c->inst_pos].chan);
+        /* Channel i serves cpus[i]; a region with fewer channels leaves
+         * the other cores' threads without offloading (-ENOSYS). */
+        for (uint32_t i = 0; e == 0 && i < in->ncpus && i < in->client.nchannels; i++)
+            e = offload_open(in, &in->icpu[i]);
         if (e) {
             ksnprintf(msg, MSG_MAX, "offload region at %lx: %s", in->region_gpa, az_client_strerror(e));
             *err = -EINVAL;
             return 0;
         }
         in->have_client = 1;
-        in->icpu[c->inst_pos].chan_open = 1;
     }
     return in;
+}
+
+/* Waits (bounded) for the other cores to join; those that do not come in
+ * time are marked absent and get no threads. */
+static void wait_members(struct cpu *c, struct instance *in)
+{
+    for (uint32_t i = 1; i < in->ncpus; i++)
+        lapic_send_ipi(cpus[in->cpus[i]]->apic_id, VEC_WAKE);
+    uint64_t t0 = rdtsc();
+    for (uint32_t spins = 0; __atomic_load_n(&in->njoined, __ATOMIC_ACQUIRE) < in->ncpus; spins++) {
+        if (tsc_to_ns(rdtsc() - t0) > JOIN_WAIT_NS)
+            break;
+        inst_relax(spins);
+    }
+    for (uint32_t i = 1; i < in->ncpus; i++) {
+        uint32_t expect = JOIN_WAITING;
+        if (__atomic_compare_exchange_n(&in->icpu[i].join_state, &expect, JOIN_ABSENT, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+            kprintf("instance %lu: cpu %u did not join in time; no thread runs there\n", in->id, in->cpus[i]);
+    }
+    (void)c;
 }
 
 static __attribute__((noreturn)) void lead_run(struct cpu *c)
@@ -317,23 +346,51 @@ static __attribute__((noreturn)) void lead_run(struct cpu *c)
     uint64_t sp = stack_build(in, msg, &err);
     if (!sp)
         fail(c, err, msg);
+    struct thread *main = thread_create_main(in, in->entry, sp);
+    if (!main)
+        fail(c, -ENOMEM, "out of memory for the first thread");
 
     kprintf("instance %lu: %u core%s, memory %lx-%lx, entry %lx, stack %lx\n", in->id, in->ncpus,
             in->ncpus > 1 ? "s" : "", in->mem_lo, in->mem_hi, in->entry, sp);
     vm_activate(&in->vm);
-    c->inst = in;
+    struct inst_cpu *ic = &in->icpu[0];
+    ic->join_state = JOIN_JOINED;
+    in->njoined = 1;
+    c->icpu = ic;
+    __atomic_store_n(&c->inst, in, __ATOMIC_RELEASE); /* members look here (member_run) */
+    wait_members(c, in);
     in->tsc_entry = live->tsc_entry = rdtsc();
     __atomic_store_n(&live->state, AZ_INSTANCE_RUNNING, __ATOMIC_RELEASE);
-    if (cpu_features.avx)
-        __asm__ volatile("vzeroall"); /* no register contents from an earlier instance */
-    enter_program(in->entry, sp);
+    sched_start_thread(main);
+    sched_idle_loop();
 }
 
-/* A core that takes part but does not lead: waits for the outcome. */
+/* Joins `in` (0), or -1 if the lead gave up waiting for this core. */
+static int join(struct cpu *c, struct instance *in)
+{
+    struct inst_cpu *ic = &in->icpu[c->inst_pos];
+    uint32_t expect = JOIN_WAITING;
+    if (!__atomic_compare_exchange_n(&ic->join_state, &expect, JOIN_JOINED, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return -1;
+    /* Counted before looking at `ending`; the ender sets `ending` before
+     * counting: one of us sees the other. */
+    __atomic_add_fetch(&in->njoined, 1, __ATOMIC_SEQ_CST);
+    vm_activate(&in->vm);
+    c->icpu = ic;
+    c->inst = in;
+    if (__atomic_load_n(&in->ending, __ATOMIC_SEQ_CST))
+        instance_leave();
+    sched_idle_loop();
+}
+
+/* A core that takes part but does not lead: joins once the lead has
+ * built the instance, or waits for the outcome. */
 static __attribute__((noreturn)) void member_run(struct cpu *c)
 {
     const struct az_boot *live = (const struct az_boot *)c->boot_gpa;
     struct az_core_mailbox *mb = c->mailbox;
+    struct cpu *lead = cpus[c->launch->cpus[0]];
+    int absent = 0;
     for (;;) {
         cli();
         if (__atomic_load_n(&live->state, __ATOMIC_ACQUIRE) >= AZ_INSTANCE_EXITED)
@@ -353,81 +410,20 @@ static __attribute__((noreturn)) void member_run(struct cpu *c)
             }
             continue;
         }
+        /* The lead publishes the instance once it is built; the pointer is
+         * the lead's only while it serves this very descriptor. */
+        struct instance *in = __atomic_load_n(&lead->inst, __ATOMIC_ACQUIRE);
+        if (!absent && in && lead->boot_gpa == c->boot_gpa && in->boot == (struct az_boot *)c->boot_gpa)
+            absent = join(c, in) != 0;
         sti_hlt();
     }
     park_reset();
 }
-
 void instance_run(struct cpu *c)
 {
     if (c->inst_pos == 0)
         lead_run(c);
     member_run(c);
-}
-
-struct inst_cpu *this_icpu(struct instance *in)
-{
-    return &in->icpu[this_cpu()->inst_pos];
-}
-
-void instance_end(struct instance *in, uint32_t state, int32_t status, const char *msg)
-{
-    struct cpu *c = this_cpu();
-    uint64_t us = tsc_to_ns(rdtsc() - in->tsc_entry) / 1000;
-    if (state == AZ_INSTANCE_EXITED)
-        kprintf("instance %lu: exited with status %d after %lu us\n", in->id, status, us);
-    else
-        kprintf("instance %lu: %s after %lu us: %s\n", in->id,
-                state == AZ_INSTANCE_KILLED ? "stopped" : "faulted", us, msg ? msg : "");
-    wrmsr(MSR_FS_BASE, 0);
-    report(c, state, status, 0, msg);
-    park_reset();
-}
-
-/* Takes a new mailbox command while serving: STOP ends the instance. */
-void instance_poll_mailbox(struct instance *in)
-{
-    struct cpu *c = this_cpu();
-    struct az_core_mailbox *mb = c->mailbox;
-    uint32_t seq = __atomic_load_n(&mb->cmd_seq, __ATOMIC_ACQUIRE);
-    if (seq == c->acked_seq)
-        return;
-    uint32_t cmd = __atomic_load_n(&mb->cmd, __ATOMIC_RELAXED);
-    mb->result = cmd == AZ_CORE_CMD_STOP ? 0 : cmd == AZ_CORE_CMD_START ? -EBUSY : -EINVAL;
-    c->acked_seq = seq;
-    __atomic_store_n(&mb->ack_seq, seq, __ATOMIC_RELEASE);
-    if (cmd == AZ_CORE_CMD_STOP)
-        instance_end(in, AZ_INSTANCE_KILLED, 0, "stopped by the host");
-}
-
-void instance_wake(struct cpu *c)
-{
-    instance_poll_mailbox(c->inst);
-}
-
-void instance_fault(struct cpu *c, struct trapframe *tf)
-{
-    struct instance *in = c->inst;
-    struct az_boot *live = in->boot;
-    char msg[MSG_MAX];
-    uint64_t cr2 = tf->vector == EXC_PF ? read_cr2() : 0;
-    int in_kernel = tf->rip >= KERNEL_VMA;
-    if (tf->vector == EXC_PF)
-        ksnprintf(msg, MSG_MAX, "page fault: %s %s address %lx at rip %lx%s",
-                  (tf->error_code & 1) ? "protection violation," : "unmapped",
-                  (tf->error_code & 16) ? "executing" : (tf->error_code & 2) ? "writing" : "reading", cr2,
-                  tf->rip, in_kernel ? " (in the kernel)" : "");
-    else
-        ksnprintf(msg, MSG_MAX, "%s (vector %lu) at rip %lx%s", trap_name(tf->vector), tf->vector, tf->rip,
-                  in_kernel ? " (in the kernel)" : "");
-    live->fault_vector = (uint32_t)tf->vector;
-    live->fault_cpu = c->index;
-    live->fault_flags = in_kernel ? AZ_FAULT_IN_KERNEL : 0;
-    live->fault_error_code = tf->error_code;
-    live->fault_address = cr2;
-    live->fault_rip = tf->rip;
-    live->fault_rsp = in_kernel ? c->saved_rsp : tf->rsp;
-    instance_end(in, AZ_INSTANCE_FAULTED, 0, msg);
 }
 
 void random_bytes(struct instance *in, void *buf, uint64_t len)

@@ -3,7 +3,8 @@
  * partition, keeping the page-table pool stocked, and applying VMAs to the
  * page tables.  Table pages are reached through the identity map, so the
  * pool is refilled while it still holds VM_POOL_RESERVE mapped pages: the
- * new chunk is mapped with those before its own pages are used.
+ * new chunk is mapped with those before its own pages are used.  Callers
+ * hold mm_lock (or are alone: the instance is being built).
  */
 #include "arch/fwcfg.h"
 #include "arch/x86.h"
@@ -77,7 +78,10 @@ int mm_unmap(struct instance *in, uint64_t va, uint64_t len)
 {
     /* Unmapping part of a 2 MiB page splits it: that takes a table. */
     int r = mm_reserve_tables(in, len);
-    return r ? r : vm_unmap(&in->vm, va, len);
+    if (r == 0)
+        r = vm_unmap(&in->vm, va, len);
+    tlb_shootdown(in); /* before the memory can be handed out again */
+    return r;
 }
 
 void mm_zero(struct instance *in, uint64_t va, uint64_t len)

@@ -3,8 +3,10 @@
  * this core's channel (abi.h): the Linux arguments, with every pointer
  * replaced by its guest-physical address.  Each pointer is checked against
  * the program's memory first (uaccess.c) with the length the call implies;
- * arrays of pointers (iovec, msghdr) are rebuilt with GPAs in this core's
- * bounce space.  With AZ_BOOT_SERIAL_STDIO, fds 1 and 2 are the node log.
+ * arrays of pointers (iovec, msghdr) are rebuilt with GPAs in the calling
+ * thread's bounce space.  With AZ_BOOT_SERIAL_STDIO, fds 1 and 2 are the
+ * node log.  readlink of /proc/self/exe is answered here, and any other
+ * path under /proc or /sys is -ENOENT: the host's would describe the host.
  */
 #include "inst/syscalls.h"
 #include "lib/console.h"
@@ -140,10 +142,7 @@ static const struct offload table[MAX_SYSCALL] = {
 
 static int64_t call(struct instance *in, uint16_t op, const uint64_t *g)
 {
-    struct inst_cpu *ic = this_icpu(in);
-    if (!ic->chan_open)
-        return -ENOSYS;
-    return az_call(&ic->chan, op, g[0], g[1], g[2], g[3], g[4], g[5]);
+    return offload_call(in, op, g);
 }
 
 /* One argument to its on-the-wire form (a GPA for pointers). */
@@ -217,12 +216,29 @@ static int translate(struct instance *in, const struct arg *spec, const uint64_t
     return user_gpa(in, p, len, prot, &out[i]);
 }
 
-/* An iovec array rebuilt with GPAs in this core's bounce space. */
+/* Room for n iovecs in the current thread (it may block while the host
+ * reads them): inline for a few, a lazily allocated array for more. */
+static uint64_t *bounce_for(struct instance *in, uint64_t n)
+{
+    struct thread *t = current_thread();
+    if (n <= THREAD_BOUNCE_IOV)
+        return t->iov_bounce;
+    if (!t->big_bounce) {
+        ilock(&in->mm_lock);
+        t->big_bounce = (uint64_t *)mm_alloc_kernel(in, 2 * AZ_IOV_MAX * sizeof(uint64_t));
+        iunlock(&in->mm_lock);
+    }
+    return t->big_bounce;
+}
+
+/* An iovec array rebuilt with GPAs in the thread's bounce space. */
 static int iov_gpa(struct instance *in, uint64_t iov, uint64_t n, uint32_t prot, uint64_t *gpa)
 {
     if (n > AZ_IOV_MAX)
         return -EINVAL;
-    uint64_t *b = this_icpu(in)->iov_bounce;
+    uint64_t *b = bounce_for(in, n);
+    if (!b)
+        return -ENOMEM;
     int r = copy_from_user(in, b, iov, n * 16);
     if (r)
         return r;
@@ -275,7 +291,7 @@ static int64_t vec_call(struct instance *in, uint16_t op, const uint64_t *a, uin
 static int64_t msg_call(struct instance *in, uint16_t op, const uint64_t *a, uint32_t prot)
 {
     /* struct msghdr: name, namelen(4)+pad, iov, iovlen, control, controllen, flags(4)+pad. */
-    uint64_t *m = this_icpu(in)->msg_bounce;
+    uint64_t *m = current_thread()->msg_bounce;
     int r = copy_from_user(in, m, a[1], 56);
     if (r)
         return r;
@@ -304,9 +320,69 @@ int64_t sys_offload_nop(struct instance *in, const uint64_t *a)
     return call(in, AZ_OP_NOP, g);
 }
 
+/* A path under /proc or /sys: those describe this instance, not the host,
+ * and no file system here has them (glibc then counts CPUs with
+ * sched_getaffinity).  Only absolute paths: 1 if so. */
+static int is_kernel_path(struct instance *in, uint64_t va)
+{
+    char buf[6];
+    uint64_t len;
+    int r = user_strlen(in, va, AZ_PATH_MAX, &len);
+    if (r || len < 5 || copy_from_user(in, buf, va, 6))
+        return 0;
+    return memcmp(buf, "/proc/", 6) == 0 || memcmp(buf, "/sys/", 5) == 0 || (len == 5 && memcmp(buf, "/proc", 5) == 0)
+        || (len == 4 && memcmp(buf, "/sys", 4) == 0);
+}
+
+/* "/proc/self/exe" at va (a readlink path): 1 if so. */
+static int is_self_exe(struct instance *in, uint64_t va)
+{
+    static const char self[] = "/proc/self/exe";
+    char buf[sizeof self];
+    uint64_t len;
+    if (user_strlen(in, va, sizeof buf, &len) || len != sizeof self - 1)
+        return 0;
+    if (copy_from_user(in, buf, va, sizeof buf))
+        return 0;
+    return memcmp(buf, self, sizeof self) == 0;
+}
+
+/* The program's own path for readlink("/proc/self/exe"): argv[0], made absolute. */
+static int64_t self_exe(struct instance *in, uint64_t buf, uint64_t size)
+{
+    char path[256];
+    const char *argv0 = (const char *)in->strings_gpa;
+    uint64_t n = strnlen(argv0, in->strings_size);
+    uint64_t at = 0;
+    if (n == 0 || argv0[0] != '/')
+        path[at++] = '/';
+    if (n > sizeof path - at)
+        n = sizeof path - at;
+    memcpy(path + at, argv0, n);
+    at += n;
+    if (at > size)
+        at = size;
+    int r = copy_to_user(in, buf, path, at);
+    return r ? r : (int64_t)at;
+}
+
 int64_t sys_offload(struct instance *in, uint64_t nr, const uint64_t *a, int *handled)
 {
     *handled = 1;
+    if (nr == SYS_readlink && is_self_exe(in, a[0]))
+        return self_exe(in, a[1], a[2]);
+    if (nr == SYS_readlinkat && (int)a[0] == -100 && is_self_exe(in, a[1]))
+        return self_exe(in, a[2], a[3]);
+    switch (nr) {
+    case SYS_open: case SYS_stat: case SYS_lstat: case SYS_access: case SYS_readlink:
+        if (is_kernel_path(in, a[0]))
+            return -ENOENT;
+        break;
+    case SYS_openat: case SYS_newfstatat: case SYS_faccessat: case SYS_faccessat2: case SYS_readlinkat:
+        if (is_kernel_path(in, a[1]))
+            return -ENOENT;
+        break;
+    }
     /* Serial stdio first: it needs no channel. */
     if ((nr == SYS_write || nr == SYS_pwrite64) && stdio_fd(in, a[0]))
         return serial_write(in, a[1], a[2]);

@@ -6,7 +6,8 @@
  * so "finding a free range" and "allocating memory" are one step
  * (vma_find_gap).  New memory reads as zero: zeroed when it first becomes
  * accessible (a PROT_NONE reservation is zeroed by the mprotect that opens
- * it, not when it is made).
+ * it, not when it is made).  Every call holds the instance's mm_lock,
+ * except while a file mapping's bytes are read (that may block).
  */
 #include "arch/x86.h"
 #include "inst/syscalls.h"
@@ -55,7 +56,7 @@ static void unmap_range(struct instance *in, uint64_t start, uint64_t end)
         mm_unmap(in, start, end - start);
 }
 
-int64_t sys_brk(struct instance *in, const uint64_t *a)
+static int64_t brk_locked(struct instance *in, const uint64_t *a)
 {
     uint64_t want = a[0];
     if (want < in->brk_start || want > in->brk_end)
@@ -81,6 +82,14 @@ int64_t sys_brk(struct instance *in, const uint64_t *a)
     return (int64_t)want;
 }
 
+int64_t sys_brk(struct instance *in, const uint64_t *a)
+{
+    ilock(&in->mm_lock);
+    int64_t r = brk_locked(in, a);
+    iunlock(&in->mm_lock);
+    return r;
+}
+
 /* A private file mapping: its bytes read through the offload channel. */
 static int fill_from_file(struct instance *in, uint64_t va, uint64_t len, uint64_t fd, uint64_t off)
 {
@@ -97,7 +106,8 @@ static int fill_from_file(struct instance *in, uint64_t va, uint64_t len, uint64
     return 0;
 }
 
-int64_t sys_mmap(struct instance *in, const uint64_t *a)
+/* The mapping itself, under mm_lock: its address or -errno. */
+static int64_t mmap_locked(struct instance *in, const uint64_t *a)
 {
     uint64_t addr = a[0], len = a[1], flags = a[3], fd = a[4], off = a[5];
     uint32_t prot = (uint32_t)(a[2] & ~(uint64_t)PROT_GROWS);
@@ -143,14 +153,36 @@ int64_t sys_mmap(struct instance *in, const uint64_t *a)
     struct vma v = { va, va + size, 0, PROT_NONE, VMA_USER, VMA_F_UNZEROED };
     if (vma_insert(&in->map, &v))
         return -ENOMEM;
-    int r = prot == PROT_NONE ? 0 : make_accessible(in, va, va + size, prot);
-    if (r == 0 && !anon)
-        r = fill_from_file(in, va, len, fd, off);
+    /* A file's bytes go in while the range is writable; its final
+     * rights come after (sys_mmap). */
+    int r = prot == PROT_NONE ? 0 : make_accessible(in, va, va + size, anon ? prot : PROT_READ | PROT_WRITE);
     if (r) {
         unmap_range(in, va, va + size);
         return r;
     }
+    (void)fd, (void)off;
     return (int64_t)va;
+}
+
+int64_t sys_mmap(struct instance *in, const uint64_t *a)
+{
+    ilock(&in->mm_lock);
+    int64_t va = mmap_locked(in, a);
+    iunlock(&in->mm_lock);
+    if (va < 0 || (a[3] & MAP_ANONYMOUS) || (a[2] & PROT_MASK) == PROT_NONE)
+        return va;
+    /* Filled without the lock: the read may block this thread. */
+    uint64_t size = page_up(a[1]);
+    int r = fill_from_file(in, (uint64_t)va, a[1], a[4], a[5]);
+    ilock(&in->mm_lock);
+    if (r == 0 && (a[2] & PROT_MASK) != (PROT_READ | PROT_WRITE)) {
+        r = make_accessible(in, (uint64_t)va, (uint64_t)va + size, (uint32_t)(a[2] & PROT_MASK));
+        tlb_shootdown(in);
+    }
+    if (r)
+        unmap_range(in, (uint64_t)va, (uint64_t)va + size);
+    iunlock(&in->mm_lock);
+    return r ? r : va;
 }
 
 int64_t sys_munmap(struct instance *in, const uint64_t *a)
@@ -158,11 +190,12 @@ int64_t sys_munmap(struct instance *in, const uint64_t *a)
     uint64_t addr = a[0], size = page_up(a[1]);
     if (addr % PAGE_SIZE || a[1] == 0 || size < a[1] || addr >= USER_TOP || size > USER_TOP - addr)
         return -EINVAL;
+    ilock(&in->mm_lock);
     int r = vma_remove_user(&in->map, addr, addr + size);
-    if (r)
-        return r;
-    mm_unmap(in, addr, size);
-    return 0;
+    if (r == 0)
+        mm_unmap(in, addr, size);
+    iunlock(&in->mm_lock);
+    return r;
 }
 
 int64_t sys_mprotect(struct instance *in, const uint64_t *a)
@@ -173,7 +206,11 @@ int64_t sys_mprotect(struct instance *in, const uint64_t *a)
         return -EINVAL;
     if (size == 0)
         return 0;
-    return make_accessible(in, addr, addr + size, prot);
+    ilock(&in->mm_lock);
+    int r = make_accessible(in, addr, addr + size, prot);
+    tlb_shootdown(in); /* rights may have narrowed */
+    iunlock(&in->mm_lock);
+    return r;
 }
 
 int64_t sys_madvise(struct instance *in, const uint64_t *a)
@@ -184,6 +221,7 @@ int64_t sys_madvise(struct instance *in, const uint64_t *a)
     if (a[2] != MADV_DONTNEED)
         return 0; /* advice; MADV_FREE may keep the contents */
     /* DONTNEED: anonymous memory reads as zero afterwards. */
+    ilock(&in->mm_lock);
     for (uint64_t va = addr; va < addr + size;) {
         struct vma *v = vma_next(&in->map, va);
         if (!v || v->start >= addr + size)
@@ -195,10 +233,11 @@ int64_t sys_madvise(struct instance *in, const uint64_t *a)
             vma_set_flag(&in->map, s, e, VMA_F_UNZEROED);
         va = e;
     }
+    iunlock(&in->mm_lock);
     return 0;
 }
 
-int64_t sys_mremap(struct instance *in, const uint64_t *a)
+static int64_t mremap_locked(struct instance *in, const uint64_t *a)
 {
     uint64_t old = a[0], old_size = page_up(a[1]), new_size = page_up(a[2]), flags = a[3];
     if (old % PAGE_SIZE || new_size == 0 || new_size < a[2] || (flags & ~(uint64_t)MREMAP_MAYMOVE))
@@ -226,7 +265,7 @@ int64_t sys_mremap(struct instance *in, const uint64_t *a)
     if (prot != PROT_NONE && !(prot & PROT_READ))
         return -EFAULT;
     const uint64_t args[6] = { 0, new_size, prot, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
-    int64_t moved = sys_mmap(in, args);
+    int64_t moved = mmap_locked(in, args);
     if (moved < 0)
         return moved;
     if (prot != PROT_NONE) {
@@ -238,4 +277,12 @@ int64_t sys_mremap(struct instance *in, const uint64_t *a)
     }
     unmap_range(in, old, old + old_size);
     return moved;
+}
+
+int64_t sys_mremap(struct instance *in, const uint64_t *a)
+{
+    ilock(&in->mm_lock);
+    int64_t r = mremap_locked(in, a);
+    iunlock(&in->mm_lock);
+    return r;
 }

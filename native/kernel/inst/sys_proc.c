@@ -1,7 +1,7 @@
 /*
  * sys_proc.c -- the process calls an instance answers itself: exit, ids,
- * TLS, signal bookkeeping, limits, uname, randomness.  One process, one
- * thread for now (threads come with the threads issue): pid = tid = 1.
+ * TLS, limits, uname, randomness, affinity.  One process (pid 1) of many
+ * threads (thread.c); fork, vfork and execve do not exist here.
  */
 #include "arch/cpu.h"
 #include "arch/x86.h"
@@ -19,30 +19,43 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
-#define SIG_DFL 0
-#define SIG_IGN 1
-#define SIGKILL 9
-#define SIGSTOP 19
-#define SIG_BLOCK 0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
 #define RLIMIT_STACK 3
 #define RLIMIT_NOFILE 7
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ull)
+#define THREAD_STACK_DEFAULT (1ull << 20)
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
 #define GRND_ALLOWED 7 /* NONBLOCK | RANDOM | INSECURE */
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_CMD_MASK 0x7f /* without FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME */
-#define ETIMEDOUT 110
+#define ECHILD_ 10
 
 int64_t sys_exit_group(struct instance *in, const uint64_t *a)
 {
     instance_end(in, AZ_INSTANCE_EXITED, (int32_t)a[0], 0);
+}
+
+int64_t sys_fork(struct instance *in, const uint64_t *a)
+{
+    (void)a;
+    uint64_t nr = current_frame()->nr;
+    if (nr < MAX_SYSCALL && !(in->unknown_logged[nr / 64] & (1ull << (nr % 64)))) {
+        in->unknown_logged[nr / 64] |= 1ull << (nr % 64);
+        kprintf("instance %lu: system call %lu (fork, vfork, execve) would make a new process: "
+                "not supported in a unikernel (-ENOSYS)\n", in->id, nr);
+    }
+    return -ENOSYS;
+}
+
+int64_t sys_wait4(struct instance *in, const uint64_t *a)
+{
+    (void)in, (void)a;
+    return -ECHILD_; /* no child process can exist */
+}
+
+int64_t sys_rseq(struct instance *in, const uint64_t *a)
+{
+    (void)in, (void)a;
+    return -ENOSYS; /* glibc then goes without restartable sequences */
 }
 
 int64_t sys_getpid(struct instance *in, const uint64_t *a)
@@ -69,6 +82,7 @@ int64_t sys_arch_prctl(struct instance *in, const uint64_t *a)
     case ARCH_SET_FS:
         if (a[1] >= (1ull << 47))
             return -EPERM;
+        current_thread()->fs_base = a[1];
         wrmsr(MSR_FS_BASE, a[1]);
         return 0;
     case ARCH_GET_FS: {
@@ -86,113 +100,22 @@ int64_t sys_arch_prctl(struct instance *in, const uint64_t *a)
     }
 }
 
-int64_t sys_set_tid_address(struct instance *in, const uint64_t *a)
-{
-    in->tid_address = a[0];
-    return PID;
-}
-
-int64_t sys_set_robust_list(struct instance *in, const uint64_t *a)
-{
-    if (a[1] != 24) /* sizeof(struct robust_list_head) */
-        return -EINVAL;
-    in->robust_list = a[0];
-    in->robust_len = a[1];
-    return 0;
-}
-
-int64_t sys_rt_sigaction(struct instance *in, const uint64_t *a)
-{
-    uint64_t sig = a[0];
-    if (sig < 1 || sig > NSIG || a[3] != 8)
-        return -EINVAL;
-    struct k_sigaction *slot = &in->sigact[sig - 1], next;
-    if (a[1]) {
-        if (sig == SIGKILL || sig == SIGSTOP)
-            return -EINVAL;
-        int r = copy_from_user(in, &next, a[1], sizeof next);
-        if (r)
-            return r;
-    }
-    if (a[2]) {
-        int r = copy_to_user(in, a[2], slot, sizeof *slot);
-        if (r)
-            return r;
-    }
-    if (a[1])
-        *slot = next; /* recorded: handlers run once signals are delivered */
-    return 0;
-}
-
-int64_t sys_rt_sigprocmask(struct instance *in, const uint64_t *a)
-{
-    if (a[3] != 8)
-        return -EINVAL;
-    uint64_t set = 0, old = in->sigmask;
-    if (a[1]) {
-        int r = copy_from_user(in, &set, a[1], sizeof set);
-        if (r)
-            return r;
-        set &= ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
-        switch (a[0]) {
-        case SIG_BLOCK: in->sigmask |= set; break;
-        case SIG_UNBLOCK: in->sigmask &= ~set; break;
-        case SIG_SETMASK: in->sigmask = set; break;
-        default: return -EINVAL;
-        }
-    }
-    return a[2] ? copy_to_user(in, a[2], &old, sizeof old) : 0;
-}
-
-/* A signal to ourselves: ignored, or (default action) the end of the
- * instance with the shell's 128 + signal status.  Handlers: later. */
-static int64_t signal_self(struct instance *in, uint64_t sig)
-{
-    if (sig == 0)
-        return 0;
-    if (sig > NSIG)
-        return -EINVAL;
-    uint64_t h = in->sigact[sig - 1].handler;
-    if (h == SIG_IGN && sig != SIGKILL)
-        return 0;
-    if (h != SIG_DFL && sig != SIGKILL) {
-        kprintf("instance %lu: signal %lu has a handler; delivery is not supported yet\n", in->id, sig);
-        return 0;
-    }
-    /* Default actions that do not terminate: SIGCHLD, SIGCONT, SIGURG, SIGWINCH. */
-    if (sig == 17 || sig == 18 || sig == 23 || sig == 28)
-        return 0;
-    char msg[MSG_MAX];
-    ksnprintf(msg, sizeof msg, "killed by signal %lu", sig);
-    kprintf("instance %lu: %s\n", in->id, msg);
-    instance_end(in, AZ_INSTANCE_EXITED, (int32_t)(128 + sig), msg);
-}
-
-int64_t sys_kill(struct instance *in, const uint64_t *a)
-{
-    int64_t pid = (int64_t)a[0];
-    if (pid != PID && pid != 0 && pid != -1)
-        return -ESRCH;
-    return signal_self(in, a[1]);
-}
-
-int64_t sys_tkill(struct instance *in, const uint64_t *a)
-{
-    return a[0] == PID ? signal_self(in, a[1]) : -ESRCH;
-}
-
-int64_t sys_tgkill(struct instance *in, const uint64_t *a)
-{
-    return a[0] == PID && a[1] == PID ? signal_self(in, a[2]) : -ESRCH;
-}
-
+/*
+ * RLIMIT_STACK: the hard limit is the main thread's stack; the soft limit
+ * starts at THREAD_STACK_DEFAULT because glibc gives every new thread a
+ * stack of the soft limit's size, and here memory is not overcommitted
+ * (a mapping is its partition memory): eight 8 MiB stacks would fill a
+ * 64 MiB partition.  A program may raise it up to the hard limit.
+ */
 static void limit_of(struct instance *in, uint64_t res, uint64_t out[2])
 {
     out[0] = out[1] = RLIM_INFINITY;
-    if (res == RLIMIT_STACK)
-        out[0] = out[1] = in->stack_size;
-    else if (res == RLIMIT_NOFILE)
+    if (res == RLIMIT_STACK) {
+        out[0] = in->stack_soft ? in->stack_soft : THREAD_STACK_DEFAULT;
+        out[1] = in->stack_size;
+    } else if (res == RLIMIT_NOFILE) {
         out[0] = out[1] = 1024;
+    }
 }
 
 int64_t sys_prlimit64(struct instance *in, const uint64_t *a)
@@ -209,7 +132,12 @@ int64_t sys_prlimit64(struct instance *in, const uint64_t *a)
         if (r)
             return r;
         if (want[0] > want[1])
-            return -EINVAL; /* accepted otherwise; our limits do not change */
+            return -EINVAL;
+        if (a[1] == RLIMIT_STACK) {
+            if (want[1] > cur[1] || want[0] < PAGE_SIZE)
+                return -EPERM;
+            in->stack_soft = want[0];
+        } /* others: accepted, unchanged */
     }
     return a[3] ? copy_to_user(in, a[3], cur, sizeof cur) : 0;
 }
@@ -264,6 +192,35 @@ int64_t sys_uname(struct instance *in, const uint64_t *a)
 int64_t sys_sched_yield(struct instance *in, const uint64_t *a)
 {
     (void)in, (void)a;
+    sched_yield();
+    return 0;
+}
+
+int64_t sys_sched_setaffinity(struct instance *in, const uint64_t *a)
+{
+    /* Accepted if it names a core of the instance; threads stay on the
+     * core they were placed on (sched.c). */
+    if (a[0] != 0 && a[0] != PID && !thread_by_tid(in, (uint32_t)a[0]))
+        return -ESRCH;
+    uint8_t mask[AZ_BOOT_MAX_CPUS / 8] = { 0 };
+    uint64_t len = a[1] < sizeof mask ? a[1] : sizeof mask;
+    int r = copy_from_user(in, mask, a[2], len);
+    if (r)
+        return r;
+    for (uint32_t i = 0; i < in->ncpus && i / 8 < len; i++)
+        if (mask[i / 8] & (1u << (i % 8)))
+            return 0;
+    return -EINVAL;
+}
+
+int64_t sys_getcpu(struct instance *in, const uint64_t *a)
+{
+    struct cpu *c = this_cpu();
+    uint32_t cpu = c->inst_pos, node = c->numa_node;
+    if (a[0] && copy_to_user(in, a[0], &cpu, 4))
+        return -EFAULT;
+    if (a[1] && copy_to_user(in, a[1], &node, 4))
+        return -EFAULT;
     return 0;
 }
 
@@ -272,7 +229,7 @@ int64_t sys_sched_getaffinity(struct instance *in, const uint64_t *a)
     /* One bit per core of the instance, as glibc and musl count CPUs. */
     uint8_t mask[AZ_BOOT_MAX_CPUS / 8] = { 0 };
     uint64_t bytes = (in->ncpus + 63) / 64 * 8;
-    if ((a[0] != 0 && a[0] != PID))
+    if (a[0] != 0 && a[0] != PID && !thread_by_tid(in, (uint32_t)a[0]))
         return -ESRCH;
     if (a[1] < bytes || a[1] % 8)
         return -EINVAL;
@@ -294,24 +251,6 @@ int64_t sys_getrandom(struct instance *in, const uint64_t *a)
         return r;
     random_bytes(in, (void *)a[0], len);
     return (int64_t)len;
-}
-
-int64_t sys_futex(struct instance *in, const uint64_t *a)
-{
-    /* One thread: nobody else can wake a waiter, nobody waits to be woken. */
-    uint64_t op = a[1] & FUTEX_CMD_MASK;
-    if (op == FUTEX_WAKE || op == FUTEX_WAKE_BITSET)
-        return 0;
-    if (op != FUTEX_WAIT && op != FUTEX_WAIT_BITSET)
-        return -ENOSYS;
-    uint32_t now;
-    int r = copy_from_user(in, &now, a[0], sizeof now);
-    if (r)
-        return r;
-    if (now != (uint32_t)a[2])
-        return -EAGAIN;
-    kprintf("instance %lu: futex wait with no other thread: would sleep for ever\n", in->id);
-    return -ETIMEDOUT;
 }
 
 int64_t sys_sysinfo(struct instance *in, const uint64_t *a)

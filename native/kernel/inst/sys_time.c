@@ -1,7 +1,8 @@
 /*
- * sys_time.c -- clocks from the TSC (node/clock.h) and sleeping.  A long
- * sleep halts the core with its local APIC timer armed, so a sleeping
- * instance costs the host nothing; short ones spin.
+ * sys_time.c -- clocks from the TSC (node/clock.h) and sleeping.  A
+ * sleeping thread blocks on a timer of its core (sched.c): the core runs
+ * other threads or halts with its local APIC timer armed, so a sleeping
+ * instance costs the host nothing; short sleeps spin.
  */
 #include "arch/lapic.h"
 #include "arch/trap.h"
@@ -21,14 +22,12 @@
 #define CLOCK_TAI 11
 #define TIMER_ABSTIME 1
 #define NS 1000000000ull
-#define SPIN_BELOW_NS 100000
 
 struct timespec64 {
     int64_t sec, nsec;
 };
 
-/* Nanoseconds on `clock`, or -EINVAL. */
-static int64_t clock_now(struct instance *in, uint64_t clock)
+int64_t clock_now(struct instance *in, uint64_t clock)
 {
     switch (clock) {
     case CLOCK_REALTIME:
@@ -41,9 +40,11 @@ static int64_t clock_now(struct instance *in, uint64_t clock)
     case CLOCK_BOOTTIME:
         return (int64_t)clock_monotonic_ns();
     case CLOCK_PROCESS_CPUTIME_ID:
-    case CLOCK_THREAD_CPUTIME_ID:
-        /* The program owns its core: CPU time is time since it started. */
-        return (int64_t)tsc_to_ns(rdtsc() - in->tsc_entry);
+        return (int64_t)tsc_to_ns(threads_cpu_tsc(in));
+    case CLOCK_THREAD_CPUTIME_ID: {
+        struct thread *t = current_thread();
+        return (int64_t)tsc_to_ns(t->run_tsc + (rdtsc() - t->run_start));
+    }
     default:
         return -EINVAL;
     }
@@ -100,56 +101,51 @@ int64_t sys_time(struct instance *in, const uint64_t *a)
     return sec;
 }
 
-void sleep_until_tsc(struct instance *in, uint64_t deadline)
+int timeout_to_tsc(struct instance *in, uint64_t va, int absolute, int realtime, uint64_t *deadline)
 {
-    for (;;) {
-        uint64_t now = rdtsc();
-        if (now >= deadline)
-            break;
-        instance_poll_mailbox(in); /* a STOP ends a sleeping instance too */
-        uint64_t left = tsc_to_ns(deadline - now);
-        if (left < SPIN_BELOW_NS) {
-            pause();
-            continue;
-        }
-        if (left > NS)
-            left = NS;
-        uint64_t ticks = ns_to_lapic(left);
-        lapic_timer_oneshot(VEC_TIMER, ticks > 0xFFFFFFFF ? 0xFFFFFFFF : (uint32_t)ticks);
-        sti_hlt(); /* woken by the timer, or by the monitor's WAKE */
-        cli();
+    int64_t ns;
+    int r = get_ts(in, va, &ns);
+    if (r)
+        return r;
+    uint64_t now = rdtsc(), d;
+    if (!absolute) {
+        uint64_t ticks = ns_to_tsc((uint64_t)ns);
+        d = now + ticks < now ? ~0ull : now + ticks;
+    } else if (realtime) {
+        int64_t from_base = ns - (int64_t)in->realtime_base_ns;
+        d = from_base <= 0 ? now : in->tsc_base + ns_to_tsc((uint64_t)from_base);
+    } else {
+        d = tsc_at_boot + ns_to_tsc((uint64_t)ns);
     }
-    lapic_timer_stop();
+    *deadline = d ? d : 1;
+    return 0;
 }
 
-/* Sleeps for `ns` nanoseconds. */
-static void sleep_ns(struct instance *in, int64_t ns)
+/* Sleeps until `deadline`; interrupted by a signal: -EINTR and the time left in rem (if not 0). */
+static int64_t sleep_to(struct instance *in, uint64_t deadline, uint64_t rem)
 {
-    uint64_t ticks = ns_to_tsc((uint64_t)ns);
+    if (sched_sleep_until(deadline, 1) == 0)
+        return 0;
     uint64_t now = rdtsc();
-    sleep_until_tsc(in, now + ticks < now ? ~0ull : now + ticks);
+    if (rem)
+        put_ts(in, rem, deadline > now ? (int64_t)tsc_to_ns(deadline - now) : 0);
+    return -EINTR;
 }
 
 int64_t sys_nanosleep(struct instance *in, const uint64_t *a)
 {
-    int64_t ns;
-    int r = get_ts(in, a[0], &ns);
-    if (r)
-        return r;
-    sleep_ns(in, ns);
-    return 0;
+    uint64_t deadline;
+    int r = timeout_to_tsc(in, a[0], 0, 0, &deadline);
+    return r ? r : sleep_to(in, deadline, a[1]);
 }
 
 int64_t sys_clock_nanosleep(struct instance *in, const uint64_t *a)
 {
-    int64_t now = clock_now(in, a[0]), ns;
-    if (now < 0 || a[0] == CLOCK_THREAD_CPUTIME_ID)
+    if (clock_now(in, a[0]) < 0 || a[0] == CLOCK_THREAD_CPUTIME_ID || a[0] == CLOCK_PROCESS_CPUTIME_ID)
         return -EINVAL;
-    int r = get_ts(in, a[2], &ns);
-    if (r)
-        return r;
-    if (a[1] & TIMER_ABSTIME)
-        ns = ns > now ? ns - now : 0;
-    sleep_ns(in, ns);
-    return 0;
+    int absolute = (a[1] & TIMER_ABSTIME) != 0;
+    int realtime = a[0] == CLOCK_REALTIME || a[0] == CLOCK_REALTIME_COARSE || a[0] == CLOCK_TAI;
+    uint64_t deadline;
+    int r = timeout_to_tsc(in, a[2], absolute, realtime, &deadline);
+    return r ? r : sleep_to(in, deadline, absolute ? 0 : a[3]);
 }

@@ -3,24 +3,38 @@
  *
  * Programs run in ring 0, so `syscall` changes no privilege level and no
  * stack: it saves %rip in %rcx and %rflags in %r11, clears IF (SFMASK) and
- * jumps here on the program's stack.  We move to this CPU's kernel stack
- * (%gs is ours, see percpu.h) without writing to the program's stack (its
- * red zone), build a struct syscall_frame, and call syscall_dispatch.  The
- * way back restores %rflags on the kernel stack, then the program's %rsp,
- * and jumps to %rcx: sysret would drop to ring 3.  %rcx and %r11 are
- * clobbered, as the Linux ABI allows.
+ * jumps here on the program's stack.  We move to the current thread's
+ * kernel stack (%gs is ours, see percpu.h) without writing to the
+ * program's stack (its red zone), build a struct syscall_frame, and call
+ * syscall_dispatch.  The way back restores %rflags on the kernel stack,
+ * then the program's %rsp, and jumps to %rcx: sysret would drop to ring 3.
+ * %rcx and %r11 are clobbered, as the Linux ABI allows.
  */
+#include "layout.h"
 #include "percpu.h"
+
+/* struct syscall_frame (inst.h), byte offsets. */
+#define F_RAX 96
+#define F_RIP 104
+#define F_RFLAGS 112
+#define F_RSP 120
+#define F_RCX 128
+#define F_R11 136
+#define F_FULL 144
 
     .text
     .globl syscall_entry
 syscall_entry:
     movq %rsp, %gs:CPU_SAVED_RSP
-    movq %gs:CPU_KSTACK_TOP, %rsp
+    movq %gs:CPU_KSTACK_TOP, %rsp   /* the current thread's kernel stack */
+    pushq %rax                      /* nr */
+    pushq $0                        /* full */
+    pushq %r11                      /* r11 */
+    pushq %rcx                      /* rcx */
     pushq %gs:CPU_SAVED_RSP         /* rsp */
     pushq %r11                      /* rflags */
     pushq %rcx                      /* rip */
-    pushq %rax                      /* nr */
+    pushq %rax                      /* rax */
     pushq %r9
     pushq %r8
     pushq %r10
@@ -35,7 +49,14 @@ syscall_entry:
     pushq %r15
     cld
     movq %rsp, %rdi
-    call syscall_dispatch
+    call syscall_dispatch           /* the result goes into the frame's rax */
+
+    /* syscall_exit: %rsp is a struct syscall_frame.  Also where a new
+     * thread leaves for the program the first time (switch.S). */
+    .globl syscall_exit
+syscall_exit:
+    cmpq $0, F_FULL(%rsp)
+    jne full_exit
     popq %r15
     popq %r14
     popq %r13
@@ -48,13 +69,42 @@ syscall_entry:
     popq %r10
     popq %r8
     popq %r9
-    addq $8, %rsp                   /* nr: %rax holds the result */
+    popq %rax                       /* the result */
     popq %rcx                       /* rip */
     popq %r11                       /* rflags */
     pushq %r11
     popfq                           /* may enable interrupts: they use IST stacks */
     popq %rsp                       /* the program's stack */
     jmp *%rcx
+
+    /* Every register as the frame says (rt_sigreturn): an iretq frame
+     * below the syscall frame, ring 0 to ring 0. */
+full_exit:
+    subq $40, %rsp
+    movq 40+F_RIP(%rsp), %rax
+    movq %rax, 0(%rsp)
+    movq $SEL_KCODE, 8(%rsp)
+    movq 40+F_RFLAGS(%rsp), %rax
+    movq %rax, 16(%rsp)
+    movq 40+F_RSP(%rsp), %rax
+    movq %rax, 24(%rsp)
+    movq $SEL_KDATA, 32(%rsp)
+    movq 40+0(%rsp), %r15
+    movq 40+8(%rsp), %r14
+    movq 40+16(%rsp), %r13
+    movq 40+24(%rsp), %r12
+    movq 40+32(%rsp), %rbp
+    movq 40+40(%rsp), %rbx
+    movq 40+48(%rsp), %rdi
+    movq 40+56(%rsp), %rsi
+    movq 40+64(%rsp), %rdx
+    movq 40+72(%rsp), %r10
+    movq 40+80(%rsp), %r8
+    movq 40+88(%rsp), %r9
+    movq 40+F_RCX(%rsp), %rcx
+    movq 40+F_R11(%rsp), %r11
+    movq 40+F_RAX(%rsp), %rax
+    iretq
 
     /* enter_program(entry, sp): the first instruction of a program, with
      * the register state the ELF ABI promises (%rdx = 0: no exit hook). */

@@ -1,11 +1,15 @@
 /*
  * uaccess.c -- checking program pointers.  A system call may only touch,
  * or hand the host, memory the program owns (USER ranges) with the rights
- * it asks for; anything else is -EFAULT, never a kernel fault.
+ * it asks for; anything else is -EFAULT, never a kernel fault.  Checks and
+ * copies hold mm_lock, so another thread's munmap cannot come in between.
  */
+#include "arch/trap.h"
+#include "arch/x86.h"
 #include "inst/inst.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "percpu.h"
 
 /* Walks [va, va + len): every byte in USER ranges with `prot`; if
  * same_off, all with one pa_off (physically contiguous), returned in *off. */
@@ -33,19 +37,24 @@ static int walk(struct instance *in, uint64_t va, uint64_t len, uint32_t prot, i
 
 int user_ok(struct instance *in, uint64_t va, uint64_t len, uint32_t prot)
 {
-    return walk(in, va, len, prot, 0, 0);
+    ilock(&in->mm_lock);
+    int r = walk(in, va, len, prot, 0, 0);
+    iunlock(&in->mm_lock);
+    return r;
 }
 
 int user_gpa(struct instance *in, uint64_t va, uint64_t len, uint32_t prot, uint64_t *gpa)
 {
     int64_t off = 0;
+    ilock(&in->mm_lock);
     int r = walk(in, va, len ? len : 1, prot, 1, &off);
+    iunlock(&in->mm_lock);
     if (r == 0)
         *gpa = va + (uint64_t)off;
     return r;
 }
 
-int user_strlen(struct instance *in, uint64_t va, uint64_t max, uint64_t *len)
+static int strlen_locked(struct instance *in, uint64_t va, uint64_t max, uint64_t *len)
 {
     uint64_t n = 0;
     while (n < max) {
@@ -66,18 +75,50 @@ int user_strlen(struct instance *in, uint64_t va, uint64_t max, uint64_t *len)
     return -ENAMETOOLONG;
 }
 
+int user_strlen(struct instance *in, uint64_t va, uint64_t max, uint64_t *len)
+{
+    ilock(&in->mm_lock);
+    int r = strlen_locked(in, va, max, len);
+    iunlock(&in->mm_lock);
+    return r;
+}
+
 int copy_to_user(struct instance *in, uint64_t va, const void *src, uint64_t len)
 {
-    int r = user_ok(in, va, len, PROT_WRITE);
+    ilock(&in->mm_lock);
+    int r = walk(in, va, len, PROT_WRITE, 0, 0);
     if (r == 0)
         memcpy((void *)va, src, len);
+    iunlock(&in->mm_lock);
     return r;
 }
 
 int copy_from_user(struct instance *in, void *dst, uint64_t va, uint64_t len)
 {
-    int r = user_ok(in, va, len, PROT_READ);
+    ilock(&in->mm_lock);
+    int r = walk(in, va, len, PROT_READ, 0, 0);
     if (r == 0)
         memcpy(dst, (const void *)va, len);
+    iunlock(&in->mm_lock);
     return r;
+}
+
+int fault_is_stale(struct cpu *c, const struct trapframe *tf, uint64_t cr2)
+{
+    struct thread *t = c->cur;
+    if (t->stale_addr == cr2) {
+        t->stale_addr = 0; /* faulted again after a flush: a real fault */
+        return 0;
+    }
+    uint32_t need = (tf->error_code & 16) ? PROT_EXEC : (tf->error_code & 2) ? PROT_WRITE : PROT_READ;
+    struct instance *in = c->inst;
+    ilock(&in->mm_lock);
+    struct vma *v = vma_find(&in->map, cr2);
+    int allowed = v && v->kind == VMA_USER && v->prot != PROT_NONE && (v->prot & need) == need;
+    iunlock(&in->mm_lock);
+    if (!allowed)
+        return 0;
+    invlpg(cr2);
+    t->stale_addr = cr2;
+    return 1;
 }

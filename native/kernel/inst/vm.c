@@ -1,7 +1,8 @@
 /*
  * vm.c -- four-level x86-64 page tables.  A 2 MiB mapping is split into a
  * page table when part of it changes; flushes are per page, or a CR3
- * reload for large ranges.  (One core per instance so far: no shootdowns.)
+ * reload for large ranges, on this core; the instance's other cores are
+ * asked to flush by tlb.c (mm.c calls it).
  */
 #include "inst/vm.h"
 

@@ -60,12 +60,15 @@ void park_reset(void)
 {
     struct cpu *c = this_cpu();
     c->inst = 0;
+    c->icpu = 0;
+    c->cur = 0;
+    c->kstack_top = c->park_stack_top;
     write_cr3((uint64_t)boot_pml4);
     __asm__ volatile("movq %0, %%rsp\n\t"
                      "xorl %%ebp, %%ebp\n\t"
                      "call park_loop"
                      :
-                     : "r"(c->kstack_top)
+                     : "r"(c->park_stack_top)
                      : "memory");
     __builtin_unreachable();
 }

@@ -34,6 +34,7 @@ static void give_stacks(struct cpu *c, int boot_cpu)
 {
     if (!boot_cpu)
         c->kstack_top = (uint64_t)kheap_alloc(KSTACK_SIZE, 16) + KSTACK_SIZE;
+    c->park_stack_top = c->kstack_top;
     c->tss.ist[0] = (uint64_t)kheap_alloc(IST_INTR_SIZE, 16) + IST_INTR_SIZE;
     c->tss.ist[1] = (uint64_t)kheap_alloc(IST_NMI_SIZE, 16) + IST_NMI_SIZE;
     c->tss.ist[2] = (uint64_t)kheap_alloc(IST_DF_SIZE, 16) + IST_DF_SIZE;

@@ -148,5 +148,19 @@ public final class abi_h {
     public static int AZ_BOOT_MAX_CPUS() { return 256; }
     public static int AZ_SYS_BASE() { return 0x4000; }
     public static int AZ_SYS_OFFLOAD_NOP() { return 0x4000; }
-    public static int AZ_SYS__LAST() { return 0x4001; }
+    public static int AZ_SYS_GET_TICKS() { return 0x4001; }
+    public static int AZ_SYS_BLOCK_CURRENT_TASK() { return 0x4002; }
+    public static int AZ_SYS_RESCHEDULE() { return 0x4003; }
+    public static int AZ_SYS_WAKEUP_TASK() { return 0x4004; }
+    public static int AZ_SYS_YIELD() { return 0x4005; }
+    public static int AZ_SYS_SEM_INIT() { return 0x4006; }
+    public static int AZ_SYS_SEM_DESTROY() { return 0x4007; }
+    public static int AZ_SYS_SEM_WAIT() { return 0x4008; }
+    public static int AZ_SYS_SEM_POST() { return 0x4009; }
+    public static int AZ_SYS_SEM_TIMEDWAIT() { return 0x400A; }
+    public static int AZ_SYS_SEM_CANCELABLEWAIT() { return 0x400B; }
+    public static int AZ_SYS_MSLEEP() { return 0x400C; }
+    public static int AZ_SYS_GETPRIO() { return 0x400D; }
+    public static int AZ_SYS_SETPRIO() { return 0x400E; }
+    public static int AZ_SYS__LAST() { return 0x400F; }
 }

@@ -1,0 +1,91 @@
+/*
+ * offload.c -- offloaded calls that block a thread, not its core.
+ *
+ * Each core's threads share the core's channel in the client's raw mode:
+ * a request's id names the thread (slot) and its call (a sequence
+ * number), and whoever reaps on that core hands each completion to its
+ * thread.  A thread alone on its core spins for its completion, as fast
+ * as a plain call; when another thread is ready it blocks instead, and
+ * the core's other threads, its timer interrupt and its idle loop keep
+ * reaping.  A thread alone on its core also blocks once it has spun for
+ * OFFLOAD_SPIN_NS: a call that takes that long (accept, a read from a
+ * socket) is likely to take much longer, and a halted core costs the host
+ * nothing while its timer polls the channel (sched.c, backing off).  Only
+ * the core itself reaps its channel, with interrupts off, so a completion
+ * cannot slip between "not done yet" and blocking.
+ */
+#include "arch/x86.h"
+#include "inst/inst.h"
+#include "node/clock.h"
+#include "lib/console.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "percpu.h"
+
+#define REAP_BATCH 16
+#define OFFLOAD_SPIN_NS 100000ull
+
+int offload_open(struct instance *in, struct inst_cpu *ic)
+{
+    int e = az_chan_open(&in->client, ic->index, &ic->chan);
+    ic->chan_open = e == 0;
+    return e;
+}
+
+void offload_reap(struct inst_cpu *ic)
+{
+    struct instance *in = this_cpu()->inst;
+    struct az_completion done[REAP_BATCH];
+    uint32_t n;
+    do {
+        n = az_reap(&ic->chan, done, REAP_BATCH);
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t slot = done[i].id >> 32;
+            struct thread *t = slot < MAX_THREADS ? in->threads[slot] : 0;
+            if (!t || t->off_id != done[i].id || t->off_done || t->home != ic->index) {
+                kprintf("instance %lu: completion %lx names no waiting call (dropped)\n", in->id, done[i].id);
+                continue;
+            }
+            t->off_result = done[i].result;
+            __atomic_store_n(&t->off_done, 1, __ATOMIC_RELEASE);
+            ic->poll_ns = 0; /* answers are coming: poll fast again */
+            if (t->state == T_BLOCKED)
+                sched_wake(t);
+        }
+    } while (n == REAP_BATCH);
+}
+
+int64_t offload_call(struct instance *in, uint16_t op, const uint64_t *args)
+{
+    struct cpu *c = this_cpu();
+    struct inst_cpu *ic = c->icpu;
+    struct thread *t = c->cur;
+    if (!ic->chan_open)
+        return -ENOSYS;
+    struct az_request req;
+    req.id = ((uint64_t)t->slot << 32) | ++t->off_seq;
+    req.opcode = op;
+    memcpy(req.args, args, sizeof req.args);
+    t->off_id = req.id;
+    t->off_done = 0;
+    for (uint32_t spins = 0; az_submit(&ic->chan, &req) != 0; spins++) {
+        offload_reap(ic); /* a full ring drains only if we reap */
+        inst_relax(spins);
+    }
+    uint64_t spin_until = rdtsc() + ns_to_tsc(OFFLOAD_SPIN_NS);
+    for (uint32_t spins = 0; !__atomic_load_n(&t->off_done, __ATOMIC_ACQUIRE); spins++) {
+        offload_reap(ic);
+        if (t->off_done)
+            break;
+        if (sched_others_ready() || ((spins & 63) == 63 && rdtsc() > spin_until)) {
+            ic->noffload++;
+            while (!__atomic_load_n(&t->off_done, __ATOMIC_ACQUIRE))
+                sched_block();
+            ic->noffload--;
+            break;
+        }
+        inst_relax(spins);
+    }
+    (void)in;
+    return t->off_result;
+}
