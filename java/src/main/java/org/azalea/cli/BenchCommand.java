@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.azalea.bench.BenchReport;
 import org.azalea.bench.NodeBench;
+import org.azalea.bench.ThreadsBench;
 import org.azalea.bench.OffloadBench;
 import org.azalea.stub.HostStubSession;
 
@@ -55,6 +56,7 @@ final class BenchCommand implements Command {
         BenchReport report = new BenchReport();
         new OffloadBench(HostStubSession.buildDir(), quick).run(report);
         new NodeBench(HostStubSession.buildDir(), quick).run(report);
+        new ThreadsBench(HostStubSession.buildDir()).run(report);
         out.print(report.toTable());
         report.write(file);
         out.println("wrote " + file);
