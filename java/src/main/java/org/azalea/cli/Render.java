@@ -56,9 +56,10 @@ final class Render {
                 duration(v.uptimeMillis()), v.offloads(), v.offloadErrors(),
                 v.reclaimMicros() >= 0 ? String.format(", reclaimed in %.1f ms", v.reclaimMicros() / 1000.0) : ""));
         if (v.opcodes().isEmpty()) return b.toString();
-        b.append(String.format("  %-14s %10s %8s %10s %10s %10s%n", "OPCODE", "COUNT", "ERRORS", "P50", "P99", "MAX"));
+        b.append(String.format("  %-14s %10s %8s %10s %10s %10s %10s%n", "OPCODE", "COUNT", "ERRORS", "BYTES", "P50", "P99", "MAX"));
         for (OpcodeView o : v.opcodes()) {
-            b.append(String.format("  %-14s %10d %8d %10s %10s %10s%n", o.name(), o.count(), o.errors(), nanos(o.p50Nanos()),
+            b.append(String.format("  %-14s %10d %8d %10s %10s %10s %10s%n", o.name(), o.count(), o.errors(),
+                    o.bytes() == 0 ? "-" : Long.toString(o.bytes()), nanos(o.p50Nanos()),
                     nanos(o.p99Nanos()), nanos(o.maxNanos())));
         }
         return b.toString();

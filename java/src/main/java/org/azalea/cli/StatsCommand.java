@@ -105,7 +105,7 @@ final class StatsCommand implements Command {
         w.name("opcodes").beginArray();
         for (OpcodeView op : v.opcodes()) {
             w.beginObject().field("name", op.name()).field("count", op.count()).field("errors", op.errors())
-                    .field("p50_ns", op.p50Nanos()).field("p99_ns", op.p99Nanos()).field("max_ns", op.maxNanos())
+                    .field("bytes", op.bytes()).field("p50_ns", op.p50Nanos()).field("p99_ns", op.p99Nanos()).field("max_ns", op.maxNanos())
                     .field("mean_ns", op.meanNanos()).endObject();
         }
         w.endArray().endObject();

@@ -1,5 +1,7 @@
 package org.azalea.proxy;
 
+import org.azalea.abi.abi_h;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -19,6 +21,7 @@ public final class ProxyStats {
     private static final class Rows {
         final AtomicLongArray counts = new AtomicLongArray(ROWS);
         final AtomicLongArray errors = new AtomicLongArray(ROWS);
+        final AtomicLongArray bytes = new AtomicLongArray(ROWS);
         final LatencyHistogram[] latency = new LatencyHistogram[ROWS];
 
         Rows() {
@@ -29,6 +32,25 @@ public final class ProxyStats {
     private final Rows poller = new Rows();
     private final Rows shared = new Rows();
 
+    /** Opcodes whose non-negative result is a byte count moved between guest memory and the host. */
+    private static final boolean[] MOVES_DATA = movesData();
+
+    private static boolean[] movesData() {
+        boolean[] m = new boolean[ROWS];
+        for (int op : new int[] {abi_h.AZ_OP_READ(), abi_h.AZ_OP_WRITE(), abi_h.AZ_OP_PREAD64(), abi_h.AZ_OP_PWRITE64(),
+                abi_h.AZ_OP_READV(), abi_h.AZ_OP_WRITEV(), abi_h.AZ_OP_SENDTO(), abi_h.AZ_OP_RECVFROM(),
+                abi_h.AZ_OP_SENDMSG(), abi_h.AZ_OP_RECVMSG(), abi_h.AZ_OP_SENDFILE(), abi_h.AZ_OP_GETDENTS64()}) {
+            m[op] = true;
+        }
+        return m;
+    }
+
+    /** Bytes moved by requests with this opcode (read, write, send, recv and their kin; 0 for others). */
+    public long bytes(int opcode) {
+        int row = row(opcode);
+        return poller.bytes.get(row) + shared.bytes.get(row);
+    }
+
     private static int row(int opcode) {
         return Opcodes.isKnown(opcode) ? opcode : Opcodes.LAST;
     }
@@ -38,6 +60,7 @@ public final class ProxyStats {
         int row = row(opcode);
         shared.counts.getAndIncrement(row);
         if (result < 0) shared.errors.getAndIncrement(row);
+        else if (MOVES_DATA[row]) shared.bytes.getAndAdd(row, result);
         shared.latency[row].record(nanos);
     }
 
@@ -46,6 +69,7 @@ public final class ProxyStats {
         int row = row(opcode);
         poller.counts.lazySet(row, poller.counts.get(row) + 1);
         if (result < 0) poller.errors.lazySet(row, poller.errors.get(row) + 1);
+        else if (MOVES_DATA[row]) poller.bytes.lazySet(row, poller.bytes.get(row) + result);
         poller.latency[row].recordSingleWriter(nanos);
     }
 

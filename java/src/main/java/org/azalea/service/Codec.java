@@ -103,7 +103,7 @@ final class Codec {
                 .i64(v.startedAtMillis()).i64(v.uptimeMillis()).i64(v.reclaimMicros()).i64(v.offloads())
                 .i64(v.offloadErrors()).i32(v.opcodes().size());
         for (OpcodeView o : v.opcodes()) {
-            w.string(o.name()).i64(o.count()).i64(o.errors()).i64(o.p50Nanos()).i64(o.p99Nanos()).i64(o.maxNanos())
+            w.string(o.name()).i64(o.count()).i64(o.errors()).i64(o.bytes()).i64(o.p50Nanos()).i64(o.p99Nanos()).i64(o.maxNanos())
                     .i64(o.meanNanos());
         }
     }
@@ -123,7 +123,7 @@ final class Codec {
         int n = r.count(MAX_OPCODES, 52, "opcodes");
         List<OpcodeView> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ops.add(new OpcodeView(r.string(64, "opcode"), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64()));
+            ops.add(new OpcodeView(r.string(64, "opcode"), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64()));
         }
         return new InstanceView(id, name, program, args, quadrant, cpus, base, size, state,
                 ending.isEmpty() ? null : state(ending), exit, outcome, started, uptime, reclaim, offloads, errors, ops);

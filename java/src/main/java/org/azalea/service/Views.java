@@ -50,7 +50,7 @@ final class Views {
             long n = s.count(op);
             if (n == 0) continue;
             LatencyHistogram h = s.latency(op);
-            out.add(new OpcodeView(op < Opcodes.LAST ? Opcodes.name(op) : "(undefined)", n, s.errors(op), h.p50(), h.p99(),
+            out.add(new OpcodeView(op < Opcodes.LAST ? Opcodes.name(op) : "(undefined)", n, s.errors(op), s.bytes(op), h.p50(), h.p99(),
                     h.max(), Math.round(h.mean())));
         }
         return out;
