@@ -369,6 +369,7 @@ _Static_assert(offsetof(struct az_hostent, addr) == 40, "az_hostent.addr");
 #define AZ_NODE_MAX_CPUS 256
 #define AZ_NODE_MAX_RANGES 64
 #define AZ_NODE_MONITOR_HZ 1000            /* mailbox polls per second */
+#define AZ_NODE_HEARTBEAT_HZ 2             /* pings per second to each BUSY core */
 #define AZ_NODE_MESSAGE_MAX 128
 
 /* az_node_info.state (IN). */
@@ -450,7 +451,10 @@ struct az_core_mailbox {
     uint32_t state;          /* IN: AZ_CORE_* */
     uint32_t reserved0;      /* IN: 0 */
     uint64_t instance_gpa;   /* IN: the az_boot this core serves, 0 when parked */
-    uint64_t reserved_core[13];
+    uint64_t heartbeat;      /* IN: bumped by a BUSY core each time the monitor pings it
+                              *     (AZ_NODE_HEARTBEAT_HZ); a core stuck with interrupts
+                              *     off, or in a kernel deadlock, stops bumping it */
+    uint64_t reserved_core[12];
 };
 
 /* Boot descriptor flags (INIT). */
@@ -586,7 +590,8 @@ _Static_assert(offsetof(struct az_core_mailbox, result) == 132, "az_core_mailbox
 _Static_assert(offsetof(struct az_core_mailbox, state) == 136, "az_core_mailbox.state");
 _Static_assert(offsetof(struct az_core_mailbox, reserved0) == 140, "az_core_mailbox.reserved0");
 _Static_assert(offsetof(struct az_core_mailbox, instance_gpa) == 144, "az_core_mailbox.instance_gpa");
-_Static_assert(offsetof(struct az_core_mailbox, reserved_core) == 152, "az_core_mailbox.reserved_core");
+_Static_assert(offsetof(struct az_core_mailbox, heartbeat) == 152, "az_core_mailbox.heartbeat");
+_Static_assert(offsetof(struct az_core_mailbox, reserved_core) == 160, "az_core_mailbox.reserved_core");
 _Static_assert(AZ_NODE_MAILBOX_OFFSET + 256 * AZ_NODE_MAX_CPUS <= AZ_NODE_INFO_SIZE, "mailboxes fit");
 
 _Static_assert(sizeof(struct az_boot) == 512 + 4 * AZ_BOOT_MAX_CPUS, "az_boot size");

@@ -119,6 +119,7 @@ int main(void) {
     OFF(az_core_mailbox, state);
     OFF(az_core_mailbox, reserved0);
     OFF(az_core_mailbox, instance_gpa);
+    OFF(az_core_mailbox, heartbeat);
     OFF(az_core_mailbox, reserved_core);
 
     SIZE(az_boot);
@@ -262,6 +263,7 @@ int main(void) {
     CONST(AZ_NODE_MAX_CPUS);
     CONST(AZ_NODE_MAX_RANGES);
     CONST(AZ_NODE_MONITOR_HZ);
+    CONST(AZ_NODE_HEARTBEAT_HZ);
     CONST(AZ_NODE_MESSAGE_MAX);
     CONST(AZ_NODE_BOOTING);
     CONST(AZ_NODE_READY);

@@ -12,6 +12,7 @@
 #include "inst/instance.h"
 #include "inst/signal.h"
 #include "lib/console.h"
+#include "node/monitor.h"
 #include "percpu.h"
 
 #define USER_TOP (1ull << 47)
@@ -89,6 +90,12 @@ struct trapframe *trap_dispatch(struct trapframe *tf)
               tf->error_code, read_cr2(), tf->rsp);
     }
     switch (v) {
+    case VEC_PING:
+        /* Proof of life only: whatever was interrupted (a program, the
+         * idle loop's hlt, a kernel wait) carries on untouched. */
+        lapic_eoi();
+        monitor_heartbeat_ack();
+        return tf;
     case VEC_WAKE:
         lapic_eoi();
         if (program)

@@ -12,6 +12,7 @@
 #define VEC_TIMER 0xF1    /* the LAPIC timer: the monitor's tick, an instance core's deadlines */
 #define VEC_RESCHED 0xF2  /* a thread was put on this core's run queue, or has a signal */
 #define VEC_TLB 0xF3      /* flush the TLB (tlb.c) */
+#define VEC_PING 0xF4     /* monitor -> BUSY core: bump your mailbox's heartbeat (monitor.c) */
 #define VEC_SPURIOUS 0xFF
 
 #define EXC_NMI 2

@@ -10,4 +10,11 @@
  */
 __attribute__((noreturn)) void monitor_loop(void);
 
+/*
+ * Also pings every BUSY core AZ_NODE_HEARTBEAT_HZ times a second (VEC_PING,
+ * maskable); the core's handler calls this to bump its mailbox's heartbeat.
+ * A core with interrupts off, or spinning in the kernel, stops bumping it.
+ */
+void monitor_heartbeat_ack(void);
+
 #endif

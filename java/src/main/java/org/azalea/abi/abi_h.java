@@ -117,6 +117,7 @@ public final class abi_h {
     public static int AZ_NODE_MAX_CPUS() { return 256; }
     public static int AZ_NODE_MAX_RANGES() { return 64; }
     public static int AZ_NODE_MONITOR_HZ() { return 1000; }
+    public static int AZ_NODE_HEARTBEAT_HZ() { return 2; }
     public static int AZ_NODE_MESSAGE_MAX() { return 128; }
     public static int AZ_NODE_BOOTING() { return 1; }
     public static int AZ_NODE_READY() { return 2; }

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  *     uint32_t state;
  *     uint32_t reserved0;
  *     uint64_t instance_gpa;
- *     uint64_t reserved_core[13];
+ *     uint64_t heartbeat;
+ *     uint64_t reserved_core[12];
  * }
  * }
  * Every offset is derived from {@link #layout()}; {@code AbiLayoutTest} checks
@@ -51,7 +52,8 @@ public class az_core_mailbox {
             JAVA_INT.withName("state"),
             JAVA_INT.withName("reserved0"),
             JAVA_LONG.withName("instance_gpa"),
-            MemoryLayout.sequenceLayout(13, JAVA_LONG).withName("reserved_core"))
+            JAVA_LONG.withName("heartbeat"),
+            MemoryLayout.sequenceLayout(12, JAVA_LONG).withName("reserved_core"))
             .withName("az_core_mailbox");
 
     /** The layout of {@code struct az_core_mailbox}. */
@@ -138,10 +140,19 @@ public class az_core_mailbox {
     public static long instance_gpa(MemorySegment struct) { return struct.get(instance_gpa$LAYOUT, instance_gpa$OFFSET); }
     public static void instance_gpa(MemorySegment struct, long fieldValue) { struct.set(instance_gpa$LAYOUT, instance_gpa$OFFSET, fieldValue); }
 
-    // uint64_t reserved_core[13]
+    // uint64_t heartbeat: IN: bumped by a BUSY core each time the monitor pings it (AZ_NODE_HEARTBEAT_HZ);
+    //     a core stuck with interrupts off, or in a kernel deadlock, stops bumping it
+    private static final OfLong heartbeat$LAYOUT = (OfLong) $LAYOUT.select(groupElement("heartbeat"));
+    private static final long heartbeat$OFFSET = $LAYOUT.byteOffset(groupElement("heartbeat"));
+    public static final OfLong heartbeat$layout() { return heartbeat$LAYOUT; }
+    public static final long heartbeat$offset() { return heartbeat$OFFSET; }
+    public static long heartbeat(MemorySegment struct) { return struct.get(heartbeat$LAYOUT, heartbeat$OFFSET); }
+    public static void heartbeat(MemorySegment struct, long fieldValue) { struct.set(heartbeat$LAYOUT, heartbeat$OFFSET, fieldValue); }
+
+    // uint64_t reserved_core[12]
     private static final SequenceLayout reserved_core$LAYOUT = (SequenceLayout) $LAYOUT.select(groupElement("reserved_core"));
     private static final long reserved_core$OFFSET = $LAYOUT.byteOffset(groupElement("reserved_core"));
-    private static final long[] reserved_core$DIMS = {13};
+    private static final long[] reserved_core$DIMS = {12};
     private static final VarHandle reserved_core$ELEM_HANDLE = $LAYOUT.varHandle(groupElement("reserved_core"), sequenceElement());
     public static final SequenceLayout reserved_core$layout() { return reserved_core$LAYOUT; }
     public static final long reserved_core$offset() { return reserved_core$OFFSET; }

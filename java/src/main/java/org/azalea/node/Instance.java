@@ -255,6 +255,14 @@ public final class Instance implements AutoCloseable {
         return (entry - start) * 1000.0 / hz;
     }
 
+    /** Each core's heartbeat counter, in the order of the spec's cpus (the node bumps them while it can ping the core). */
+    public long[] heartbeats() {
+        int[] cpus = spec.cpus();
+        long[] beats = new long[cpus.length];
+        for (int i = 0; i < cpus.length; i++) beats[i] = (long) NodeHandles.MAILBOX_HEARTBEAT.getAcquire(node.mailbox(cpus[i]), 0L);
+        return beats;
+    }
+
     /** System.nanoTime() when this side first saw the instance ended (0 before): reclaim is timed from here. */
     public long endSeenNanos() {
         return endSeenNanos;

@@ -20,6 +20,7 @@ final class NodeHandles {
     static final VarHandle MAILBOX_CMD_SEQ = handle(az_core_mailbox.layout(), "cmd_seq");
     static final VarHandle MAILBOX_ACK_SEQ = handle(az_core_mailbox.layout(), "ack_seq");
     static final VarHandle MAILBOX_STATE = handle(az_core_mailbox.layout(), "state");
+    static final VarHandle MAILBOX_HEARTBEAT = handle(az_core_mailbox.layout(), "heartbeat");
     static final VarHandle BOOT_STATE = handle(az_boot.layout(), "state");
 
     private static VarHandle handle(GroupLayout layout, String field) {

@@ -101,7 +101,7 @@ final class Codec {
                 .i64(v.memBase()).i64(v.memSize()).string(v.state().name())
                 .string(v.ending() == null ? "" : v.ending().name()).i32(v.exitStatus()).string(v.outcome())
                 .i64(v.startedAtMillis()).i64(v.uptimeMillis()).i64(v.reclaimMicros()).i64(v.offloads())
-                .i64(v.offloadErrors()).i32(v.opcodes().size());
+                .i64(v.offloadErrors()).bool(v.hung()).i32(v.opcodes().size());
         for (OpcodeView o : v.opcodes()) {
             w.string(o.name()).i64(o.count()).i64(o.errors()).i64(o.bytes()).i64(o.p50Nanos()).i64(o.p99Nanos()).i64(o.maxNanos())
                     .i64(o.meanNanos());
@@ -120,13 +120,14 @@ final class Codec {
         int exit = r.i32();
         String outcome = r.string(MAX_STRING, "outcome");
         long started = r.i64(), uptime = r.i64(), reclaim = r.i64(), offloads = r.i64(), errors = r.i64();
-        int n = r.count(MAX_OPCODES, 52, "opcodes");
+        boolean hung = r.bool();
+        int n = r.count(MAX_OPCODES, 60, "opcodes");
         List<OpcodeView> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ops.add(new OpcodeView(r.string(64, "opcode"), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64()));
         }
         return new InstanceView(id, name, program, args, quadrant, cpus, base, size, state,
-                ending.isEmpty() ? null : state(ending), exit, outcome, started, uptime, reclaim, offloads, errors, ops);
+                ending.isEmpty() ? null : state(ending), exit, outcome, started, uptime, reclaim, offloads, errors, ops, hung);
     }
 
     private static LifecycleState state(String s) throws ProtocolException {

@@ -16,10 +16,11 @@ import org.azalea.sideloader.LifecycleState;
  * @param uptimeMillis since launch, or its whole life once ended
  * @param reclaimMicros from its end to its resources being free again; -1 before
  * @param offloads system calls its proxy served; {@code opcodes} splits them by opcode
+ * @param hung a core of it has not answered the node's heartbeat pings for seconds (interrupts off, or stuck)
  */
 public record InstanceView(long id, String name, String program, List<String> args, int quadrant, int[] cpus, long memBase,
         long memSize, LifecycleState state, LifecycleState ending, int exitStatus, String outcome, long startedAtMillis,
-        long uptimeMillis, long reclaimMicros, long offloads, long offloadErrors, List<OpcodeView> opcodes) {
+        long uptimeMillis, long reclaimMicros, long offloads, long offloadErrors, List<OpcodeView> opcodes, boolean hung) {
     public InstanceView {
         args = List.copyOf(args);
         cpus = cpus.clone();
@@ -37,7 +38,7 @@ public record InstanceView(long id, String name, String program, List<String> ar
 
     /** "RUNNING", "EXITED 0", "KILLED", "CRASHED"... as a column shows it. */
     public String stateText() {
-        if (ending == null) return state.name();
+        if (ending == null) return hung ? state.name() + " HUNG" : state.name();
         String s = ending == LifecycleState.EXITED ? "EXITED " + exitStatus : ending.name();
         return state == LifecycleState.RECLAIMED ? s : s + " (reclaiming)";
     }

@@ -32,7 +32,7 @@ final class Views {
                 a.cpus(), a.memBase(), a.memSize(), state, ending, o == null ? -1 : o.processStatus(),
                 o == null ? "" : o.describe(), started.toEpochMilli(), mi.uptime().toMillis(),
                 mi.reclaimTime() == null ? -1 : mi.reclaimTime().toNanos() / 1000,
-                stats == null ? 0 : stats.total(), stats == null ? 0 : stats.totalErrors(), ops);
+                stats == null ? 0 : stats.total(), stats == null ? 0 : stats.totalErrors(), ops, mi.isHung());
     }
 
     /** The sideloader's mapping of an outcome to a lifecycle state. */

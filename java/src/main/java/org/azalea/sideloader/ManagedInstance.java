@@ -24,6 +24,7 @@ public final class ManagedInstance {
     private volatile Instance instance;
     private volatile InstanceOutcome outcome;
     private volatile Duration reclaimTime;
+    private volatile boolean hung;
 
     ManagedInstance(long id, LaunchRequest request, Allocation allocation, ConsoleLog console) {
         this.id = id;
@@ -94,6 +95,19 @@ public final class ManagedInstance {
     public ProxyStats stats() {
         Instance i = instance;
         return i == null ? null : i.proxy().stats();
+    }
+
+    /**
+     * True while a core of the running instance has not answered the node's
+     * heartbeat pings for {@link Sideloader#HUNG_AFTER} (interrupts off, or stuck
+     * in the kernel); {@code azalea kill} still ends it.
+     */
+    public boolean isHung() {
+        return hung && !state().ended();
+    }
+
+    void hung(boolean h) {
+        this.hung = h;
     }
 
     /** From the end of the program to its resources being free again; null before. */

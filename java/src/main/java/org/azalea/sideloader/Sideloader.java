@@ -34,6 +34,8 @@ public final class Sideloader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sideloader.class);
     private static final int KEEP_ENDED = 100;
     private static final int CONSOLE_BYTES = 64 * 1024;
+    /** A running core whose heartbeat has not moved for this long is reported hung (the node pings at 2 Hz). */
+    public static final Duration HUNG_AFTER = Duration.ofSeconds(3);
 
     private final Node node;
     private final ResourceManager resources;
@@ -44,6 +46,47 @@ public final class Sideloader implements AutoCloseable {
     public Sideloader(Node node, Set<Integer> fullWeightKernelQuadrants) {
         this.node = node;
         this.resources = ResourceManager.forNode(node.shape(), node.info(), fullWeightKernelQuadrants);
+        Thread.ofPlatform().daemon().name("azalea-heartbeat").start(this::watchHeartbeats);
+    }
+
+    /**
+     * Finds hung instances: once a second, compares each running instance's
+     * core heartbeats with the last ones seen; a core whose count stood still
+     * for HUNG_AFTER marks its instance hung (and a later beat clears it).
+     */
+    private void watchHeartbeats() {
+        Map<Long, long[]> last = new java.util.HashMap<>();
+        Map<Long, long[]> since = new java.util.HashMap<>();
+        while (!closed && node.isAlive()) {
+            long now = System.nanoTime();
+            for (ManagedInstance mi : instances()) {
+                Instance inst = mi.instance();
+                if (inst == null || mi.state() != LifecycleState.RUNNING) {
+                    last.remove(mi.id());
+                    continue;
+                }
+                long[] beats = inst.heartbeats();
+                long[] prev = last.put(mi.id(), beats);
+                long[] stood = since.computeIfAbsent(mi.id(), k -> new long[beats.length]);
+                boolean hung = false;
+                for (int i = 0; i < beats.length; i++) {
+                    if (prev == null || prev.length != beats.length || beats[i] != prev[i]) stood[i] = now;
+                    else if (now - stood[i] > HUNG_AFTER.toNanos()) hung = true;
+                }
+                if (hung != mi.isHung()) {
+                    if (hung) log.warn("{}: a core has not answered the node's heartbeat for {} s (interrupts off, or stuck); "
+                            + "`azalea kill {}` ends it", mi, HUNG_AFTER.toSeconds(), mi.id());
+                    mi.hung(hung);
+                }
+            }
+            last.keySet().retainAll(instances().stream().map(ManagedInstance::id).toList());
+            since.keySet().retainAll(last.keySet());
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     /** Boots a node and manages it; quadrant 0 is the full-weight kernel's. */

@@ -20,7 +20,7 @@ class CodecTest {
         return new InstanceView(7, "aim7", "/b/aim7", List.of("-n", "5"), 2, new int[] {36, 37}, 0x40000000L, 64L << 20,
                 LifecycleState.RECLAIMED, LifecycleState.EXITED, 0, "exited with status 0", 1_700_000_000_000L, 1234, 567,
                 42, 1, List.of(new OpcodeView("write", 40, 0, 640, 1000, 9000, 12000, 1500),
-                        new OpcodeView("open", 2, 1, 0, 3000, 4000, 4000, 3500)));
+                        new OpcodeView("open", 2, 1, 0, 3000, 4000, 4000, 3500)), true);
     }
 
     @Test

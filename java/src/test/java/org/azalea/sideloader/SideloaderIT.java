@@ -106,6 +106,22 @@ class SideloaderIT {
     }
 
     @Test
+    void aCoreWithInterruptsOffIsFoundHungAndCanBeKilled() throws Exception {
+        ManagedInstance busy = launch("spin", PartitionRequest.of(2, 1, 16 * M), null);
+        ManagedInstance stuck = launch("spin", PartitionRequest.of(3, 1, 16 * M), null, "cli");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!stuck.isHung() && System.nanoTime() < deadline) Thread.sleep(100);
+        assertTrue(stuck.isHung(), "a core spinning with interrupts off stops answering the heartbeat");
+        assertTrue(!busy.isHung(), "a core spinning with interrupts on still answers it");
+        sl.kill(stuck.id());
+        sl.kill(busy.id());
+        assertEquals(InstanceOutcome.State.KILLED, stuck.awaitReclaimed(Duration.ofSeconds(20)).state());
+        assertEquals(InstanceOutcome.State.KILLED, busy.awaitReclaimed(Duration.ofSeconds(20)).state());
+        assertTrue(!stuck.isHung(), "an ended instance is not hung");
+        assertAllFree();
+    }
+
+    @Test
     void aHundredLaunchesLeakNothing() throws Exception {
         // Warm up once, then count what the JVM holds.
         launch("hello", PartitionRequest.of(1, 16 * M), null).awaitReclaimed(Duration.ofSeconds(60));
