@@ -138,12 +138,49 @@ public final class Instance implements AutoCloseable {
             proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults(spec.name()));
             proxy.start();
             Instance inst = new Instance(node, spec, p, proxy, b, t0, kickValue);
-            inst.command(AZ_CORE_CMD_START(), spec.memGpa() + bootOffset, cpus);
+            inst.start(spec.memGpa() + bootOffset, cpus);
             return inst;
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (proxy != null) proxy.close();
             node.kicks().unregister(kickValue); // nothing stays held by a failed launch
             throw e;
+        }
+    }
+
+    /**
+     * Starts the cores: the members first, the lead only once every member has
+     * acknowledged.  A member copies the descriptor when it takes START and then
+     * waits for the lead, so none can read it late: under load a vCPU can be
+     * descheduled for longer than the lead waits for its members, and a late
+     * member once read a descriptor the lead's instance had already ended and
+     * the host had scrubbed.  If a member refuses, the others are released.
+     */
+    private void start(long bootGpa, int[] cpus) throws IOException, InterruptedException {
+        int[] members = java.util.Arrays.copyOfRange(cpus, 1, cpus.length);
+        if (members.length > 0) {
+            try {
+                command(AZ_CORE_CMD_START(), bootGpa, members);
+            } catch (IOException | RuntimeException e) {
+                releaseMembers(members);
+                throw e;
+            }
+        }
+        try {
+            command(AZ_CORE_CMD_START(), bootGpa, new int[] {cpus[0]});
+        } catch (IOException | RuntimeException e) {
+            releaseMembers(members);
+            throw e;
+        }
+    }
+
+    /** STOP to a member releases that core alone (whatever it answers, it must not stay waiting). */
+    private void releaseMembers(int[] members) throws InterruptedException {
+        for (int c : members) {
+            try {
+                command(AZ_CORE_CMD_STOP(), 0, new int[] {c});
+            } catch (IOException e) {
+                log.warn("{}: cpu {} not released: {}", spec.name(), c, e.getMessage());
+            }
         }
     }
 
