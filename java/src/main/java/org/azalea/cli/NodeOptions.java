@@ -80,7 +80,6 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
     /** The node's config; its work directory (console and QEMU logs) lives in the runtime directory. */
     Node.Config config(RuntimeDir dir) throws IOException {
         Node.Config d = Node.Config.defaults(HostStubSession.buildDir());
-        java.nio.file.Files.deleteIfExists(d.workDir()); // defaults() made a temporary one we do not use
         return new Node.Config(shape, accel, d.kernel(), dir.nodeDir(), d.bootTimeout());
     }
 

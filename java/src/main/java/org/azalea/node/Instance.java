@@ -247,6 +247,7 @@ public final class Instance implements AutoCloseable {
     private synchronized void finish(InstanceOutcome o) throws InterruptedException {
         if (outcome != null) return;
         endSeenNanos = System.nanoTime();
+        if (o.state() != InstanceOutcome.State.EXITED && o.state() != InstanceOutcome.State.KILLED) node.keepLogs();
         waitCoresParked(Duration.ofSeconds(5));
         proxy.close();
         node.kicks().unregister(kickValue);

@@ -33,11 +33,17 @@ public final class Node implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final SecureRandom NONCES = new SecureRandom();
 
-    /** How to boot a node. */
+    /**
+     * How to boot a node.
+     *
+     * @param workDir where the node's console log, QEMU's log and the kick socket go; null for a
+     *     temporary directory that is removed when the node closes, unless something failed
+     *     (then its logs stay for diagnosis and their place is logged)
+     */
     public record Config(NodeShape shape, Accelerator.Choice accel, Path kernel, Path workDir, Duration bootTimeout) {
         public static Config defaults(Path buildDir) throws IOException {
             return new Config(NodeShape.KNL_SNC4, Accelerator.detect(), buildDir.resolve("kernel/azalea-kernel.elf"),
-                    Files.createTempDirectory("azalea-node"), Duration.ofSeconds(60));
+                    null, Duration.ofSeconds(60));
         }
 
         public Config withShape(NodeShape s) {
@@ -58,11 +64,16 @@ public final class Node implements AutoCloseable {
     private final long bootNanos;
     private final Thread shutdownHook;
     private final GuestKicks kicks;
+    private final Path workDir;
+    private final boolean ownsWorkDir;
+    private volatile boolean keepLogs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Node(Config config, GuestMemory memory, List<Path> nodeFiles, Process qemu, MemorySegment info,
-            NodeInfo nodeInfo, long bootNanos, Thread hook, GuestKicks kicks) {
+            NodeInfo nodeInfo, long bootNanos, Thread hook, GuestKicks kicks, Path workDir, boolean ownsWorkDir) {
         this.kicks = kicks;
+        this.workDir = workDir;
+        this.ownsWorkDir = ownsWorkDir;
         this.config = config;
         this.memory = memory;
         this.nodeFiles = nodeFiles;
@@ -76,15 +87,16 @@ public final class Node implements AutoCloseable {
     /** Boots a node and waits until every core is parked and the node says READY. */
     public static Node boot(Config c) throws IOException, NodeBootException, InterruptedException {
         if (!Files.isReadable(c.kernel())) throw new NodeBootException(c.kernel() + " is missing: run `make native`");
-        Files.createDirectories(c.workDir());
+        boolean owns = c.workDir() == null;
+        Path work = owns ? Files.createTempDirectory("azalea-node") : Files.createDirectories(c.workDir());
         String tag = "azalea-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
         GuestMemory memory = new GuestMemory();
         List<Path> files = new ArrayList<>();
         Process qemu = null;
         Thread hook = null;
         long nonce = NONCES.nextLong() & Long.MAX_VALUE;
-        Path serial = c.workDir().resolve("node.log");
-        GuestKicks kicks = new GuestKicks(c.workDir().resolve("kick.sock"));
+        Path serial = work.resolve("node.log");
+        GuestKicks kicks = new GuestKicks(work.resolve("kick.sock"));
         try {
             NodeShape s = c.shape();
             for (int q = 0; q < s.quadrants(); q++) {
@@ -101,17 +113,17 @@ public final class Node implements AutoCloseable {
                     SizeParser.format(s.memoryPerQuadrant()), c.accel().accelerator(), c.accel().reason());
             long t0 = System.nanoTime();
             qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(c.workDir().resolve("qemu.log").toFile()).start();
+                    .redirectOutput(work.resolve("qemu.log").toFile()).start();
             Process started = qemu;
             hook = new Thread(() -> destroy(started, toRemove), "azalea-node-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             kicks.connect(qemu, c.bootTimeout());
             MemorySegment info = memory.partition(AZ_NODE_INFO_GPA(), AZ_NODE_INFO_SIZE()).memory();
-            waitReady(qemu, info, nonce, c, serial);
+            waitReady(qemu, info, nonce, c, work);
             long bootNanos = System.nanoTime() - t0;
             NodeInfo ni = NodeInfo.read(info);
             log.info("node ready: {} cpus parked in {} ms", ni.cpus().size(), TimeUnit.NANOSECONDS.toMillis(bootNanos));
-            return new Node(c, memory, files, qemu, info, ni, bootNanos, hook, kicks);
+            return new Node(c, memory, files, qemu, info, ni, bootNanos, hook, kicks, work, owns);
         } catch (IOException | NodeBootException | InterruptedException | RuntimeException e) {
             kicks.close();
             if (hook != null) removeHook(hook);
@@ -121,8 +133,9 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private static void waitReady(Process qemu, MemorySegment info, long nonce, Config c, Path serial)
+    private static void waitReady(Process qemu, MemorySegment info, long nonce, Config c, Path work)
             throws NodeBootException, InterruptedException {
+        Path serial = work.resolve("node.log");
         long deadline = System.nanoTime() + c.bootTimeout().toNanos();
         while (true) {
             if (az_node_info.magic(info) == AZ_NODE_MAGIC() && az_node_info.boot_nonce(info) == nonce) {
@@ -143,7 +156,7 @@ public final class Node implements AutoCloseable {
                 // With -no-reboot a guest reset (a triple fault) ends QEMU with status 0.
                 String why = qemu.exitValue() == 0 ? "the guest reset (a triple fault?)" : "status " + qemu.exitValue();
                 throw new NodeBootException("QEMU exited before the node was ready: " + why + "; last console line: '"
-                        + lastLine(serial) + "' (log: " + c.workDir().resolve("qemu.log") + ", console: " + serial + ")");
+                        + lastLine(serial) + "' (log: " + work.resolve("qemu.log") + ", console: " + serial + ")");
             }
             if (System.nanoTime() > deadline) {
                 throw new NodeBootException("node not ready after " + c.bootTimeout().toSeconds() + " s (console: " + serial + ")");
@@ -191,7 +204,12 @@ public final class Node implements AutoCloseable {
 
     /** The node's console (serial) log. */
     public Path consoleLog() {
-        return config.workDir().resolve("node.log");
+        return workDir.resolve("node.log");
+    }
+
+    /** Keeps the node's logs after close (an instance crashed or failed: its console tells why). */
+    public void keepLogs() {
+        keepLogs = true;
     }
 
     public boolean isAlive() {
@@ -217,6 +235,15 @@ public final class Node implements AutoCloseable {
         kicks.close();
         destroy(qemu, nodeFiles);
         memory.close();
+        if (ownsWorkDir && !keepLogs) {
+            try {
+                org.apache.commons.io.file.PathUtils.deleteDirectory(workDir);
+            } catch (IOException e) {
+                log.warn("could not remove {}: {}", workDir, e.toString());
+            }
+        } else if (keepLogs) {
+            log.warn("node logs kept for diagnosis in {}", workDir);
+        }
         log.info("node stopped");
     }
 
