@@ -79,6 +79,23 @@ public final class GuestMemory implements AutoCloseable {
         return new Partition(base, r.segment().asSlice(base - r.gpaBase(), size));
     }
 
+    /**
+     * Zeroes guest-physical [gpa, gpa + length), which must lie inside one range:
+     * by punching a hole in the backing file (the pages go back to the host and
+     * every mapping reads zeros), or by writing zeros where the file system
+     * cannot punch holes.
+     */
+    public void scrub(long gpa, long length) {
+        Range r = rangeAt(gpa);
+        if (r == null || length < 0 || gpa + length > r.gpaEnd()) {
+            throw new IllegalArgumentException("0x" + Long.toHexString(gpa) + "+0x" + Long.toHexString(length)
+                    + " is not inside one mapped range");
+        }
+        if (org.azalea.host.HolePunch.punch(r.file(), gpa - r.gpaBase(), length) != 0) {
+            r.segment().asSlice(gpa - r.gpaBase(), length).fill((byte) 0);
+        }
+    }
+
     /** Unmaps everything; segments handed out before become inaccessible. */
     @Override
     public void close() {

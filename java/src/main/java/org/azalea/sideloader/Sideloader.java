@@ -159,7 +159,7 @@ public final class Sideloader implements AutoCloseable {
     private void reclaim(ManagedInstance mi, long endedNanos) {
         Allocation a = mi.allocation();
         try {
-            if (node.isAlive()) node.memory().partition(a.memBase(), a.memSize()).memory().fill((byte) 0);
+            if (node.isAlive()) node.memory().scrub(a.memBase(), a.memSize());
         } finally {
             resources.release(a);
             mi.reclaimed(Duration.ofNanos(System.nanoTime() - endedNanos));
