@@ -139,6 +139,7 @@ public final class Instance implements AutoCloseable {
             proxy.start();
             Instance inst = new Instance(node, spec, p, proxy, b, t0, kickValue);
             inst.start(spec.memGpa() + bootOffset, cpus);
+            node.instanceLaunched();
             return inst;
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (proxy != null) proxy.close();
@@ -247,6 +248,7 @@ public final class Instance implements AutoCloseable {
     private synchronized void finish(InstanceOutcome o) throws InterruptedException {
         if (outcome != null) return;
         endSeenNanos = System.nanoTime();
+        node.instanceEnded();
         if (o.state() != InstanceOutcome.State.EXITED && o.state() != InstanceOutcome.State.KILLED) node.keepLogs();
         waitCoresParked(Duration.ofSeconds(5));
         proxy.close();

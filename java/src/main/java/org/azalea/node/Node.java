@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.azalea.abi.az_core_mailbox;
 import org.azalea.abi.az_node_info;
 import org.azalea.memory.GuestMemory;
@@ -66,11 +67,14 @@ public final class Node implements AutoCloseable {
     private final GuestKicks kicks;
     private final Path workDir;
     private final boolean ownsWorkDir;
+    private final AtomicInteger liveInstances;
     private volatile boolean keepLogs;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Node(Config config, GuestMemory memory, List<Path> nodeFiles, Process qemu, MemorySegment info,
-            NodeInfo nodeInfo, long bootNanos, Thread hook, GuestKicks kicks, Path workDir, boolean ownsWorkDir) {
+            NodeInfo nodeInfo, long bootNanos, Thread hook, GuestKicks kicks, Path workDir, boolean ownsWorkDir,
+            AtomicInteger liveInstances) {
+        this.liveInstances = liveInstances;
         this.kicks = kicks;
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
@@ -94,6 +98,7 @@ public final class Node implements AutoCloseable {
         List<Path> files = new ArrayList<>();
         Process qemu = null;
         Thread hook = null;
+        AtomicInteger liveRef = null;
         long nonce = NONCES.nextLong() & Long.MAX_VALUE;
         Path serial = work.resolve("node.log");
         GuestKicks kicks = new GuestKicks(work.resolve("kick.sock"));
@@ -115,7 +120,14 @@ public final class Node implements AutoCloseable {
             qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(work.resolve("qemu.log").toFile()).start();
             Process started = qemu;
-            hook = new Thread(() -> destroy(started, toRemove), "azalea-node-shutdown");
+            AtomicInteger live = new AtomicInteger();
+            liveRef = live;
+            // On SIGTERM/SIGINT the owners' hooks (the service, `azalea run`) kill their instances in
+            // order; give them a moment before QEMU goes, so instances end KILLED, not CRASHED.
+            hook = new Thread(() -> {
+                awaitNoInstances(live, SHUTDOWN_GRACE);
+                destroy(started, toRemove);
+            }, "azalea-node-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             kicks.connect(qemu, c.bootTimeout());
             MemorySegment info = memory.partition(AZ_NODE_INFO_GPA(), AZ_NODE_INFO_SIZE()).memory();
@@ -123,7 +135,7 @@ public final class Node implements AutoCloseable {
             long bootNanos = System.nanoTime() - t0;
             NodeInfo ni = NodeInfo.read(info);
             log.info("node ready: {} cpus parked in {} ms", ni.cpus().size(), TimeUnit.NANOSECONDS.toMillis(bootNanos));
-            return new Node(c, memory, files, qemu, info, ni, bootNanos, hook, kicks, work, owns);
+            return new Node(c, memory, files, qemu, info, ni, bootNanos, hook, kicks, work, owns, liveRef);
         } catch (IOException | NodeBootException | InterruptedException | RuntimeException e) {
             kicks.close();
             if (hook != null) removeHook(hook);
@@ -245,6 +257,29 @@ public final class Node implements AutoCloseable {
             log.warn("node logs kept for diagnosis in {}", workDir);
         }
         log.info("node stopped");
+    }
+
+    /** How long the JVM's shutdown waits for running instances to be ended by their owners. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(3);
+
+    private static void awaitNoInstances(AtomicInteger live, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (live.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Counts instances between their launch and their end (for an orderly JVM shutdown). */
+    void instanceLaunched() {
+        liveInstances.incrementAndGet();
+    }
+
+    void instanceEnded() {
+        liveInstances.decrementAndGet();
     }
 
     private static void removeHook(Thread hook) {
