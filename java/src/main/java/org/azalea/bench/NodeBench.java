@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.azalea.node.ElfImage;
 import org.azalea.node.Instance;
@@ -62,7 +60,7 @@ public final class NodeBench {
             report.put("instance_launch_ms" + sfx, launch.median());
             report.note("instance_launch_ms" + sfx, "request to first instruction; target <= 5");
 
-            Map<String, Long> guest = figures(runImage(node, root, "offload_bench"));
+            Map<String, Double> guest = figures(runImage(node, root, "offload_bench"));
             report.put("guest_offload_null_rtt_p50_ns" + sfx, guest.get("guest_offload_null_rtt_p50_ns"));
             report.put("guest_offload_null_rtt_p99_ns" + sfx, guest.get("guest_offload_null_rtt_p99_ns"));
             report.note("guest_offload_null_rtt_p50_ns" + sfx, "target <= 1000, no VM exit");
@@ -136,16 +134,10 @@ public final class NodeBench {
     private String userMode(String image, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("qemu-x86_64", buildDir.resolve("test-images").resolve(image).toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) throw new IOException("qemu-x86_64 failed: " + out);
-        return out;
+        return BenchIo.run(cmd, null, Duration.ofMinutes(2));
     }
 
-    static Map<String, Long> figures(String text) {
-        Map<String, Long> m = new java.util.LinkedHashMap<>();
-        Matcher x = FIGURE.matcher(text);
-        while (x.find()) m.put(x.group(1), Long.parseLong(x.group(2)));
-        return m;
+    static Map<String, Double> figures(String text) {
+        return BenchIo.figures(FIGURE, text);
     }
 }

@@ -1,14 +1,12 @@
 package org.azalea.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.azalea.proxy.Stdio;
 import org.azalea.stub.HostStubSession;
 
@@ -117,14 +115,6 @@ public final class OffloadBench {
     }
 
     private static Map<String, Double> runJson(List<String> cmd, Path cwd) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        if (cwd != null) pb.directory(cwd.toFile());
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + out.strip());
-        }
-        return JsonFigures.parse(out);
+        return JsonFigures.parse(BenchIo.run(cmd, cwd, Duration.ofMinutes(10)));
     }
 }

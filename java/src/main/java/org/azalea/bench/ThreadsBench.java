@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.azalea.node.Node;
@@ -37,8 +36,8 @@ public final class ThreadsBench {
         String sfx = config.accel().accelerator().metricSuffix();
         Path root = Files.createTempDirectory("azalea-bench-threads");
         try (Sideloader sl = Sideloader.boot(config)) {
-            Map<String, Double> guest = parse(BENCH, inInstance(sl, root, "threads_bench", 2));
-            Map<String, Double> host = parse(BENCH, onHost("threads_bench"));
+            Map<String, Double> guest = BenchIo.figures(BENCH, inInstance(sl, root, "threads_bench", 2));
+            Map<String, Double> host = BenchIo.figures(BENCH, onHost("threads_bench"));
             for (String k : List.of("thread_create_us", "futex_wake_cross_core_p50_ns")) {
                 if (guest.containsKey(k)) report.put(k + sfx, guest.get(k));
                 if (host.containsKey(k)) report.put(k + "_host", host.get(k));
@@ -66,16 +65,6 @@ public final class ThreadsBench {
     }
 
     private String onHost(String image) throws Exception {
-        Process p = new ProcessBuilder(images.resolve(image).toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) throw new IOException(image + " failed on the host: " + out);
-        return out;
-    }
-
-    private static Map<String, Double> parse(Pattern p, String text) {
-        Map<String, Double> m = new java.util.LinkedHashMap<>();
-        Matcher x = p.matcher(text);
-        while (x.find()) m.put(x.group(1), Double.parseDouble(x.group(2)));
-        return m;
+        return BenchIo.run(List.of(images.resolve(image).toString()), null, Duration.ofMinutes(5));
     }
 }
