@@ -13,6 +13,7 @@
 #include "boot/bootinfo.h"
 #include "inst/loaded.h"
 #include "inst/vm.h"
+#include "lib/kheap.h"
 #include "lib/console.h"
 #include "node/acpi.h"
 #include "node/clock.h"
@@ -54,6 +55,7 @@ __attribute__((noreturn)) void kmain(uint64_t start_info)
     cpu_init(&boot_cpu);
     fpu_init_size();
     clock_calibrate_begin();
+    kheap_seal(); /* the APs run from here on: no more boot-time allocation */
     smp_start_aps();
     clock_calibrate_end();
     node_publish();

@@ -25,7 +25,6 @@
 #include "layout.h"
 #include "lib/console.h"
 #include "lib/errno.h"
-#include "lib/kheap.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "node/clock.h"
@@ -84,10 +83,6 @@ int instance_accept(struct cpu *c, uint64_t gpa)
     if (gpa % 64 || !node_range_usable(gpa, sizeof(struct az_boot))) {
         kprintf("start: az_boot address %lx is not usable memory\n", gpa);
         return -EINVAL;
-    }
-    if (!c->launch) {
-        c->launch = kheap_alloc(sizeof(struct az_boot), 64);
-        c->scratch = kheap_alloc(PAGE_SIZE, PAGE_SIZE);
     }
     /* One copy; everything below reads the copy.  The status half of
      * the live descriptor is ours to write. */

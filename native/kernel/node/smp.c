@@ -30,7 +30,8 @@ extern char boot_pml4[];
 
 static uint32_t aps_parked;
 
-static void give_stacks(struct cpu *c, int boot_cpu)
+/* Everything a CPU owns, carved at boot while one CPU runs (kheap.h). */
+static void give_percpu_memory(struct cpu *c, int boot_cpu)
 {
     if (!boot_cpu)
         c->kstack_top = (uint64_t)kheap_alloc(KSTACK_SIZE, 16) + KSTACK_SIZE;
@@ -39,6 +40,8 @@ static void give_stacks(struct cpu *c, int boot_cpu)
     c->tss.ist[1] = (uint64_t)kheap_alloc(IST_NMI_SIZE, 16) + IST_NMI_SIZE;
     c->tss.ist[2] = (uint64_t)kheap_alloc(IST_DF_SIZE, 16) + IST_DF_SIZE;
     c->tss.ist[3] = (uint64_t)kheap_alloc(IST_MC_SIZE, 16) + IST_MC_SIZE;
+    c->launch = kheap_alloc(sizeof(struct az_boot), 64);
+    c->scratch = kheap_alloc(PAGE_SIZE, PAGE_SIZE);
 }
 
 void smp_setup_cpus(struct cpu *boot_cpu)
@@ -63,7 +66,7 @@ void smp_setup_cpus(struct cpu *boot_cpu)
             c->apic_id = acpi.apic_id[i];
             c->numa_node = acpi.cpu_node[i];
             c->mailbox = node_mailbox(n);
-            give_stacks(c, pass == 0);
+            give_percpu_memory(c, pass == 0);
             if (c->apic_id < APIC_TABLE_SIZE)
                 apic_to_cpu[c->apic_id] = c;
             else
