@@ -8,6 +8,7 @@ import static org.azalea.abi.abi_h.AZ_CORE_CMD_STOP;
 import static org.azalea.abi.abi_h.AZ_CORE_PARKED;
 import static org.azalea.abi.abi_h.AZ_FAULT_IN_KERNEL;
 import static org.azalea.abi.abi_h.AZ_INSTANCE_RUNNING;
+import static org.azalea.host.Errno.ESRCH;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -174,19 +175,37 @@ public final class Instance implements AutoCloseable {
         }
     }
 
-    /** STOP to a member releases that core alone (whatever it answers, it must not stay waiting). */
+    /**
+     * STOP to a member releases that core alone (whatever it answers, it must
+     * not stay waiting); a member that refused START is parked already and
+     * answers ESRCH.
+     */
     private void releaseMembers(int[] members) throws InterruptedException {
-        for (int c : members) {
-            try {
-                command(AZ_CORE_CMD_STOP(), 0, new int[] {c});
-            } catch (IOException e) {
-                log.warn("{}: cpu {} not released: {}", spec.name(), c, e.getMessage());
+        try {
+            int[] results = send(AZ_CORE_CMD_STOP(), 0, members, node.consoleSize());
+            for (int i = 0; i < members.length; i++) {
+                if (results[i] != 0 && results[i] != -ESRCH) {
+                    log.warn("{}: cpu {} answered STOP with errno {}", spec.name(), members[i], -results[i]);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("{}: members not released: {}", spec.name(), e.getMessage());
+        }
+    }
+
+    /** Sends {@code cmd} to each core and waits for every acknowledgement; a refusal is an exception. */
+    private void command(int cmd, long arg, int[] cpus) throws IOException, InterruptedException {
+        long consoleMark = node.consoleSize();
+        int[] results = send(cmd, arg, cpus, consoleMark);
+        for (int i = 0; i < cpus.length; i++) {
+            if (results[i] != 0) {
+                throw refusal(cpus[i], "refused " + commandName(cmd) + " (" + org.azalea.host.ErrnoNames.of(-results[i]) + ")", consoleMark);
             }
         }
     }
 
-    /** Sends {@code cmd} to each core and waits for every acknowledgement. */
-    private void command(int cmd, long arg, int[] cpus) throws IOException, InterruptedException {
+    /** Posts {@code cmd} to each core's mailbox; returns each core's result once all have acknowledged. */
+    private int[] send(int cmd, long arg, int[] cpus, long consoleMark) throws IOException, InterruptedException {
         int[] seqs = new int[cpus.length];
         for (int i = 0; i < cpus.length; i++) {
             MemorySegment mb = node.mailbox(cpus[i]);
@@ -196,19 +215,43 @@ public final class Instance implements AutoCloseable {
             NodeHandles.MAILBOX_CMD_SEQ.setRelease(mb, 0L, seqs[i]);
         }
         long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        int[] results = new int[cpus.length];
         for (int i = 0; i < cpus.length; i++) {
             MemorySegment mb = node.mailbox(cpus[i]);
             while ((int) NodeHandles.MAILBOX_ACK_SEQ.getAcquire(mb, 0L) != seqs[i]) {
                 if (!node.isAlive()) throw new IOException("the node went down");
-                if (System.nanoTime() > deadline) throw new IOException("cpu " + cpus[i] + " did not take command " + cmd);
+                if (System.nanoTime() > deadline) {
+                    throw refusal(cpus[i], "did not take " + commandName(cmd) + " in " + ACK_TIMEOUT.toSeconds() + " s",
+                            consoleMark);
+                }
                 Thread.sleep(0, 100_000);
             }
-            int result = az_core_mailbox.result(mb);
-            if (result != 0) {
-                throw new IOException("cpu " + cpus[i] + " refused command " + cmd + " (errno " + -result
-                        + "; see " + node.consoleLog() + ")");
-            }
+            results[i] = az_core_mailbox.result(mb);
         }
+        return results;
+    }
+
+    /**
+     * A core's refusal, with the kernel's own reason (the line that core
+     * printed on the console since {@code consoleMark}); the node's logs are
+     * kept for it.
+     */
+    private IOException refusal(int cpu, String what, long consoleMark) throws InterruptedException {
+        node.keepLogsFor(spec.name());
+        // The kernel prints before it acknowledges, but QEMU writes the serial log on its own time.
+        String reason = node.consoleLineOf(cpu, consoleMark);
+        for (int tries = 0; reason.isEmpty() && tries < 20; tries++) {
+            Thread.sleep(10);
+            reason = node.consoleLineOf(cpu, consoleMark);
+        }
+        return new IOException("cpu " + cpu + " " + what + (reason.isEmpty() ? "" : ": " + reason) + " (node console kept: "
+                + node.consoleLog() + ")");
+    }
+
+    private static String commandName(int cmd) {
+        if (cmd == AZ_CORE_CMD_START()) return "START";
+        if (cmd == AZ_CORE_CMD_STOP()) return "STOP";
+        return "command " + cmd;
     }
 
     /**
@@ -249,7 +292,7 @@ public final class Instance implements AutoCloseable {
         if (outcome != null) return;
         endSeenNanos = System.nanoTime();
         node.instanceEnded();
-        if (o.state() != InstanceOutcome.State.EXITED && o.state() != InstanceOutcome.State.KILLED) node.keepLogs();
+        if (o.state() != InstanceOutcome.State.EXITED && o.state() != InstanceOutcome.State.KILLED) node.keepLogsFor(spec.name());
         waitCoresParked(Duration.ofSeconds(5));
         proxy.close();
         node.kicks().unregister(kickValue);

@@ -68,7 +68,8 @@ public final class Node implements AutoCloseable {
     private final Path workDir;
     private final boolean ownsWorkDir;
     private final AtomicInteger liveInstances;
-    private volatile boolean keepLogs;
+    /** The instances whose failure keeps the logs after close (their console tells why). */
+    private final java.util.Set<String> keptFor = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Node(Config config, GuestMemory memory, List<Path> nodeFiles, Process qemu, MemorySegment info,
@@ -219,9 +220,37 @@ public final class Node implements AutoCloseable {
         return workDir.resolve("node.log");
     }
 
-    /** Keeps the node's logs after close (an instance crashed or failed: its console tells why). */
-    public void keepLogs() {
-        keepLogs = true;
+    /** Keeps the node's logs after close: {@code instance} crashed, failed or was refused, and its console tells why. */
+    public void keepLogsFor(String instance) {
+        keptFor.add(instance);
+    }
+
+    /**
+     * Withdraws {@link #keepLogsFor}: for a caller that made {@code instance}
+     * fail on purpose and has checked how (a test).  The logs still stay if
+     * anything else asked for them.
+     */
+    public void releaseLogsOf(String instance) {
+        keptFor.remove(instance);
+    }
+
+    /** The instances for which the logs will be kept. */
+    public java.util.Set<String> logsKeptFor() {
+        return java.util.Set.copyOf(keptFor);
+    }
+
+    /**
+     * The kernel's own account of what happened on {@code cpu}: the last line
+     * the node console holds from that CPU after {@code since} (a console
+     * size), or "" if it printed none.
+     */
+    public String consoleLineOf(int cpu, long since) {
+        return NodeConsole.lastLineOf(consoleLog(), cpu, since);
+    }
+
+    /** The node console's current size: a mark for {@link #consoleLineOf}. */
+    public long consoleSize() {
+        return NodeConsole.size(consoleLog());
     }
 
     public boolean isAlive() {
@@ -247,14 +276,15 @@ public final class Node implements AutoCloseable {
         kicks.close();
         destroy(qemu, nodeFiles);
         memory.close();
-        if (ownsWorkDir && !keepLogs) {
+        boolean keep = !keptFor.isEmpty();
+        if (ownsWorkDir && !keep) {
             try {
                 org.apache.commons.io.file.PathUtils.deleteDirectory(workDir);
             } catch (IOException e) {
                 log.warn("could not remove {}: {}", workDir, e.toString());
             }
-        } else if (keepLogs) {
-            log.warn("node logs kept for diagnosis in {}", workDir);
+        } else if (keep) {
+            log.warn("node logs kept for diagnosis of {} in {}", String.join(", ", new java.util.TreeSet<>(keptFor)), workDir);
         }
         log.info("node stopped");
     }

@@ -87,6 +87,8 @@ class TestImagesIT {
         assertEquals(InstanceOutcome.State.FAULTED, r.outcome().state(), r.outcome().describe());
         assertEquals(14, r.outcome().faultVector(), r.outcome().describe());
         assertTrue(r.outcome().describe().contains("page fault"), r.outcome().describe());
+        assertTrue(booted.node.logsKeptFor().contains("crash"), "a crash keeps the node's console");
+        booted.node.releaseLogsOf("crash"); // caused on purpose, and checked
         assertTrue(booted.node.isAlive());
         assertEquals(0, run("hello").outcome().processStatus(), "the cores are usable again");
     }

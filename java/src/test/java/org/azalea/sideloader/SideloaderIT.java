@@ -80,6 +80,9 @@ class SideloaderIT {
         ManagedInstance mi = launch("crash", PartitionRequest.of(1, 1, 32 * M), null);
         assertEquals(InstanceOutcome.State.FAULTED, mi.awaitReclaimed(Duration.ofSeconds(60)).state());
         assertTrue(mi.transitions().stream().anyMatch(t -> t.state() == LifecycleState.CRASHED));
+        String spec = mi.instance().spec().name();
+        assertTrue(sl.node().logsKeptFor().contains(spec), "a crash keeps the node's console: " + sl.node().logsKeptFor());
+        sl.node().releaseLogsOf(spec); // caused on purpose, and checked
         Allocation a = mi.allocation();
         var mem = sl.node().memory().partition(a.memBase(), a.memSize()).memory();
         for (long off = 0; off < a.memSize(); off += 4096) {
