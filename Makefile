@@ -17,7 +17,7 @@ BUILD := build
 CC ?= gcc
 CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Inative/include
 
-.PHONY: all native setup java test demo bench clean check-jdk
+.PHONY: all native setup java test stress demo bench clean check-jdk
 all: native java
 
 # Installs missing packages; fails with a message naming what is missing.
@@ -43,6 +43,12 @@ java: check-jdk
 test: setup native check-jdk
 	$(MAKE) native-test
 	mvn -B verify
+
+# The long start/end soak: 500 starts of 1-18 cores on reused quadrants, and
+# 20 fresh nodes whose every core takes its first START at once.
+stress: setup native check-jdk
+	mvn -B verify -Dit.test=StartStressIT -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dazalea.stress.starts=500 -Dazalea.stress.nodes=20
 
 demo: setup native java
 	bin/azalea deploy
