@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.azalea.Version;
 import org.azalea.abi.az_boot;
 import org.azalea.abi.az_core_mailbox;
+import org.azalea.host.ErrnoNames;
 import org.azalea.memory.Partition;
 import org.azalea.proxy.HostSyscalls;
 import org.azalea.proxy.InstanceIdentity;
@@ -199,7 +200,7 @@ public final class Instance implements AutoCloseable {
         int[] results = send(cmd, arg, cpus, consoleMark);
         for (int i = 0; i < cpus.length; i++) {
             if (results[i] != 0) {
-                throw refusal(cpus[i], "refused " + commandName(cmd) + " (" + org.azalea.host.ErrnoNames.of(-results[i]) + ")", consoleMark);
+                throw refusal(cpus[i], "refused " + commandName(cmd) + " (" + ErrnoNames.of(-results[i]) + ")", consoleMark);
             }
         }
     }
@@ -323,7 +324,13 @@ public final class Instance implements AutoCloseable {
     /** Ends the instance (its lead core gets STOP; the node forces cores that ignore it). */
     public void kill() throws IOException, InterruptedException {
         if (outcome != null) return;
-        command(AZ_CORE_CMD_STOP(), 0, new int[] {spec.cpus()[0]});
+        int lead = spec.cpus()[0];
+        long mark = node.consoleSize();
+        int result = send(AZ_CORE_CMD_STOP(), 0, new int[] {lead}, mark)[0];
+        // ESRCH: the lead is parked, the instance ended on its own meanwhile (its outcome says how).
+        if (result != 0 && result != -ESRCH) {
+            throw refusal(lead, "refused STOP (" + ErrnoNames.of(-result) + ")", mark);
+        }
     }
 
     public boolean isRunning() {
