@@ -6,9 +6,10 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 
 /**
- * One instance's slice of guest-physical memory, [base, base + size).  The only
- * way the proxy reaches guest memory: {@link #slice} is the one checked
- * translation (bounds and overflow) that every handler uses.
+ * One instance's slice of guest-physical memory, [base, base + size).
+ * {@link #slice} is the one checked translation (bounds and overflow) of a
+ * guest address; the proxy's handlers reach it only through
+ * {@code proxy.instance.GuestPointers}.
  */
 public final class Partition {
     private final long base;

@@ -23,7 +23,7 @@ import org.azalea.abi.az_core_mailbox;
 import org.azalea.host.ErrnoNames;
 import org.azalea.memory.Partition;
 import org.azalea.proxy.HostSyscalls;
-import org.azalea.proxy.InstanceIdentity;
+import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.proxy.OffloadProxy;
 import org.azalea.ring.Doorbell;
 import org.azalea.ring.Region;

@@ -15,23 +15,25 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.ErrnoNames;
 import org.azalea.host.Linux;
 import org.azalea.memory.Partition;
-import org.azalea.proxy.fs.Blocking;
+import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.fs.FdOps;
-import org.azalea.proxy.fs.FdTable;
+import org.azalea.proxy.instance.FdTable;
 import org.azalea.proxy.fs.FileIo;
-import org.azalea.proxy.fs.GuestFd;
-import org.azalea.proxy.fs.InstanceState;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.fs.PathAttrs;
 import org.azalea.proxy.fs.PathOps;
-import org.azalea.proxy.fs.PathResolver;
+import org.azalea.proxy.instance.PathResolver;
 import org.azalea.proxy.fs.PollOps;
-import org.azalea.proxy.fs.Waiter;
+import org.azalea.proxy.instance.Waiter;
 import org.azalea.proxy.net.NameLookup;
 import org.azalea.proxy.net.SockOpts;
 import org.azalea.proxy.net.SocketIo;
 import org.azalea.proxy.net.Sockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.azalea.proxy.instance.InstanceIdentity;
+import org.azalea.ring.Request;
 
 /**
  * Executes one instance's offloaded system calls on the host: a dispatch table
@@ -205,15 +207,12 @@ public final class HostSyscalls implements SyscallDispatcher {
         if (entry != null) s.fds().installAt(fd, entry);
     }
 
+    /** Serves one request; its reserved flags were checked where it left the ring (OffloadProxy). */
     @Override
     public long dispatch(Request r) {
         int op = r.opcode();
         SyscallHandler h = op >= 0 && op < table.length ? table[op] : null;
         if (h == null) return unknown(r);
-        if (r.flags() != 0) {
-            log.debug("{}: {} with reserved flags 0x{}: EINVAL", name, Opcodes.name(op), Integer.toHexString(r.flags()));
-            return -Errno.EINVAL;
-        }
         if (!enter()) return -Errno.ECANCELED;
         try {
             long res = h.handle(r);

@@ -7,7 +7,9 @@ import java.lang.foreign.ValueLayout;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.proxy.fs.InstanceState;
+import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.InstanceIdentity;
+import org.azalea.ring.Request;
 
 /** uname and gethostname: the instance's identity, not the host's. */
 final class IdentityOps {
@@ -21,7 +23,7 @@ final class IdentityOps {
 
     /** uname(buf): sysname "Azalea", nodename the hostname, release the version, machine x86_64. */
     long uname(Request r) throws ErrnoException {
-        MemorySegment buf = s.memory().slice(r.a0(), LinuxLayouts.UTSNAME_SIZE);
+        MemorySegment buf = s.guest().object(r.a0(), LinuxLayouts.UTSNAME_SIZE);
         String[] fields = {"Azalea", identity.hostname(), identity.release(), "#1 Azalea " + identity.release(),
             "x86_64", "(none)"};
         buf.fill((byte) 0);
@@ -40,7 +42,7 @@ final class IdentityOps {
             throw new ErrnoException(Errno.ENAMETOOLONG, "gethostname buffer of " + r.a1() + " bytes for "
                     + (name.length + 1));
         }
-        MemorySegment buf = s.memory().slice(r.a0(), name.length + 1L);
+        MemorySegment buf = s.guest().object(r.a0(), name.length + 1L);
         MemorySegment.copy(name, 0, buf, ValueLayout.JAVA_BYTE, 0, name.length);
         buf.set(ValueLayout.JAVA_BYTE, name.length, (byte) 0);
         return 0;

@@ -22,6 +22,7 @@ import org.azalea.ring.Region;
 import org.azalea.ring.SubmissionConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.azalea.ring.Request;
 
 /**
  * Serves one instance's offload region: one polling thread over all its

@@ -5,8 +5,8 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.ErrnoNames;
 import org.azalea.host.LibcIo;
 import org.azalea.host.Linux;
-import org.azalea.proxy.fs.GuestFd;
-import org.azalea.proxy.fs.OpenFile;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.OpenFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,5 @@
 package org.azalea.proxy;
+import org.azalea.ring.Request;
 
 /**
  * Executes offloaded system calls for one instance.  The proxy's polling

@@ -6,7 +6,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.lang.foreign.MemorySegment;
 import org.azalea.abi.az_channel;
 import org.azalea.abi.az_sqe;
-import org.azalea.proxy.Request;
 
 /**
  * The host's end of a submission ring.  Everything in the ring is guest

@@ -10,7 +10,7 @@ import org.azalea.Version;
 import org.azalea.memory.GuestMemory;
 import org.azalea.memory.Partition;
 import org.azalea.proxy.HostSyscalls;
-import org.azalea.proxy.InstanceIdentity;
+import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.proxy.OffloadProxy;
 import org.azalea.proxy.Stdio;
 import org.azalea.ring.Region;

@@ -18,6 +18,7 @@ import org.azalea.host.Errno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.azalea.ring.Request;
 
 /**
  * Requests that wait (accept, read, poll, F_SETLKW, stdin) run on a worker, and

@@ -9,6 +9,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.azalea.memory.Partition;
+import org.azalea.proxy.instance.InstanceIdentity;
+import org.azalea.ring.Request;
 
 /**
  * A test instance: guest memory (shared arena memory seen as a partition at

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.azalea.proxy.instance.InstanceIdentity;
 
 /** uname, gethostname and gethostbyname answer with the instance's identity and the host's resolver. */
 class IdentityTest {

@@ -18,6 +18,7 @@ import org.azalea.ring.RingHandles;
 import org.azalea.ring.ShmRegion;
 import org.azalea.ring.SubmissionProducer;
 import org.junit.jupiter.api.Test;
+import org.azalea.ring.Request;
 
 /** A guest that writes nonsense into its rings hurts only its own channel. */
 class OffloadProxyHostileTest {

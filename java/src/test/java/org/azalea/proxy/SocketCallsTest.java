@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.azalea.ring.Request;
 
 /** Real sockets on the loopback between two instances, each with its own dispatcher. */
 class SocketCallsTest {

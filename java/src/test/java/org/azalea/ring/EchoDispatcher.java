@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.azalea.abi.abi_h;
 import org.azalea.host.Errno;
-import org.azalea.proxy.Request;
 import org.azalea.proxy.SyscallDispatcher;
 
 /**

@@ -10,7 +10,13 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LibcPaths;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.proxy.Request;
+import org.azalea.ring.Request;
+import org.azalea.proxy.instance.Blocking;
+import org.azalea.proxy.instance.FdTable;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.OpenFile;
+import org.azalea.proxy.instance.PathResolver;
 
 /**
  * Calls on the fd itself: close, the dups, fcntl, ioctl, fstat, fstatfs,
@@ -129,7 +135,7 @@ public final class FdOps {
         GuestFd f = s.fds().acquire(fd);
         try (Arena arena = Arena.ofConfined()) {
             int h = f.host(Errno.EBADF);
-            MemorySegment guest = s.memory().slice(flockGpa, LinuxLayouts.FLOCK.byteSize());
+            MemorySegment guest = s.guest().object(flockGpa, LinuxLayouts.FLOCK.byteSize());
             MemorySegment lock = arena.allocate(LinuxLayouts.FLOCK);
             MemorySegment.copy(guest, 0, lock, 0, lock.byteSize());
             lock.set(ValueLayout.JAVA_INT, LinuxLayouts.FLOCK_PID, 0);
@@ -164,7 +170,7 @@ public final class FdOps {
         try {
             switch (req) {
                 case FIONBIO:
-                    f.file().nonBlocking(s.memory().slice(r.a2(), 4).get(ValueLayout.JAVA_INT_UNALIGNED, 0) != 0);
+                    f.file().nonBlocking(s.guest().object(r.a2(), 4).get(ValueLayout.JAVA_INT_UNALIGNED, 0) != 0);
                     return 0;
                 case FIOCLEX:
                     f.cloexec(true);
@@ -173,11 +179,11 @@ public final class FdOps {
                     f.cloexec(false);
                     return 0;
                 case FIONREAD:
-                    return LibcIo.ioctl(f.host(Errno.ENOTTY), req, s.memory().slice(r.a2(), 4));
+                    return LibcIo.ioctl(f.host(Errno.ENOTTY), req, s.guest().object(r.a2(), 4));
                 case TCGETS:
-                    return LibcIo.ioctl(f.host(Errno.ENOTTY), req, s.memory().slice(r.a2(), LinuxLayouts.KERNEL_TERMIOS_SIZE));
+                    return LibcIo.ioctl(f.host(Errno.ENOTTY), req, s.guest().object(r.a2(), LinuxLayouts.KERNEL_TERMIOS_SIZE));
                 case TIOCGWINSZ:
-                    return LibcIo.ioctl(f.host(Errno.ENOTTY), req, s.memory().slice(r.a2(), LinuxLayouts.WINSIZE_SIZE));
+                    return LibcIo.ioctl(f.host(Errno.ENOTTY), req, s.guest().object(r.a2(), LinuxLayouts.WINSIZE_SIZE));
                 default:
                     throw new ErrnoException(Errno.ENOTTY, "ioctl request 0x" + Integer.toHexString(req) + " is not offered");
             }
@@ -190,7 +196,7 @@ public final class FdOps {
     public long fstat(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
-            return statInto(f, s.memory().slice(r.a1(), LinuxLayouts.STAT_SIZE));
+            return statInto(f, s.guest().object(r.a1(), LinuxLayouts.STAT_SIZE));
         } finally {
             f.release();
         }
@@ -212,7 +218,7 @@ public final class FdOps {
     public long fstatfs(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
-            return LibcIo.fstatfs(f.host(Errno.EINVAL), s.memory().slice(r.a1(), LinuxLayouts.STATFS_SIZE));
+            return LibcIo.fstatfs(f.host(Errno.EINVAL), s.guest().object(r.a1(), LinuxLayouts.STATFS_SIZE));
         } finally {
             f.release();
         }

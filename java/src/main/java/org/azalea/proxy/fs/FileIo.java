@@ -12,7 +12,10 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.proxy.Request;
+import org.azalea.ring.Request;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.GuestIovecs;
+import org.azalea.proxy.instance.InstanceState;
 
 /**
  * Data transfer on open fds: read, write and their positioned and vectored
@@ -34,7 +37,7 @@ public final class FileIo {
         GuestFd f = s.fds().acquire(r.a0());
         try {
             int h = f.host(Errno.EBADF);
-            MemorySegment buf = s.buffer(r.a1(), r.a2());
+            MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             long n = r.a2();
             return s.blocking().call(f, h, POLLIN, false, f.file().recvTimeoutMs(), () -> LibcIo.read(h, buf, n));
         } finally {
@@ -46,7 +49,7 @@ public final class FileIo {
     public long write(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
-            MemorySegment buf = s.buffer(r.a1(), r.a2());
+            MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             if (!f.hasHostFd()) return writeStream(f.file().out(), buf);
             int h = f.host(Errno.EBADF);
             return s.blocking().transfer(f, h, POLLOUT, false, f.file().sendTimeoutMs(), buf.byteSize(),
@@ -60,7 +63,7 @@ public final class FileIo {
     public long pread(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
-            return LibcIo.pread(f.host(Errno.ESPIPE), s.buffer(r.a1(), r.a2()), r.a2(), r.a3());
+            return LibcIo.pread(f.host(Errno.ESPIPE), s.guest().buffer(r.a1(), r.a2()), r.a2(), r.a3());
         } finally {
             f.release();
         }
@@ -70,7 +73,7 @@ public final class FileIo {
     public long pwrite(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
-            return LibcIo.pwrite(f.host(Errno.ESPIPE), s.buffer(r.a1(), r.a2()), r.a2(), r.a3());
+            return LibcIo.pwrite(f.host(Errno.ESPIPE), s.guest().buffer(r.a1(), r.a2()), r.a2(), r.a3());
         } finally {
             f.release();
         }
@@ -81,7 +84,7 @@ public final class FileIo {
         GuestFd f = s.fds().acquire(r.a0());
         try (Arena arena = Arena.ofConfined()) {
             int h = f.host(Errno.EBADF);
-            GuestIovecs v = GuestIovecs.translate(s.memory(), r.a1(), r.a2(), arena);
+            GuestIovecs v = s.guest().iovecs(r.a1(), r.a2(), arena);
             return s.blocking().call(f, h, POLLIN, false, f.file().recvTimeoutMs(),
                     () -> LibcIo.readv(h, v.iov(), v.count()));
         } finally {
@@ -93,7 +96,7 @@ public final class FileIo {
     public long writev(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try (Arena arena = Arena.ofConfined()) {
-            GuestIovecs v = GuestIovecs.translate(s.memory(), r.a1(), r.a2(), arena);
+            GuestIovecs v = s.guest().iovecs(r.a1(), r.a2(), arena);
             if (!f.hasHostFd()) {
                 long total = 0;
                 for (MemorySegment part : v.parts()) total += writeStream(f.file().out(), part);
@@ -127,7 +130,7 @@ public final class FileIo {
             try (Arena arena = Arena.ofConfined()) {
                 int outHost = out.host(Errno.EINVAL);
                 int inHost = in.host(Errno.EINVAL);
-                MemorySegment guestOffset = r.a2() == 0 ? null : s.memory().slice(r.a2(), LinuxLayouts.LOFF_SIZE);
+                MemorySegment guestOffset = r.a2() == 0 ? null : s.guest().object(r.a2(), LinuxLayouts.LOFF_SIZE);
                 MemorySegment offset = MemorySegment.NULL;
                 if (guestOffset != null) {
                     offset = arena.allocate(ValueLayout.JAVA_LONG);
@@ -152,7 +155,7 @@ public final class FileIo {
     public long getdents64(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
-            return LibcIo.getdents64(f.host(Errno.ENOTDIR), s.buffer(r.a1(), r.a2()), r.a2());
+            return LibcIo.getdents64(f.host(Errno.ENOTDIR), s.guest().buffer(r.a1(), r.a2()), r.a2());
         } finally {
             f.release();
         }

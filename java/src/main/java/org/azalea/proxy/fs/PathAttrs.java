@@ -11,7 +11,10 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LibcPaths;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.proxy.Request;
+import org.azalea.ring.Request;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.PathResolver;
 
 /**
  * Calls that look at or change an existing object named by a path: the stats,
@@ -49,7 +52,7 @@ public final class PathAttrs {
     }
 
     private long statAt(long dirfd, long pathGpa, long bufGpa, int flags) throws ErrnoException {
-        MemorySegment buf = s.memory().slice(bufGpa, LinuxLayouts.STAT_SIZE);
+        MemorySegment buf = s.guest().object(bufGpa, LinuxLayouts.STAT_SIZE);
         try (Target t = target(dirfd, pathGpa, flags)) {
             if (t.stream() != null) return FdOps.statInto(t.stream(), buf);
             return LibcIo.fstatat(t.fd(), PathResolver.EMPTY, buf, AT_EMPTY_PATH);
@@ -139,7 +142,7 @@ public final class PathAttrs {
             if (r.a2() != 0) {
                 long size = 2 * LinuxLayouts.TIMESPEC.byteSize();
                 times = arena.allocate(size, 8);
-                MemorySegment.copy(s.memory().slice(r.a2(), size), 0, times, 0, size); // copied once, checked by the host
+                MemorySegment.copy(s.guest().object(r.a2(), size), 0, times, 0, size); // copied once, checked by the host
             }
             if (r.a1() == 0) {
                 if (InstanceState.isAtFdcwd(r.a0())) throw new ErrnoException(Errno.EFAULT, "utimensat(AT_FDCWD, NULL)");
@@ -159,7 +162,7 @@ public final class PathAttrs {
 
     /** statfs(path, buf). */
     public long statfs(Request r) throws ErrnoException {
-        MemorySegment buf = s.memory().slice(r.a1(), LinuxLayouts.STATFS_SIZE);
+        MemorySegment buf = s.guest().object(r.a1(), LinuxLayouts.STATFS_SIZE);
         try (Target t = target(AT_FDCWD, r.a0(), 0)) {
             return LibcIo.fstatfs(t.hostFd(), buf);
         }
@@ -167,7 +170,7 @@ public final class PathAttrs {
 
     /** chdir(path): the current directory becomes the canonical in-root path of the directory reached. */
     public long chdir(Request r) throws ErrnoException {
-        String abs = s.absolute(AT_FDCWD, s.string(r.a0()));
+        String abs = s.absolute(AT_FDCWD, s.guest().path(r.a0()));
         long fd = s.paths().open(abs, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
         if (fd < 0) return fd;
         try {
@@ -187,7 +190,7 @@ public final class PathAttrs {
         if (Long.compareUnsigned(r.a1(), need) < 0) {
             throw new ErrnoException(Errno.ERANGE, "getcwd buffer of " + r.a1() + " bytes, " + need + " needed");
         }
-        MemorySegment out = s.memory().slice(r.a0(), need);
+        MemorySegment out = s.guest().object(r.a0(), need);
         MemorySegment.copy(cwd, 0, out, ValueLayout.JAVA_BYTE, 0, cwd.length);
         out.set(ValueLayout.JAVA_BYTE, cwd.length, (byte) 0);
         return need;
@@ -198,7 +201,7 @@ public final class PathAttrs {
      * AT_EMPTY_PATH and "" the guest fd itself (borrowed, not closed).
      */
     private Target target(long dirfd, long pathGpa, int flags) throws ErrnoException {
-        String path = s.string(pathGpa);
+        String path = s.guest().path(pathGpa);
         if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
             if (InstanceState.isAtFdcwd(dirfd)) return new Target(s.paths().resolve(s.paths().cwd(), true), null);
             GuestFd f = s.fds().acquire(dirfd);

@@ -10,8 +10,13 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LibcPaths;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.proxy.Request;
-import org.azalea.proxy.fs.PathResolver.Entry;
+import org.azalea.ring.Request;
+import org.azalea.proxy.instance.PathResolver.Entry;
+import org.azalea.proxy.instance.Blocking;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.OpenFile;
+import org.azalea.proxy.instance.PathResolver;
 
 /**
  * Calls that open, create, remove or rename names: open/openat/creat, mkdir,
@@ -48,7 +53,7 @@ public final class PathOps {
     }
 
     private long openAt(long dirfd, long pathGpa, int flags, int mode) throws ErrnoException {
-        String abs = s.absolute(dirfd, s.string(pathGpa));
+        String abs = s.absolute(dirfd, s.guest().path(pathGpa));
         flags &= OPEN_FLAGS;
         int hostFlags;
         int hostMode = 0;
@@ -172,7 +177,7 @@ public final class PathOps {
      * /proc/self/fd magic link.  So no link to an outside file can be made.
      */
     private long linkAt(long oldDirfd, long oldGpa, long newDirfd, long newGpa, int flags) throws ErrnoException {
-        String oldPath = s.string(oldGpa);
+        String oldPath = s.guest().path(oldGpa);
         try (Entry to = entry(newDirfd, newGpa); Arena arena = Arena.ofConfined()) {
             if (to.selfOrParent()) throw new ErrnoException(Errno.EEXIST, "link onto the root, . or ..");
             MemorySegment toName = PathResolver.cString(arena, to.name());
@@ -220,7 +225,7 @@ public final class PathOps {
 
     /** The target text is stored as given: harmless, since every later lookup through it is in-root. */
     private long symlinkAt(long targetGpa, long dirfd, long pathGpa) throws ErrnoException {
-        String target = s.string(targetGpa);
+        String target = s.guest().path(targetGpa);
         if (target.isEmpty()) throw new ErrnoException(Errno.ENOENT, "empty symlink target");
         try (Entry e = entry(dirfd, pathGpa); Arena arena = Arena.ofConfined()) {
             if (e.selfOrParent()) throw new ErrnoException(Errno.EEXIST, "symlink onto the root, . or ..");
@@ -240,8 +245,8 @@ public final class PathOps {
 
     private long readlinkAt(long dirfd, long pathGpa, long bufGpa, long size) throws ErrnoException {
         if (size <= 0 || size > Integer.MAX_VALUE) throw new ErrnoException(Errno.EINVAL, "readlink size " + size);
-        MemorySegment buf = s.memory().slice(bufGpa, size);
-        String path = s.string(pathGpa);
+        MemorySegment buf = s.guest().object(bufGpa, size);
+        String path = s.guest().path(pathGpa);
         if (path.isEmpty() && !InstanceState.isAtFdcwd(dirfd)) {
             GuestFd f = s.fds().acquire(dirfd); // readlinkat(fd, ""): the fd is an O_PATH fd of a symlink
             try {
@@ -264,7 +269,7 @@ public final class PathOps {
 
     /** truncate(path, length): through the magic link of an in-root O_PATH fd (O_PATH fds cannot ftruncate). */
     public long truncate(Request r) throws ErrnoException {
-        int fd = s.paths().resolve(s.absolute(AT_FDCWD, s.string(r.a0())), true);
+        int fd = s.paths().resolve(s.absolute(AT_FDCWD, s.guest().path(r.a0())), true);
         try (Arena arena = Arena.ofConfined()) {
             return LibcPaths.truncate(PathResolver.cString(arena, PathResolver.procPath(fd)), r.a1());
         } finally {
@@ -273,7 +278,7 @@ public final class PathOps {
     }
 
     private Entry entry(long dirfd, long pathGpa) throws ErrnoException {
-        return s.paths().entry(s.absolute(dirfd, s.string(pathGpa)));
+        return s.paths().entry(s.absolute(dirfd, s.guest().path(pathGpa)));
     }
 
     /** True when {@code name} in {@code dirFd} is a directory (not following a symlink). */

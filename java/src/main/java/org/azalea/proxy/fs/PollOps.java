@@ -14,7 +14,10 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcPoll;
 import org.azalea.host.Linux;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.proxy.Request;
+import org.azalea.ring.Request;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.Waiter;
 
 /**
  * poll and ppoll: the guest's pollfd array is copied once, its fds translated
@@ -46,7 +49,7 @@ public final class PollOps {
     /** The ppoll timeout in milliseconds (rounded up), -1 for none; EINVAL for a malformed timespec. */
     public static long timeoutMs(InstanceState s, long tsGpa) throws ErrnoException {
         if (tsGpa == 0) return -1;
-        MemorySegment ts = s.memory().slice(tsGpa, LinuxLayouts.TIMESPEC.byteSize());
+        MemorySegment ts = s.guest().object(tsGpa, LinuxLayouts.TIMESPEC.byteSize());
         long sec = ts.get(ValueLayout.JAVA_LONG_UNALIGNED, LinuxLayouts.TV_SEC);
         long nsec = ts.get(ValueLayout.JAVA_LONG_UNALIGNED, LinuxLayouts.TV_NSEC);
         if (sec < 0 || nsec < 0 || nsec >= NANOS_PER_SECOND) {
@@ -61,7 +64,7 @@ public final class PollOps {
             throw new ErrnoException(Errno.EINVAL, "nfds " + nfds + " outside [0, " + abi_h.AZ_POLL_MAX() + "]");
         }
         int n = (int) nfds;
-        MemorySegment guest = s.buffer(fdsGpa, n * ENTRY);
+        MemorySegment guest = s.guest().buffer(fdsGpa, n * ENTRY);
         GuestFd[] held = new GuestFd[n];
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocate(POLLFD, n + 1L);

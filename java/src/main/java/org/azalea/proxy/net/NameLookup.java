@@ -2,7 +2,6 @@ package org.azalea.proxy.net;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.GroupLayout;
@@ -16,8 +15,8 @@ import org.azalea.abi.az_hostent;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LinuxNet;
-import org.azalea.proxy.Request;
-import org.azalea.proxy.fs.InstanceState;
+import org.azalea.ring.Request;
+import org.azalea.proxy.instance.InstanceState;
 
 /**
  * gethostbyname(name, family, out, outlen): the host resolves the name
@@ -55,8 +54,8 @@ public final class NameLookup {
             throw new ErrnoException(Errno.EINVAL, "az_hostent buffer of " + r.a3() + " bytes");
         }
         long size = Long.compareUnsigned(r.a3(), HOSTENT.byteSize()) > 0 ? HOSTENT.byteSize() : r.a3();
-        MemorySegment out = s.memory().slice(r.a2(), size);
-        String name = new String(s.memory().readCString(r.a0(), MAX_NAME), ISO_8859_1);
+        MemorySegment out = s.guest().object(r.a2(), size);
+        String name = s.guest().string(r.a0(), MAX_NAME);
         if (name.isEmpty()) throw new ErrnoException(Errno.ENOENT, "empty host name");
         InetAddress[] all;
         try {

@@ -14,9 +14,9 @@ import org.azalea.host.LibcIo;
 import org.azalea.host.Linux;
 import org.azalea.host.LinuxLayouts;
 import org.azalea.host.LinuxNet;
-import org.azalea.proxy.fs.InstanceState;
-import org.azalea.proxy.fs.OpenFile;
-import org.azalea.proxy.fs.PathResolver;
+import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.OpenFile;
+import org.azalea.proxy.instance.PathResolver;
 
 /**
  * Socket addresses between guest and host.  Inbound (bind, connect, sendto) the
@@ -53,7 +53,7 @@ final class SockAddrs {
         if (len < 2 || len > LinuxLayouts.SOCKADDR_STORAGE_SIZE) {
             throw new ErrnoException(Errno.EINVAL, "socket address length " + len);
         }
-        byte[] bytes = s.memory().slice(gpa, len).toArray(ValueLayout.JAVA_BYTE); // the one read
+        byte[] bytes = s.guest().object(gpa, len).toArray(ValueLayout.JAVA_BYTE); // the one read
         int family = (bytes[0] & 0xFF) | (bytes[1] & 0xFF) << 8;
         boolean unixSocket = file.family() == AF_UNIX || file.family() == 0;
         if (family == AF_UNIX && unixSocket) return unix(s, bytes, creating, arena);
@@ -121,10 +121,10 @@ final class SockAddrs {
         /** For (addrGpa, addrlenGpa); a NULL addrGpa asks for no address. */
         static Out prepare(InstanceState s, long addrGpa, long lenGpa, Arena arena) throws ErrnoException {
             if (addrGpa == 0) return new Out(null, null, 0, MemorySegment.NULL, MemorySegment.NULL);
-            MemorySegment lenCell = s.memory().slice(lenGpa, 4);
+            MemorySegment lenCell = s.guest().object(lenGpa, 4);
             int guestLen = lenCell.get(ValueLayout.JAVA_INT_UNALIGNED, 0); // the one read of *addrlen
             if (guestLen < 0) throw new ErrnoException(Errno.EINVAL, "socket address buffer length " + guestLen);
-            MemorySegment guestAddr = s.buffer(addrGpa, guestLen);
+            MemorySegment guestAddr = s.guest().buffer(addrGpa, guestLen);
             MemorySegment hostLen = arena.allocate(ValueLayout.JAVA_INT);
             hostLen.set(ValueLayout.JAVA_INT, 0, LinuxLayouts.SOCKADDR_STORAGE_SIZE);
             return new Out(guestAddr, lenCell, guestLen,
@@ -136,7 +136,7 @@ final class SockAddrs {
             if (addrGpa == 0 || guestLen <= 0) return new Out(null, null, 0, MemorySegment.NULL, MemorySegment.NULL);
             MemorySegment hostLen = arena.allocate(ValueLayout.JAVA_INT);
             hostLen.set(ValueLayout.JAVA_INT, 0, LinuxLayouts.SOCKADDR_STORAGE_SIZE);
-            return new Out(s.buffer(addrGpa, guestLen), null, guestLen,
+            return new Out(s.guest().buffer(addrGpa, guestLen), null, guestLen,
                     arena.allocate(LinuxLayouts.SOCKADDR_STORAGE_SIZE, 8), hostLen);
         }
 

@@ -10,9 +10,9 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcSockets;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.proxy.Request;
-import org.azalea.proxy.fs.GuestFd;
-import org.azalea.proxy.fs.InstanceState;
+import org.azalea.ring.Request;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.InstanceState;
 
 /**
  * setsockopt/getsockopt for a whitelist of options whose values are plain data
@@ -66,7 +66,7 @@ public final class SockOpts {
         try (Arena arena = Arena.ofConfined()) {
             int h = f.host(Errno.ENOTSOCK);
             MemorySegment value = arena.allocate(Math.max(len, 1), 8);
-            MemorySegment.copy(s.buffer(r.a3(), len), 0, value, 0, len); // the one read
+            MemorySegment.copy(s.guest().buffer(r.a3(), len), 0, value, 0, len); // the one read
             long res = LibcSockets.setsockopt(h, level, name, value, (int) len);
             if (res == 0 && level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
                 long ms = timevalMs(value);
@@ -96,10 +96,10 @@ public final class SockOpts {
         GuestFd f = s.fds().acquire(r.a0());
         try (Arena arena = Arena.ofConfined()) {
             int h = f.host(Errno.ENOTSOCK);
-            MemorySegment lenCell = s.memory().slice(r.a4(), 4);
+            MemorySegment lenCell = s.guest().object(r.a4(), 4);
             int guestLen = lenCell.get(ValueLayout.JAVA_INT_UNALIGNED, 0); // the one read of *optlen
             if (guestLen < 0) throw new ErrnoException(Errno.EINVAL, "socket option buffer length " + guestLen);
-            MemorySegment guestValue = s.buffer(r.a3(), guestLen);
+            MemorySegment guestValue = s.guest().buffer(r.a3(), guestLen);
             int hostLen = Math.min(guestLen, MAX_VALUE);
             MemorySegment value = arena.allocate(MAX_VALUE, 8);
             MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);

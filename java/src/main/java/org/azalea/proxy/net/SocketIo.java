@@ -16,10 +16,10 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcSockets;
 import org.azalea.host.Linux;
-import org.azalea.proxy.Request;
-import org.azalea.proxy.fs.GuestFd;
-import org.azalea.proxy.fs.GuestIovecs;
-import org.azalea.proxy.fs.InstanceState;
+import org.azalea.ring.Request;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.GuestIovecs;
+import org.azalea.proxy.instance.InstanceState;
 
 /**
  * Socket data transfer: sendto/recvfrom (send/recv are these with no address)
@@ -48,7 +48,7 @@ public final class SocketIo {
                 SockAddrs.HostAddr a = r.a4() == 0 ? SockAddrs.HostAddr.NONE
                         : SockAddrs.in(s, f.file(), r.a4(), r.a5(), false, arena)) {
             int h = f.host(Errno.ENOTSOCK);
-            MemorySegment buf = s.buffer(r.a1(), r.a2());
+            MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             long total = buf.byteSize();
             return s.blocking().transfer(f, h, Linux.POLLOUT, (flags & MSG_DONTWAIT) != 0, f.file().sendTimeoutMs(),
                     total, done -> LibcSockets.sendto(h, buf.asSlice(done), total - done, flags, a.addr(), a.len()));
@@ -63,7 +63,7 @@ public final class SocketIo {
         GuestFd f = s.fds().acquire(r.a0());
         try (Arena arena = Arena.ofConfined()) {
             int h = f.host(Errno.ENOTSOCK);
-            MemorySegment buf = s.buffer(r.a1(), r.a2());
+            MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             SockAddrs.Out out = SockAddrs.Out.prepare(s, r.a4(), r.a5(), arena);
             boolean dontWait = (flags & MSG_DONTWAIT) != 0;
             int hostFlags = flags & ~MSG_WAITALL; // the host socket is non-blocking: WAITALL is done here
@@ -108,7 +108,7 @@ public final class SocketIo {
             int nameLen = msg.get(ValueLayout.JAVA_INT, MSG_NAMELEN);
             try (SockAddrs.HostAddr a = nameGpa == 0 || nameLen == 0 ? SockAddrs.HostAddr.NONE
                     : SockAddrs.in(s, f.file(), nameGpa, nameLen, false, arena)) {
-                GuestIovecs v = GuestIovecs.translate(s.memory(), msg.get(ValueLayout.JAVA_LONG, MSG_IOV),
+                GuestIovecs v = s.guest().iovecs(msg.get(ValueLayout.JAVA_LONG, MSG_IOV),
                         msg.get(ValueLayout.JAVA_LONG, MSG_IOVLEN), arena);
                 MemorySegment host = arena.allocate(MSGHDR);
                 host.set(ValueLayout.JAVA_LONG, MSG_NAME, a.addr().address());
@@ -132,11 +132,11 @@ public final class SocketIo {
         GuestFd f = s.fds().acquire(r.a0());
         try (Arena arena = Arena.ofConfined()) {
             int h = f.host(Errno.ENOTSOCK);
-            MemorySegment guestMsg = s.memory().slice(r.a1(), MSGHDR.byteSize());
+            MemorySegment guestMsg = s.guest().object(r.a1(), MSGHDR.byteSize());
             MemorySegment msg = copyMsghdr(r.a1(), arena);
             SockAddrs.Out out = SockAddrs.Out.ofLength(s, msg.get(ValueLayout.JAVA_LONG, MSG_NAME),
                     msg.get(ValueLayout.JAVA_INT, MSG_NAMELEN), arena);
-            GuestIovecs v = GuestIovecs.translate(s.memory(), msg.get(ValueLayout.JAVA_LONG, MSG_IOV),
+            GuestIovecs v = s.guest().iovecs(msg.get(ValueLayout.JAVA_LONG, MSG_IOV),
                     msg.get(ValueLayout.JAVA_LONG, MSG_IOVLEN), arena);
             MemorySegment host = arena.allocate(MSGHDR);
             host.set(ValueLayout.JAVA_LONG, MSG_NAME, out.hostAddr.address());
@@ -163,7 +163,7 @@ public final class SocketIo {
     /** The guest's msghdr, copied once; ancillary data is refused. */
     private MemorySegment copyMsghdr(long gpa, Arena arena) throws ErrnoException {
         MemorySegment msg = arena.allocate(MSGHDR);
-        MemorySegment.copy(s.memory().slice(gpa, MSGHDR.byteSize()), 0, msg, 0, MSGHDR.byteSize());
+        MemorySegment.copy(s.guest().object(gpa, MSGHDR.byteSize()), 0, msg, 0, MSGHDR.byteSize());
         long controlLen = msg.get(ValueLayout.JAVA_LONG, MSG_CONTROLLEN);
         if (controlLen != 0) {
             throw new ErrnoException(Errno.EOPNOTSUPP, "ancillary data (msg_controllen " + controlLen + ") is not offered");

@@ -9,10 +9,10 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcSockets;
 import org.azalea.host.Linux;
-import org.azalea.proxy.Request;
-import org.azalea.proxy.fs.GuestFd;
-import org.azalea.proxy.fs.InstanceState;
-import org.azalea.proxy.fs.OpenFile;
+import org.azalea.ring.Request;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.OpenFile;
 
 /**
  * Socket life cycle: socket, bind, listen, connect, accept/accept4, shutdown,

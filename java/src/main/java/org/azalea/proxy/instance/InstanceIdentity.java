@@ -1,4 +1,4 @@
-package org.azalea.proxy;
+package org.azalea.proxy.instance;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 

@@ -1,35 +1,32 @@
-package org.azalea.proxy.fs;
+package org.azalea.proxy.instance;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
-
-import java.lang.foreign.MemorySegment;
-import org.azalea.abi.abi_h;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.Linux;
 import org.azalea.memory.Partition;
 
 /**
- * The host-side state of one instance that the handlers share: its memory, fd
- * table, root and current directory, waiter and umask.  The argument helpers
- * here are the one way handlers turn a guest argument into a host value.
+ * The host-side state of one instance that the handlers share: its memory
+ * (through {@link GuestPointers} only), fd table, root and current directory,
+ * waiter and umask.
  */
 public final class InstanceState {
-    private final Partition memory;
+    private final GuestPointers guest;
     private final FdTable fds;
     private final PathResolver paths;
     private final Blocking blocking;
     private volatile int umask = 022;
 
     public InstanceState(Partition memory, FdTable fds, PathResolver paths, Blocking blocking) {
-        this.memory = memory;
+        this.guest = new GuestPointers(memory);
         this.fds = fds;
         this.paths = paths;
         this.blocking = blocking;
     }
 
-    public Partition memory() {
-        return memory;
+    /** The instance's memory as handlers may reach it: the one way from a guest pointer to host memory. */
+    public GuestPointers guest() {
+        return guest;
     }
 
     public FdTable fds() {
@@ -57,16 +54,6 @@ public final class InstanceState {
         int old = umask;
         umask = mask & 0777;
         return old;
-    }
-
-    /** Guest memory [gpa, gpa + length) for the host to read or write in place; NULL when length is 0. */
-    public MemorySegment buffer(long gpa, long length) throws ErrnoException {
-        return length == 0 ? MemorySegment.NULL : memory.slice(gpa, length);
-    }
-
-    /** A guest path string, copied out once (at most AZ_PATH_MAX bytes with its NUL). */
-    public String string(long gpa) throws ErrnoException {
-        return new String(memory.readCString(gpa, abi_h.AZ_PATH_MAX()), ISO_8859_1);
     }
 
     /** True for AT_FDCWD as a 32-bit int, sign-extended or not. */

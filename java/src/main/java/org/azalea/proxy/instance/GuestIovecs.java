@@ -1,4 +1,4 @@
-package org.azalea.proxy.fs;
+package org.azalea.proxy.instance;
 
 import static org.azalea.host.LinuxLayouts.IOVEC;
 import static org.azalea.host.LinuxLayouts.IOV_BASE;
@@ -30,7 +30,7 @@ public record GuestIovecs(MemorySegment iov, MemorySegment[] parts, int count, l
      * @throws ErrnoException EINVAL for a count outside [0, AZ_IOV_MAX], a length above
      *     SSIZE_MAX or a total that overflows; EFAULT for any range outside the partition
      */
-    public static GuestIovecs translate(Partition mem, long iovGpa, long iovcnt, Arena arena) throws ErrnoException {
+    static GuestIovecs translate(Partition mem, long iovGpa, long iovcnt, Arena arena) throws ErrnoException {
         if (iovcnt < 0 || iovcnt > abi_h.AZ_IOV_MAX()) {
             throw new ErrnoException(Errno.EINVAL, "iovcnt " + iovcnt + " outside [0, " + abi_h.AZ_IOV_MAX() + "]");
         }

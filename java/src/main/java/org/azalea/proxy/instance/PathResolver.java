@@ -1,4 +1,4 @@
-package org.azalea.proxy.fs;
+package org.azalea.proxy.instance;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 

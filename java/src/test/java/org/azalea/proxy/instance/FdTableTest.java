@@ -1,4 +1,4 @@
-package org.azalea.proxy.fs;
+package org.azalea.proxy.instance;
 
 import static org.junit.jupiter.api.Assertions.*;
 

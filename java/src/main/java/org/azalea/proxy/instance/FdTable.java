@@ -1,4 +1,4 @@
-package org.azalea.proxy.fs;
+package org.azalea.proxy.instance;
 
 import java.util.ArrayList;
 import java.util.List;

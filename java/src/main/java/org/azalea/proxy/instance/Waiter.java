@@ -1,4 +1,4 @@
-package org.azalea.proxy.fs;
+package org.azalea.proxy.instance;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -98,7 +98,7 @@ public final class Waiter implements AutoCloseable {
         }
     }
 
-    static long remainingMs(long deadlineNanos) {
+    public static long remainingMs(long deadlineNanos) {
         if (deadlineNanos == Long.MAX_VALUE) return Long.MAX_VALUE;
         long left = deadlineNanos - System.nanoTime();
         return left <= 0 ? 0 : (left + 999_999) / 1_000_000; // round up: never return before the deadline
@@ -115,7 +115,7 @@ public final class Waiter implements AutoCloseable {
         return fds.get(ValueLayout.JAVA_SHORT, i * LinuxLayouts.POLLFD.byteSize() + LinuxLayouts.POLLFD_REVENTS);
     }
 
-    static ErrnoException interrupted() {
+    public static ErrnoException interrupted() {
         return new ErrnoException(Errno.EINTR, "instance closing: wait interrupted");
     }
 

@@ -1,4 +1,4 @@
-package org.azalea.proxy.fs;
+package org.azalea.proxy.instance;
 
 import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
