@@ -1,12 +1,15 @@
 package org.azalea.node;
 
 import static org.azalea.abi.abi_h.AZ_CPU_MONITOR;
+import static org.azalea.abi.abi_h.AZ_NODE_INFO_GPA;
+import static org.azalea.abi.abi_h.AZ_NODE_INFO_SIZE;
 import static org.azalea.abi.abi_h.AZ_NODE_MAX_CPUS;
 import static org.azalea.abi.abi_h.AZ_NODE_MAX_RANGES;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import org.azalea.abi.az_core_mailbox;
 import org.azalea.abi.az_node_cpu;
 import org.azalea.abi.az_node_info;
 import org.azalea.abi.az_node_range;
@@ -49,9 +52,30 @@ public record NodeInfo(List<Cpu> cpus, List<MemoryRange> ranges, int monitorCpu,
         }
         int monitor = az_node_info.monitor_cpu(info);
         if (monitor < 0 || monitor >= ncpus) throw new IllegalStateException("node reports monitor cpu " + monitor);
+        long mailboxGpa = az_node_info.mailbox_gpa(info);
+        int stride = az_node_info.mailbox_stride(info);
+        checkMailboxes(mailboxGpa, stride, ncpus);
         return new NodeInfo(List.copyOf(cpus), List.copyOf(ranges), monitor, az_node_info.tsc_hz(info),
                 az_node_info.tsc_boot(info), az_node_info.tsc_cpus_parked(info), az_node_info.tsc_ready(info),
-                az_node_info.mailbox_gpa(info), az_node_info.mailbox_stride(info), az_node_info.features(info));
+                mailboxGpa, stride, az_node_info.features(info));
+    }
+
+    /**
+     * The mailboxes must lie after az_node_info and inside the node's info area,
+     * one whole az_core_mailbox per stride: checked here once, so that the
+     * address arithmetic of {@link Node} can trust these two numbers.
+     */
+    static void checkMailboxes(long gpa, int stride, int ncpus) {
+        long lo = AZ_NODE_INFO_GPA() + az_node_info.sizeof();
+        long hi = AZ_NODE_INFO_GPA() + AZ_NODE_INFO_SIZE();
+        if (stride < az_core_mailbox.sizeof() || stride % 64 != 0) {
+            throw new IllegalStateException("node reports mailbox stride " + stride + " (at least "
+                    + az_core_mailbox.sizeof() + ", a multiple of 64)");
+        }
+        if (gpa < lo || gpa >= hi || (hi - gpa) / stride < ncpus) {
+            throw new IllegalStateException("node reports " + ncpus + " mailboxes of " + stride + " bytes at 0x"
+                    + Long.toHexString(gpa) + ", outside its info area 0x" + Long.toHexString(lo) + "-0x" + Long.toHexString(hi));
+        }
     }
 
     /** Milliseconds from the kernel's first instruction to READY, by the node's own clock. */
