@@ -48,21 +48,21 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
             }
         }
         if (!o.rest().isEmpty()) throw new UsageException("unexpected '" + o.rest().getFirst() + "'");
-        int q = quadrants != null ? quadrants : smp % 4 == 0 && smp >= 8 ? 4 : 1;
-        long perQuadrant = mem != null ? mem : q == 1 ? 2L << 30 : 512L << 20;
         NodeShape shape;
         try {
-            shape = new NodeShape(smp, q, perQuadrant);
+            shape = NodeShape.of(smp, quadrants, mem);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         Set<Integer> fwk = new TreeSet<>();
         if (fwkText == null) {
-            if (q > 1) fwk.add(0);
+            if (shape.quadrants() > 1) fwk.add(0);
         } else if (!fwkText.equals("none")) {
             try {
                 int f = Integer.parseInt(fwkText);
-                if (f < 0 || f >= q) throw new UsageException("--fwk " + f + ": the node has quadrants 0.." + (q - 1));
+                if (f < 0 || f >= shape.quadrants()) {
+                    throw new UsageException("--fwk " + f + ": the node has quadrants 0.." + (shape.quadrants() - 1));
+                }
                 fwk.add(f);
             } catch (NumberFormatException e) {
                 throw new UsageException("--fwk needs a quadrant number or none, not '" + fwkText + "'");

@@ -37,7 +37,6 @@ import org.azalea.stub.HostStubSession;
  */
 final class RunCommand implements Command {
     /** The node kernel keeps the first 32 MiB of quadrant 0; leave slack for alignment. */
-    private static final long QUADRANT0_RESERVED = 34L << 20;
     /** `azalea run`'s own failure: the node refused or lost the instance (as `docker run` uses 125). */
     static final int REFUSED = 125;
     static final int TIMED_OUT = 124;
@@ -221,10 +220,8 @@ final class RunCommand implements Command {
     }
 
     static NodeShape shapeFor(int smp) throws UsageException {
-        int quadrants = smp % 4 == 0 && smp >= 8 ? 4 : 1;
-        long perQuadrant = quadrants == 4 ? 512L << 20 : 2L << 30;
         try {
-            return new NodeShape(smp, quadrants, perQuadrant);
+            return NodeShape.of(smp, null, null);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -235,11 +232,11 @@ final class RunCommand implements Command {
         if (quadrant >= shape.quadrants()) {
             throw new UsageException("--quadrant " + quadrant + ": the node has quadrants 0.." + (shape.quadrants() - 1));
         }
-        int freeCores = shape.cpusPerQuadrant() - (quadrant == 0 ? 1 : 0); // cpu 0 serves the mailboxes
+        int freeCores = shape.instanceCpus(quadrant);
         if (cores > freeCores) {
             throw new UsageException("--cores " + cores + ": quadrant " + quadrant + " has " + freeCores + " cores for instances");
         }
-        long usable = shape.memoryPerQuadrant() - (quadrant == 0 ? QUADRANT0_RESERVED : 2L << 20);
+        long usable = shape.instanceMemory(quadrant);
         if (mem > usable) {
             throw new UsageException("--mem " + SizeParser.format(mem) + ": quadrant " + quadrant + " has "
                     + SizeParser.format(usable) + " for instances");

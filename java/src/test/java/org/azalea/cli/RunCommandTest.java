@@ -67,7 +67,7 @@ class RunCommandTest {
         refused("dynamically linked", "run", "/bin/sh");
         refused("quadrant 1 has 18 cores", "run", "--cores", "19", prog);
         refused("quadrant 0 has 17 cores", "run", "--quadrant", "0", "--cores", "18", prog);
-        refused("quadrant 1 has 510M", "run", "--mem", "1G", prog);
+        refused("quadrant 1 has 512M", "run", "--mem", "1G", prog);
         refused("not a size: 'lots'", "run", "--mem", "lots", prog);
         refused("quadrants 0..3", "run", "--quadrant", "4", prog);
         refused("unknown accelerator 'hvf'", "run", "--accel", "hvf", prog);

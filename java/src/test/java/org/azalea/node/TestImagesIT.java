@@ -92,4 +92,16 @@ class TestImagesIT {
         assertTrue(booted.node.isAlive());
         assertEquals(0, run("hello").outcome().processStatus(), "the cores are usable again");
     }
+
+    @Test
+    void theNodeOffersInstancesWhatItsShapePromises() {
+        Node node = booted.node;
+        NodeShape shape = node.shape();
+        for (int q = 0; q < shape.quadrants(); q++) {
+            assertEquals(shape.instanceMemory(q), node.info().rangeOf(q).size(), "quadrant " + q + " memory");
+            int quadrant = q;
+            long cpus = node.info().cpus().stream().filter(c -> shape.quadrantOf(c.index()) == quadrant && !c.isMonitor()).count();
+            assertEquals(shape.instanceCpus(q), cpus, "quadrant " + q + " cpus");
+        }
+    }
 }
