@@ -1,6 +1,5 @@
 package org.azalea.host;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -17,16 +16,8 @@ import java.nio.file.Path;
  * partition costs a system call instead of writing every page.
  */
 public final class HolePunch {
-    private static final int O_RDWR = 2;
-    private static final int O_CLOEXEC = 0x80000;
-    private static final int FALLOC_FL_KEEP_SIZE = 0x01;
-    private static final int FALLOC_FL_PUNCH_HOLE = 0x02;
-
-    private static final MethodHandle OPEN = Native.variadicErrnoCall("open", 2,
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle FALLOCATE = Native.errnoCall("fallocate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle CLOSE = Native.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private HolePunch() {}
 
@@ -36,19 +27,19 @@ public final class HolePunch {
      * @return 0, or -errno (e.g. -EOPNOTSUPP on a file system without hole punching: the caller zeroes instead)
      */
     public static int punch(Path file, long offset, long length) {
+        int fd;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment path = arena.allocateFrom(file.toString());
+            fd = (int) LibcPaths.open(arena.allocateFrom(file.toString()), Linux.O_RDWR | Linux.O_CLOEXEC, 0);
+        }
+        if (fd < 0) return fd;
+        try {
             MemorySegment st = Native.state();
-            int fd = (int) Native.result((int) OPEN.invokeExact(st, path, O_RDWR | O_CLOEXEC, 0), st);
-            if (fd < 0) return fd;
-            try {
-                return (int) Native.result((int) FALLOCATE.invokeExact(st, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                        offset, length), st);
-            } finally {
-                int unused = (int) CLOSE.invokeExact(st, fd);
-            }
+            return (int) Native.result((int) FALLOCATE.invokeExact(st, fd,
+                    Linux.FALLOC_FL_PUNCH_HOLE | Linux.FALLOC_FL_KEEP_SIZE, offset, length), st);
         } catch (Throwable t) {
             throw Native.rethrow(t);
+        } finally {
+            LibcIo.close(fd);
         }
     }
 }

@@ -43,6 +43,11 @@ public final class Linux {
     public static final int AT_EMPTY_PATH = 0x1000;
 
     // openat2(2)
+    public static final long SYS_FUTEX = 202;
+    public static final long FUTEX_WAIT = 0;
+    public static final long FUTEX_WAKE = 1;
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
     public static final long SYS_OPENAT2 = 437;
     public static final long RESOLVE_NO_MAGICLINKS = 0x02;
     public static final long RESOLVE_IN_ROOT = 0x10;

@@ -26,6 +26,7 @@ class LinuxConstantsTest {
     /** Java names whose C spelling differs. */
     private static final Map<String, String> C_EXPRESSION = Map.ofEntries(
             Map.entry("SYS_OPENAT2", "__NR_openat2"),
+            Map.entry("SYS_FUTEX", "__NR_futex"),
             Map.entry("S_IALLUGO", "(S_ISUID | S_ISGID | S_ISVTX | S_IRWXU | S_IRWXG | S_IRWXO)"),
             Map.entry("SOCKADDR_IN_SIZE", "sizeof(struct sockaddr_in)"),
             Map.entry("SOCKADDR_IN6_SIZE", "sizeof(struct sockaddr_in6)"),
@@ -96,6 +97,8 @@ class LinuxConstantsTest {
             #include <netinet/in.h>
             #include <netinet/tcp.h>
             #include <linux/openat2.h>
+            #include <linux/futex.h>
+            #include <linux/falloc.h>
             #include <asm/termbits.h>
             """;
 
