@@ -33,6 +33,8 @@ public final class NodeBench {
     private final Path buildDir;
     private final int boots;
     private final int launches;
+    /** Instance numbers: the bench launches without a sideloader. */
+    private long launched;
 
     public NodeBench(Path buildDir, boolean quick) {
         this.buildDir = buildDir;
@@ -103,7 +105,7 @@ public final class NodeBench {
         long base = (r.base() + (2L << 20) - 1) & -(2L << 20);
         List<String> argv = new java.util.ArrayList<>(List.of(image));
         argv.addAll(args);
-        return new InstanceSpec(image, ElfImage.load(buildDir.resolve("test-images").resolve(image)), argv,
+        return new InstanceSpec(++launched, image, ElfImage.load(buildDir.resolve("test-images").resolve(image)), argv,
                 List.of("HOME=/"), new int[] {node.shape().firstCpu(1)}, base, 64L << 20, root,
                 Stdio.of(InputStream.nullInputStream(), out, out));
     }

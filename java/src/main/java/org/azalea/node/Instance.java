@@ -120,7 +120,7 @@ public final class Instance implements AutoCloseable {
             az_boot.magic(b, AZ_BOOT_MAGIC());
             az_boot.abi_version(b, AZ_ABI_VERSION());
             az_boot.flags(b, 0);
-            az_boot.instance_id(b, spec.name().hashCode() & 0xffffffffL);
+            az_boot.instance_id(b, spec.id());
             az_boot.mem_gpa(b, spec.memGpa());
             az_boot.mem_size(b, spec.memSize());
             az_boot.region_gpa(b, spec.memGpa());

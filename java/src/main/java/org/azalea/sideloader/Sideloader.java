@@ -129,7 +129,7 @@ public final class Sideloader implements AutoCloseable {
             InputStream in = req.stdin() != null ? req.stdin() : InputStream.nullInputStream();
             OutputStream out = new TeeOutputStream(req.stdout() != null ? req.stdout() : NullOutputStream.INSTANCE, console);
             OutputStream err = new TeeOutputStream(req.stderr() != null ? req.stderr() : NullOutputStream.INSTANCE, console);
-            InstanceSpec spec = new InstanceSpec(req.name() + "#" + mi.id(), program, argv, req.env(), a.cpus(), a.memBase(),
+            InstanceSpec spec = new InstanceSpec(mi.id(), req.name() + "#" + mi.id(), program, argv, req.env(), a.cpus(), a.memBase(),
                     a.memSize(), req.root(), Stdio.of(in, out, err));
             Instance inst = Instance.launch(node, spec);
             mi.attach(inst);

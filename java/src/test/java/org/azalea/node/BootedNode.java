@@ -20,7 +20,13 @@ final class BootedNode implements AutoCloseable {
     static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build"));
     static final Path IMAGES = BUILD.resolve("test-images");
 
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     final Node node;
+
+    /** Instance numbers for tests that launch without a sideloader. */
+    static long nextId() {
+        return IDS.incrementAndGet();
+    }
 
     BootedNode() throws Exception {
         Assumptions.assumeTrue(qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
@@ -53,7 +59,7 @@ final class BootedNode implements AutoCloseable {
         int[] cpus = new int[ncpus];
         for (int i = 0; i < ncpus; i++) cpus[i] = first + i;
         long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
-        InstanceSpec spec = new InstanceSpec(image, ElfImage.load(program), argv, List.of("HOME=/", "PATH=/bin:/usr/bin", "AZALEA_TEST=1"), cpus, base,
+        InstanceSpec spec = new InstanceSpec(BootedNode.nextId(), image, ElfImage.load(program), argv, List.of("HOME=/", "PATH=/bin:/usr/bin", "AZALEA_TEST=1"), cpus, base,
                 64L << 20, root, Stdio.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err));
         try (Instance inst = Instance.launch(node, spec)) {
             InstanceOutcome o = inst.waitFor(timeout);

@@ -47,7 +47,7 @@ class MultiInstanceIT {
         for (int i = 0; i < ncpus; i++) cpus[i] = node.shape().firstCpu(quadrant) + i;
         List<String> argv = new ArrayList<>(List.of(image));
         argv.addAll(args);
-        return new InstanceSpec(image + "-q" + quadrant, ElfImage.load(BootedNode.IMAGES.resolve(image)), argv,
+        return new InstanceSpec(BootedNode.nextId(), image + "-q" + quadrant, ElfImage.load(BootedNode.IMAGES.resolve(image)), argv,
                 List.of("HOME=/"), cpus, base, 128L << 20, root, Stdio.of(InputStream.nullInputStream(), out, out));
     }
 

@@ -61,7 +61,7 @@ class NetworkIT {
         int[] cpus = new int[ncpus];
         for (int i = 0; i < ncpus; i++) cpus[i] = first + i;
         long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
-        InstanceSpec spec = new InstanceSpec(image, ElfImage.load(BootedNode.IMAGES.resolve(image)), argv,
+        InstanceSpec spec = new InstanceSpec(BootedNode.nextId(), image, ElfImage.load(BootedNode.IMAGES.resolve(image)), argv,
                 List.of("HOME=/"), cpus, base, 64L << 20, root,
                 Stdio.of(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream()));
         return Instance.launch(node, spec);

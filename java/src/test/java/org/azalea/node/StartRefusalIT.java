@@ -24,7 +24,7 @@ class StartRefusalIT {
             Node node = booted.node;
             // 28 MiB: mapped (quadrant 0's file) but the node kernel's own memory, never an instance's.
             long reserved = 0x1C00000L;
-            InstanceSpec spec = new InstanceSpec("refused", ElfImage.load(BootedNode.IMAGES.resolve("hello")),
+            InstanceSpec spec = new InstanceSpec(1, "refused", ElfImage.load(BootedNode.IMAGES.resolve("hello")),
                     List.of("hello"), List.of(), new int[] {20}, reserved, 4L << 20, root,
                     Stdio.of(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream(), new ByteArrayOutputStream()));
             IOException e = assertThrows(IOException.class, () -> Instance.launch(node, spec));

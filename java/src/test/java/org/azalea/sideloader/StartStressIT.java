@@ -148,7 +148,9 @@ class StartStressIT {
 
     private static long shmFiles() throws IOException {
         try (var s = Files.list(Path.of("/dev/shm"))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("azalea")).count();
+            // This JVM's nodes only (Node names them azalea-PID-...): other nodes on the machine come and go.
+            String mine = "azalea-" + ProcessHandle.current().pid() + "-";
+            return s.filter(p -> p.getFileName().toString().startsWith(mine)).count();
         }
     }
 }
