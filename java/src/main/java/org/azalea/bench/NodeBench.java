@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.azalea.BuildPaths;
 import org.azalea.node.ElfImage;
 import org.azalea.node.Instance;
 import org.azalea.node.InstanceOutcome;
@@ -105,7 +106,7 @@ public final class NodeBench {
         long base = (r.base() + (2L << 20) - 1) & -(2L << 20);
         List<String> argv = new java.util.ArrayList<>(List.of(image));
         argv.addAll(args);
-        return new InstanceSpec(++launched, image, ElfImage.load(buildDir.resolve("test-images").resolve(image)), argv,
+        return new InstanceSpec(++launched, image, ElfImage.load(BuildPaths.testImage(buildDir, image)), argv,
                 List.of("HOME=/"), new int[] {node.shape().firstCpu(1)}, base, 64L << 20, root,
                 Stdio.of(InputStream.nullInputStream(), out, out));
     }
@@ -134,7 +135,7 @@ public final class NodeBench {
     }
 
     private String userMode(String image, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-x86_64", buildDir.resolve("test-images").resolve(image).toString()));
+        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-x86_64", BuildPaths.testImage(buildDir, image).toString()));
         cmd.addAll(List.of(args));
         return BenchIo.run(cmd, null, Duration.ofMinutes(2));
     }

@@ -3,11 +3,11 @@ package org.azalea.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import org.azalea.BuildPaths;
 import org.azalea.bench.BenchReport;
 import org.azalea.bench.NodeBench;
 import org.azalea.bench.ThreadsBench;
 import org.azalea.bench.OffloadBench;
-import org.azalea.stub.HostStubSession;
 
 /** {@code azalea bench}: measures, prints a table, writes JSON. */
 final class BenchCommand implements Command {
@@ -41,7 +41,7 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Path file = HostStubSession.buildDir().resolve("bench/results.json");
+        Path file = BuildPaths.dir().resolve("bench/results.json");
         boolean quick = false;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
@@ -54,9 +54,9 @@ final class BenchCommand implements Command {
             }
         }
         BenchReport report = new BenchReport();
-        new OffloadBench(HostStubSession.buildDir(), quick).run(report);
-        new NodeBench(HostStubSession.buildDir(), quick).run(report);
-        new ThreadsBench(HostStubSession.buildDir()).run(report);
+        new OffloadBench(BuildPaths.dir(), quick).run(report);
+        new NodeBench(BuildPaths.dir(), quick).run(report);
+        new ThreadsBench(BuildPaths.dir()).run(report);
         out.print(report.toTable());
         report.write(file);
         out.println("wrote " + file);

@@ -11,13 +11,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.commons.io.FileUtils;
+import org.azalea.BuildPaths;
 import org.azalea.node.ElfImage;
 import org.azalea.node.Node;
 import org.azalea.node.SizeParser;
 import org.azalea.service.Deployment;
 import org.azalea.service.InstanceHandle;
 import org.azalea.service.InstanceView;
-import org.azalea.service.LocalSession;
 import org.azalea.service.NodeSession;
 import org.azalea.service.NodeStatus;
 import org.azalea.service.RemoteSession;
@@ -25,7 +25,6 @@ import org.azalea.sideloader.LaunchRequest;
 import org.azalea.sideloader.LifecycleState;
 import org.azalea.sideloader.ResourceManager.QuadrantUsage;
 import org.azalea.sideloader.ResourceUnavailableException;
-import org.azalea.stub.HostStubSession;
 
 /**
  * {@code azalea deploy}: the paper's deployment in one command.  Reads a
@@ -87,7 +86,7 @@ final class DeployCommand implements Command {
         Path file = o.rest().isEmpty() ? defaultFile() : Path.of(o.rest().getFirst());
         Deployment d;
         try {
-            d = Deployment.read(file, HostStubSession.buildDir());
+            d = Deployment.read(file, BuildPaths.dir());
         } catch (Deployment.Invalid e) {
             throw new UsageException(e.getMessage());
         }
@@ -113,10 +112,10 @@ final class DeployCommand implements Command {
             session = running.get();
             out.println("== deploying " + file + " on the running node (pid " + running.get().pid() + ")");
         } else {
-            Node.Config config = Node.Config.defaults(HostStubSession.buildDir()).withShape(d.shape());
+            Node.Config config = Node.Config.defaults(BuildPaths.dir()).withShape(d.shape());
             out.println("== booting a node (" + d.shape().cpus() + " cpus, " + d.shape().quadrants() + " quadrants of "
                     + SizeParser.format(d.shape().memoryPerQuadrant()) + ") for " + file);
-            session = LocalSession.boot(config, d.fullWeightKernel());
+            session = NodeSession.boot(config, d.fullWeightKernel());
         }
         try (session) {
             return deploy(session, d, rootBase, ownRoot, Duration.ofSeconds(timeout), out, err);

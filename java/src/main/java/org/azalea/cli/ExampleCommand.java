@@ -2,8 +2,8 @@ package org.azalea.cli;
 
 import java.io.PrintStream;
 import java.util.List;
+import org.azalea.BuildPaths;
 import org.azalea.example.QuickStart;
-import org.azalea.stub.HostStubSession;
 
 /** {@code azalea example}: runs {@link QuickStart}, the Java API example. */
 final class ExampleCommand implements Command {
@@ -34,6 +34,6 @@ final class ExampleCommand implements Command {
     @Override
     public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         if (!args.isEmpty()) throw new UsageException("takes no arguments");
-        return QuickStart.run(HostStubSession.buildDir(), out);
+        return QuickStart.run(BuildPaths.dir(), out);
     }
 }

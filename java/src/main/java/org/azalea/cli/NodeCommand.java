@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.azalea.BuildPaths;
 import org.azalea.node.NodeBootException;
 import org.azalea.service.NodeService;
 import org.azalea.service.RemoteSession;
 import org.azalea.service.RuntimeDir;
-import org.azalea.stub.HostStubSession;
 
 /**
  * {@code azalea node start|status|stop}: the node as a background service.
@@ -144,7 +144,7 @@ final class NodeCommand implements Command {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) cmd.add("/usr/bin/setsid");
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-Dazalea.build.dir=" + HostStubSession.buildDir().toAbsolutePath());
+        cmd.add("-Dazalea.build.dir=" + BuildPaths.dir().toAbsolutePath());
         cmd.add("-Dazalea.runtime.dir=" + dir.dir());
         String home = System.getProperty("azalea.home");
         if (home != null) cmd.add("-Dazalea.home=" + home);

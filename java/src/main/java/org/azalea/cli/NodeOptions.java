@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.azalea.BuildPaths;
 import org.azalea.node.Accelerator;
 import org.azalea.node.Node;
 import org.azalea.node.NodeShape;
 import org.azalea.node.SizeParser;
 import org.azalea.service.RuntimeDir;
-import org.azalea.stub.HostStubSession;
 
 /**
  * The options that shape a node, shared by `azalea node start` and its
@@ -79,7 +79,7 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
 
     /** The node's config; its work directory (console and QEMU logs) lives in the runtime directory. */
     Node.Config config(RuntimeDir dir) throws IOException {
-        Node.Config d = Node.Config.defaults(HostStubSession.buildDir());
+        Node.Config d = Node.Config.defaults(BuildPaths.dir());
         return new Node.Config(shape, accel, d.kernel(), dir.nodeDir(), d.bootTimeout());
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.azalea.BuildPaths;
 import org.azalea.node.Accelerator;
 import org.azalea.node.ElfImage;
 import org.azalea.node.Node;
@@ -16,7 +17,6 @@ import org.azalea.node.NodeShape;
 import org.azalea.node.SizeParser;
 import org.azalea.service.InstanceHandle;
 import org.azalea.service.InstanceView;
-import org.azalea.service.LocalSession;
 import org.azalea.service.NodeSession;
 import org.azalea.service.NodeStatus;
 import org.azalea.service.RemoteSession;
@@ -25,7 +25,6 @@ import org.azalea.sideloader.LifecycleState;
 import org.azalea.sideloader.PartitionRequest;
 import org.azalea.sideloader.ResourceManager.QuadrantUsage;
 import org.azalea.sideloader.ResourceUnavailableException;
-import org.azalea.stub.HostStubSession;
 
 /**
  * {@code azalea run}: one static program as a unikernel instance with the
@@ -162,8 +161,8 @@ final class RunCommand implements Command {
             checkFits(shape, quadrantGiven != null ? quadrantGiven : shape.quadrants() > 1 ? 1 : 0, cores, mem);
             // Quadrant 0 is the full-weight kernel's, unless asked for or the only one.
             Set<Integer> fwk = shape.quadrants() > 1 && !Integer.valueOf(0).equals(quadrantGiven) ? Set.of(0) : Set.of();
-            Node.Config config = Node.Config.defaults(HostStubSession.buildDir()).withShape(shape).withAccel(accelChoice);
-            session = LocalSession.boot(config, fwk);
+            Node.Config config = Node.Config.defaults(BuildPaths.dir()).withShape(shape).withAccel(accelChoice);
+            session = NodeSession.boot(config, fwk);
         }
         try (session) {
             return runOn(session, request, timeoutSecs, err);

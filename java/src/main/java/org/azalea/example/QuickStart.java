@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.commons.io.FileUtils;
+import org.azalea.BuildPaths;
 import org.azalea.node.Node;
 import org.azalea.service.InstanceHandle;
 import org.azalea.service.InstanceView;
@@ -34,13 +35,13 @@ public final class QuickStart {
     private QuickStart() {}
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(Path.of(System.getProperty("azalea.build.dir", "build")), System.out));
+        System.exit(run(BuildPaths.dir(), System.out));
     }
 
     /** Runs the example; returns 0 when every step did what it should. */
     public static int run(Path buildDir, PrintStream out) throws Exception {
-        Path fileserv = buildDir.resolve("deploy/fileserv");
-        Path aim7 = buildDir.resolve("deploy/aim7");
+        Path fileserv = BuildPaths.deployProgram(buildDir, "fileserv");
+        Path aim7 = BuildPaths.deployProgram(buildDir, "aim7");
         Path root = Files.createTempDirectory("azalea-quickstart");
 
         // 1. A node: the running service if there is one, else a private node (closed at the end of the block).

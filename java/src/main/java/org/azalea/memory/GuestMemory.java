@@ -62,10 +62,6 @@ public final class GuestMemory implements AutoCloseable {
         return null;
     }
 
-    public synchronized List<Range> ranges() {
-        return List.copyOf(ranges);
-    }
-
     /**
      * A partition: guest-physical [base, base + size), which must lie inside one
      * mapped range.  Every guest address of an instance is checked against its partition.

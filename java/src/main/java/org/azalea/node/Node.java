@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.azalea.BuildPaths;
 import org.azalea.abi.az_core_mailbox;
 import org.azalea.abi.az_node_info;
 import org.azalea.memory.GuestMemory;
@@ -43,7 +44,7 @@ public final class Node implements AutoCloseable {
      */
     public record Config(NodeShape shape, Accelerator.Choice accel, Path kernel, Path workDir, Duration bootTimeout) {
         public static Config defaults(Path buildDir) throws IOException {
-            return new Config(NodeShape.KNL_SNC4, Accelerator.detect(), buildDir.resolve("kernel/azalea-kernel.elf"),
+            return new Config(NodeShape.KNL_SNC4, Accelerator.detect(), BuildPaths.kernel(buildDir),
                     null, Duration.ofSeconds(60));
         }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.azalea.BuildPaths;
 import org.azalea.Version;
 import org.azalea.memory.GuestMemory;
 import org.azalea.memory.Partition;
@@ -40,7 +41,7 @@ public final class HostStubSession implements AutoCloseable {
      */
     public HostStubSession(Path root, int channels, int ringEntries, int pollIntervalUs, Stdio stdio)
             throws IOException {
-        stubBinary = buildDir().resolve("native/azalea-stub");
+        stubBinary = BuildPaths.dir().resolve("native/azalea-stub");
         if (!Files.isExecutable(stubBinary)) {
             throw new IOException(stubBinary + " is missing: run `make native` first");
         }
@@ -98,11 +99,6 @@ public final class HostStubSession implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort: the name is unique to this JVM, a leftover harms nothing else
         }
-    }
-
-    /** {@code build/} of the checkout: the system property set by bin/azalea and the test runner. */
-    public static Path buildDir() {
-        return Path.of(System.getProperty("azalea.build.dir", "build"));
     }
 
     private static long align(long v, long a) {
