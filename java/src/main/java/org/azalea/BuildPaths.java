@@ -13,12 +13,12 @@ public final class BuildPaths {
 
     /** The build directory of this installation. */
     public static Path dir() {
-        return BuildPaths.dir();
+        return Path.of(System.getProperty("azalea.build.dir", "build"));
     }
 
     /** The node kernel booted by QEMU. */
     public static Path kernel(Path buildDir) {
-        return BuildPaths.kernel(buildDir);
+        return buildDir.resolve("kernel").resolve("azalea-kernel.elf");
     }
 
     /** One tiny guest program per feature (test-images/). */

@@ -70,12 +70,13 @@ public final class Node implements AutoCloseable {
     private final boolean ownsWorkDir;
     private final AtomicInteger liveInstances;
     /** The instances whose failure keeps the logs after close (their console tells why). */
-    private final java.util.Set<String> keptFor = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> keptFor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Node(Config config, GuestMemory memory, List<Path> nodeFiles, Process qemu, MemorySegment info,
             NodeInfo nodeInfo, long bootNanos, Thread hook, GuestKicks kicks, Path workDir, boolean ownsWorkDir,
-            AtomicInteger liveInstances) {
+            AtomicInteger liveInstances, java.util.Set<String> keptFor) {
+        this.keptFor = keptFor;
         this.liveInstances = liveInstances;
         this.kicks = kicks;
         this.workDir = workDir;
@@ -101,6 +102,7 @@ public final class Node implements AutoCloseable {
         Process qemu = null;
         Thread hook = null;
         AtomicInteger liveRef = null;
+        java.util.Set<String> kept = java.util.concurrent.ConcurrentHashMap.newKeySet();
         long nonce = NONCES.nextLong() & Long.MAX_VALUE;
         Path serial = work.resolve("node.log");
         GuestKicks kicks = new GuestKicks(work.resolve("kick.sock"));
@@ -129,6 +131,7 @@ public final class Node implements AutoCloseable {
             hook = new Thread(() -> {
                 awaitNoInstances(live, SHUTDOWN_GRACE);
                 destroy(started, toRemove);
+                removeWorkDir(work, owns, kept);
             }, "azalea-node-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             kicks.connect(qemu, c.bootTimeout());
@@ -137,7 +140,7 @@ public final class Node implements AutoCloseable {
             long bootNanos = System.nanoTime() - t0;
             NodeInfo ni = NodeInfo.read(info);
             log.info("node ready: {} cpus parked in {} ms", ni.cpus().size(), TimeUnit.NANOSECONDS.toMillis(bootNanos));
-            return new Node(c, memory, files, qemu, info, ni, bootNanos, hook, kicks, work, owns, liveRef);
+            return new Node(c, memory, files, qemu, info, ni, bootNanos, hook, kicks, work, owns, liveRef, kept);
         } catch (IOException | NodeBootException | InterruptedException | RuntimeException e) {
             kicks.close();
             if (hook != null) removeHook(hook);
@@ -277,17 +280,21 @@ public final class Node implements AutoCloseable {
         kicks.close();
         destroy(qemu, nodeFiles);
         memory.close();
-        boolean keep = !keptFor.isEmpty();
-        if (ownsWorkDir && !keep) {
+        removeWorkDir(workDir, ownsWorkDir, keptFor);
+        log.info("node stopped");
+    }
+
+    /** Removes a temporary work directory, unless an instance's failure asked for its logs. */
+    private static void removeWorkDir(Path workDir, boolean owned, java.util.Set<String> keptFor) {
+        if (!keptFor.isEmpty()) {
+            log.warn("node logs kept for diagnosis of {} in {}", String.join(", ", new java.util.TreeSet<>(keptFor)), workDir);
+        } else if (owned) {
             try {
                 org.apache.commons.io.file.PathUtils.deleteDirectory(workDir);
             } catch (IOException e) {
                 log.warn("could not remove {}: {}", workDir, e.toString());
             }
-        } else if (keep) {
-            log.warn("node logs kept for diagnosis of {} in {}", String.join(", ", new java.util.TreeSet<>(keptFor)), workDir);
         }
-        log.info("node stopped");
     }
 
     /** How long the JVM's shutdown waits for running instances to be ended by their owners. */

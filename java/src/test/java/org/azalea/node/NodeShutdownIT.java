@@ -16,17 +16,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full-weight kernel JVM stopped by SIGTERM while an instance runs leaves
- * nothing behind: no QEMU process, no shared-memory file.
+ * nothing behind: no QEMU process, no shared-memory file, no work directory.
  */
 class NodeShutdownIT {
     @TempDir Path dir;
 
     @Test
-    void sigtermStopsQemuAndRemovesTheMemoryFiles() throws Exception {
+    void sigtermStopsQemuAndRemovesTheMemoryFilesAndWorkDirectory() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(BootedNode.qemuStarts(), "skipped: qemu cannot start");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Dazalea.build.dir=" + BootedNode.BUILD.toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), "org.azalea.cli.Main", "run", "--root", dir.toString(),
+                "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")), "-cp", System.getProperty("java.class.path"), "org.azalea.cli.Main", "run", "--root", dir.toString(),
                 BootedNode.IMAGES.resolve("spin").toAbsolutePath().toString());
         Process fwk = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(fwk.getInputStream(), StandardCharsets.UTF_8))) {
@@ -42,6 +42,10 @@ class NodeShutdownIT {
             assertTrue(qemu.get(0).onExit().get(10, TimeUnit.SECONDS) != null);
             assertFalse(qemu.get(0).isAlive(), "QEMU stopped");
             assertEquals(0, shmFiles(prefix), "memory files removed");
+            try (var left = Files.list(dir.resolve("tmp"))) {
+                assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("azalea-node")).toList(),
+                        "the node's work directory removed");
+            }
         } finally {
             fwk.destroyForcibly();
         }
