@@ -82,7 +82,8 @@ class CliRefusalsTest {
         refused(2, "unknown accelerator 'hvf'", "node", "start", "--accel", "hvf");
         refused(2, "no such deployment file", "deploy", runtime.resolve("absent.deploy").toString());
         refused(2, "one deployment FILE at most", "deploy", "a", "b");
-        refused(2, "takes no arguments", "example", "now");
+        refused(2, "no example 'now' (quickstart or offload)", "example", "now");
+        refused(2, "takes one example name at most", "example", "offload", "now");
     }
 
     @Test
