@@ -10,27 +10,58 @@ import java.util.ArrayList;
 import java.util.List;
 import org.azalea.proxy.Stdio;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One real node shared by a test class (booting costs ~0.4 s of TCG), and a
  * helper that runs a test image on it and captures what it printed.  Tests
  * are skipped only when QEMU cannot start at all; every other failure fails.
+ *
+ * <p>A class that shares one node for all its tests registers it:
+ * {@code @RegisterExtension static final BootedNode booted = BootedNode.perClass();}
+ * (booted before the first test, stopped after the last).  A test that needs
+ * a node of its own uses {@code try (BootedNode b = new BootedNode()) {...}}.
  */
-final class BootedNode implements AutoCloseable {
+final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build"));
     static final Path IMAGES = BUILD.resolve("test-images");
 
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
-    final Node node;
+    /** The node; set once booted (at construction, or before a class's first test). */
+    Node node;
 
     /** Instance numbers for tests that launch without a sideloader. */
     static long nextId() {
         return IDS.incrementAndGet();
     }
 
+    /** A node booted now. */
     BootedNode() throws Exception {
+        boot();
+    }
+
+    private BootedNode(Void bootedLater) {}
+
+    /** A node for a test class, booted by JUnit before its first test and stopped after its last. */
+    static BootedNode perClass() {
+        return new BootedNode((Void) null);
+    }
+
+    private void boot() throws Exception {
         Assumptions.assumeTrue(qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
         node = Node.boot(Node.Config.defaults(BUILD));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        boot();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     static boolean qemuStarts() {
@@ -85,5 +116,6 @@ final class BootedNode implements AutoCloseable {
     @Override
     public void close() {
         if (node != null) node.close();
+        node = null;
     }
 }

@@ -14,9 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.azalea.proxy.Stdio;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,18 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * will not end by themselves, even with interrupts off.
  */
 class MultiInstanceIT {
-    static BootedNode booted;
+    @RegisterExtension static final BootedNode booted = BootedNode.perClass();
     @TempDir Path dir;
 
-    @BeforeAll
-    static void boot() throws Exception {
-        booted = new BootedNode();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (booted != null) booted.close();
-    }
 
     private InstanceSpec spec(String image, List<String> args, int quadrant, int ncpus, Path root, ByteArrayOutputStream out)
             throws Exception {

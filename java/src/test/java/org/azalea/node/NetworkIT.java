@@ -24,9 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.azalea.proxy.Stdio;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,19 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the host (test-images/echo_client.c).
  */
 class NetworkIT {
-    static BootedNode booted;
+    @RegisterExtension static final BootedNode booted = BootedNode.perClass();
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     @TempDir Path root;
 
-    @BeforeAll
-    static void boot() throws Exception {
-        booted = new BootedNode();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (booted != null) booted.close();
-    }
 
     /** Starts an image on quadrant 1 without waiting for it (BootedNode.run waits). */
     private Instance launch(String image, List<String> args, int ncpus, ByteArrayOutputStream out) throws Exception {

@@ -8,9 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.azalea.abi.abi_h;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,18 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * status and success marker checked, stdio through the offload proxy.
  */
 class TestImagesIT {
-    static BootedNode booted;
+    @RegisterExtension static final BootedNode booted = BootedNode.perClass();
     @TempDir Path root;
 
-    @BeforeAll
-    static void boot() throws Exception {
-        booted = new BootedNode();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (booted != null) booted.close();
-    }
 
     private BootedNode.Run run(String image, String... args) throws Exception {
         return booted.run(image, List.of(args), "", root, 1, 2, Duration.ofSeconds(60));

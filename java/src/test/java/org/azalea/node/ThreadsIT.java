@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,18 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * exit status, the marker, and the facts they print are checked.
  */
 class ThreadsIT {
-    static BootedNode booted;
+    @RegisterExtension static final BootedNode booted = BootedNode.perClass();
     @TempDir Path root;
 
-    @BeforeAll
-    static void boot() throws Exception {
-        booted = new BootedNode();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (booted != null) booted.close();
-    }
 
     private BootedNode.Run run(String image, int cores, String... args) throws Exception {
         return booted.run(image, List.of(args), "", root, 1, cores, Duration.ofSeconds(90));
