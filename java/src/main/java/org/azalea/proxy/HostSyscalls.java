@@ -189,6 +189,11 @@ public final class HostSyscalls implements SyscallDispatcher {
         on(AZ_OP_PPOLL(), PPOLL_TIMEOUT, poll::ppoll);
     }
 
+    /** True when {@code opcode} has a handler (an opcode without one is answered ENOSYS). */
+    boolean serves(int opcode) {
+        return opcode >= 0 && opcode < table.length && table[opcode] != null;
+    }
+
     private void on(int opcode, byte blocks, SyscallHandler handler) {
         table[opcode] = handler;
         blocking[opcode] = blocks;
