@@ -14,6 +14,7 @@ have gcc || need_pkgs+=(gcc)
 have make || need_pkgs+=(make)
 have mvn || need_pkgs+=(maven)
 have python3 || need_pkgs+=(python3)
+have clang-format || need_pkgs+=(clang-format)   # make format / format-check
 [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need_pkgs+=(libc6-dev)   # the glibc-static test image
 
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
