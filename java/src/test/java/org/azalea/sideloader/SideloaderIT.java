@@ -128,8 +128,8 @@ class SideloaderIT {
     void aHundredLaunchesLeakNothing() throws Exception {
         // Warm up once, then count what the JVM holds.
         launch("hello", PartitionRequest.of(1, 16 * M), null).awaitReclaimed(Duration.ofSeconds(60));
-        long fds = openFds();
-        long shm = shmFiles();
+        long fds = HostResources.openFds();
+        long shm = HostResources.shmFiles();
         int threads = Thread.activeCount();
         for (int i = 0; i < 100; i++) {
             ManagedInstance mi = launch(i % 2 == 0 ? "hello" : "files", PartitionRequest.of(1 + i % 3, 1 + i % 4, 16 * M), null);
@@ -139,8 +139,8 @@ class SideloaderIT {
         }
         assertAllFree();
         Thread.sleep(200);
-        assertTrue(openFds() <= fds + 2, "host fds: " + fds + " before, " + openFds() + " after");
-        assertEquals(shm, shmFiles(), "/dev/shm files");
+        assertTrue(HostResources.openFds() <= fds + 2, "host fds: " + fds + " before, " + HostResources.openFds() + " after");
+        assertEquals(shm, HostResources.shmFiles(), "/dev/shm files");
         assertTrue(Thread.activeCount() <= threads + 4, "threads: " + threads + " before, " + Thread.activeCount() + " after");
         try (var left = Files.list(root)) {
             assertEquals(List.of(), left.toList(), "the workloads' files are gone from the root");
@@ -161,19 +161,5 @@ class SideloaderIT {
         }
         assertEquals(Set.of(1, 2, 3), Set.of(a.allocation().quadrant(), b.allocation().quadrant(), c.allocation().quadrant()));
         assertAllFree();
-    }
-
-    private static long openFds() throws IOException {
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
-    }
-
-    private static long shmFiles() throws IOException {
-        try (var s = Files.list(Path.of("/dev/shm"))) {
-            // This JVM's nodes only (Node names them azalea-PID-...): other nodes on the machine come and go.
-            String mine = "azalea-" + ProcessHandle.current().pid() + "-";
-            return s.filter(p -> p.getFileName().toString().startsWith(mine)).count();
-        }
     }
 }

@@ -79,8 +79,8 @@ class StartStressIT {
 
     @Test
     void everyStartOnReusedCoresAndMemorySucceedsAndNothingLeaks() throws Exception {
-        long fds = openFds();
-        long shm = shmFiles();
+        long fds = HostResources.openFds();
+        long shm = HostResources.shmFiles();
         int perQuadrant = (STARTS + 2) / 3;
         var failures = new ConcurrentLinkedQueue<String>();
         long t0 = System.nanoTime();
@@ -104,8 +104,8 @@ class StartStressIT {
             assertEquals(u.memoryTotal(), u.memoryFree(), "quadrant " + u.quadrant() + " memory");
         }
         Thread.sleep(200);
-        assertTrue(openFds() <= fds + 2, "host fds: " + fds + " before, " + openFds() + " after");
-        assertEquals(shm, shmFiles(), "/dev/shm files");
+        assertTrue(HostResources.openFds() <= fds + 2, "host fds: " + fds + " before, " + HostResources.openFds() + " after");
+        assertEquals(shm, HostResources.shmFiles(), "/dev/shm files");
     }
 
     /**
@@ -138,19 +138,5 @@ class StartStressIT {
 
     private static long pct(List<Long> sorted, int p) {
         return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
-    }
-
-    private static long openFds() throws IOException {
-        try (var s = Files.list(Path.of("/proc/self/fd"))) {
-            return s.count();
-        }
-    }
-
-    private static long shmFiles() throws IOException {
-        try (var s = Files.list(Path.of("/dev/shm"))) {
-            // This JVM's nodes only (Node names them azalea-PID-...): other nodes on the machine come and go.
-            String mine = "azalea-" + ProcessHandle.current().pid() + "-";
-            return s.filter(p -> p.getFileName().toString().startsWith(mine)).count();
-        }
     }
 }
