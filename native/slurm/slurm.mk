@@ -35,3 +35,6 @@ NATIVE_TARGETS += slurm-plugin-skipped
 slurm-plugin-skipped:
 	@echo "make native: the Slurm plugin is not built: /usr/include/slurm/spank.h is missing (apt-get install libslurm-dev)"
 endif
+
+# The test image SlurmClusterIT runs as a step's tasks (test-images/images.mk's rules).
+NATIVE_TARGETS += $(TI_OUT)/slurm_task

@@ -90,7 +90,7 @@ static struct spank_option azalea_option = {
     "azalea", "[OPTIONS]",
     "Run each task as an Azalea unikernel instance on this job's node service on its host. "
     "OPTIONS: comma-separated KEY=VALUE; for each task's instance cores=N, mem=SIZE, quadrant=Q, "
-    "root=DIR, timeout=SECS, env=NAME[:NAME*...] (SLURM_*, PMI_*, OMP_* are always passed); "
+    "root=DIR, timeout=SECS, env=NAME[:NAME*...] (SLURM_*, SLURMD_*, PMI_*, PMIX_*, OMP_* are always passed); "
     "for the job's node on each host smp=N, quadrants=Q, node-mem=SIZE, fwk=Q|none, accel=auto|kvm|tcg "
     "(default: one CPU per allocated CPU plus the node's monitor, the job's memory).",
     2, 0, option_cb};
@@ -440,6 +440,25 @@ static int step_is(spank_t sp, uint32_t which) {
     return spank_get_item(sp, S_JOB_STEPID, &step) == ESPANK_SUCCESS && step == which;
 }
 
+/* Why the job's node is not there, for the tasks to say: slurmstepd reports a
+ * failure here to srun only as "Plugin initialization failed", so the step goes
+ * on and each task prints this line and exits 125 (azalea run's "refused"). */
+static char node_error[640];
+
+static void node_failed(spank_t sp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void node_failed(spank_t sp, const char *fmt, ...) {
+    char host[128] = "";
+    gethostname(host, sizeof host - 1);
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(node_error, sizeof node_error, "the job's node on %s did not start: %s", host, what);
+    slurm_error("azalea: %s", node_error);
+    spank_setenv(sp, "AZALEA_SLURM_ERROR", node_error, 1); /* for a batch script to see */
+}
+
 int slurm_spank_init_post_opt(spank_t sp, int ac, char **av) {
     (void)ac;
     (void)av;
@@ -453,7 +472,10 @@ int slurm_spank_init_post_opt(spank_t sp, int ac, char **av) {
     }
     char dir[PATH_MAX];
     job_dir(dir, sizeof dir, jobid);
-    if (make_job_dir(dir, uid, gid)) return -1;
+    if (make_job_dir(dir, uid, gid)) {
+        node_failed(sp, "no runtime directory %s (slurmd's log says why)", dir);
+        return 0;
+    }
     if (spank_setenv(sp, "AZALEA_RUNTIME_DIR", dir, 1) != ESPANK_SUCCESS) {
         slurm_error("azalea: cannot set AZALEA_RUNTIME_DIR");
         return -1;
@@ -461,14 +483,8 @@ int slurm_spank_init_post_opt(spank_t sp, int ac, char **av) {
     struct node_start ns = {.uid = uid, .dir = dir};
     node_shape(sp, &ns);
     char msg[512];
-    int rc = as_user(uid, gid, az_start_timeout, node_start_child, &ns, msg, sizeof msg);
-    if (rc != 0) {
-        char host[256] = "";
-        gethostname(host, sizeof host - 1);
-        slurm_error("azalea: the job's node on %s did not start: %s (log: %s/node-start.log)", host,
-                    msg[0] ? msg : "see the log", dir);
-        return -1;
-    }
+    if (as_user(uid, gid, az_start_timeout, node_start_child, &ns, msg, sizeof msg) != 0)
+        node_failed(sp, "%s", msg[0] ? msg : "no reason given (slurmd's log may say)");
     return 0;
 }
 
@@ -507,6 +523,7 @@ int slurm_spank_task_init(spank_t sp, int ac, char **av) {
     if (!cores && spank_get_item(sp, S_STEP_CPUS_PER_TASK, &cpt) == ESPANK_SUCCESS && cpt > 0 && cpt <= AZ_OPT_MAX_CPUS)
         cores = (int)cpt;
     if (set(sp, "AZALEA_SLURM_PROGRAM", argv[0]) || set(sp, "AZALEA_SLURM_AZALEA", azalea)) return -1;
+    if (node_error[0] && set(sp, "AZALEA_SLURM_ERROR", node_error)) return -1;
     if (cores) {
         snprintf(num, sizeof num, "%d", cores);
         if (set(sp, "AZALEA_SLURM_CORES", num)) return -1;
@@ -592,8 +609,8 @@ static int node_stop_child(void *p) {
 }
 
 int slurm_spank_job_epilog(spank_t sp, int ac, char **av) {
-    (void)ac;
-    (void)av;
+    /* slurm_spank_init is not called in the prolog/epilog context. */
+    if (read_plugin_args(ac, av)) return 0;
     uint32_t jobid;
     uid_t uid;
     gid_t gid;
