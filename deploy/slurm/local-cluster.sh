@@ -33,7 +33,7 @@ start() {
   local dir=$1 plugin=${2:-}
   [ "$(id -u)" -eq 0 ] || die "needs root (slurmd starts jobs as their users)"
   check >/dev/null || die "$(check)"
-  [ -n "$plugin" ] && { [ -f "$plugin" ] || die "no plugin at $plugin"; }
+  if [ -n "$plugin" ]; then [ -f "$plugin" ] || die "no plugin at $plugin"; plugin=$(readlink -f "$plugin"); fi
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   # AF_UNIX socket paths must fit in 108 bytes.

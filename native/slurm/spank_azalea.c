@@ -99,6 +99,9 @@ static int option_cb(int val, const char *optarg, int remote) {
     (void)val;
     (void)remote;
     char err[512];
+    /* Slurm 22.05 exports a bare `--azalea` given to sbatch/salloc as the text
+     * "(null)" (SLURM_SPANK__SLURM_SPANK_OPTION_azalea_azalea), for srun inside. */
+    if (optarg && strcmp(optarg, "(null)") == 0) optarg = NULL;
     if (az_opts_parse(optarg, &opts, err, sizeof err) != 0) {
         slurm_error("azalea: --azalea: %s", err);
         memset(&opts, 0, sizeof opts);
