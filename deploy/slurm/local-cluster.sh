@@ -40,7 +40,8 @@ start() {
   [ "${#dir}" -le 70 ] || die "$dir is too long a path for the daemons' sockets (70 bytes at most)"
   chmod 0755 "$dir"
   mkdir -p "$dir/munge" "$dir/state" "$dir/spool" "$dir/log" "$dir/azalea"
-  chmod 0700 "$dir/munge" "$dir/state" "$dir/spool"
+  chmod 0700 "$dir/state" "$dir/spool"
+  chmod 0755 "$dir/munge"   # users' srun and sbatch reach munged's socket there
   chmod 0755 "$dir/azalea"
 
   # munge: its own key and socket.
