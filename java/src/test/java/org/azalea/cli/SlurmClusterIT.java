@@ -99,6 +99,7 @@ class SlurmClusterIT {
         }
         assertEquals(0, down.status(), down.toString());
         assertEquals(List.of(), processesMentioning(cluster.toString()), "no daemon, QEMU or service of the cluster is left");
+        assertEquals(List.of(), stepDaemonsOfCluster(), "no slurmstepd of the cluster is left");
         assertEquals(List.of(), jobDirs(), "no job's runtime directory is left");
         deleteTree(cluster);
     }
@@ -289,6 +290,21 @@ class SlurmClusterIT {
     /** A condition polled by {@link #await}: null while not yet. */
     interface Probe<T> {
         T get() throws Exception;
+    }
+
+    /** slurmstepd processes started by this cluster's slurmd (they inherit its SLURM_CONF). */
+    private static List<Long> stepDaemonsOfCluster() {
+        String conf = "SLURM_CONF=" + cluster.resolve("slurm.conf") + "\0";
+        List<Long> found = new ArrayList<>();
+        ProcessHandle.allProcesses().filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("slurmstepd")).forEach(p -> {
+            try {
+                if (new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")), StandardCharsets.UTF_8)
+                        .contains(conf)) found.add(p.pid());
+            } catch (IOException gone) {
+                // ended meanwhile
+            }
+        });
+        return found;
     }
 
     private static <T> T await(String what, Probe<T> value) throws Exception {
