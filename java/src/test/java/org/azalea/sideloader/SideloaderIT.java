@@ -166,9 +166,11 @@ class SideloaderIT {
         }
     }
 
+    /** This JVM's node's files only: other nodes on the host come and go meanwhile. */
     private static long shmFiles() throws IOException {
+        String mine = "azalea-" + ProcessHandle.current().pid() + "-";
         try (var s = Files.list(Path.of("/dev/shm"))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("azalea")).count();
+            return s.filter(p -> p.getFileName().toString().startsWith(mine)).count();
         }
     }
 }
