@@ -67,7 +67,6 @@ SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 CommunicationParameters=NoInAddrAny,NoCtldInAddrAny
-SrunPortRange=$((ctld_port < 60000 ? 60001 : 30001))-$((ctld_port < 60000 ? 60999 : 30999))
 AuthType=auth/munge
 AuthInfo=socket=$dir/munge/munge.sock
 CredType=cred/munge
