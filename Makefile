@@ -34,6 +34,7 @@ include native/kernel/kernel.mk
 include test-images/images.mk
 include deploy/deploy.mk
 include scripts/bindings.mk
+include native/slurm/slurm.mk
 
 native: $(NATIVE_TARGETS)
 

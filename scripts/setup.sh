@@ -24,6 +24,25 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
 fi
 
+# The Slurm plugin and its integration test (README "On a cluster"): Debian's
+# Slurm, munge and the SPANK header.  Optional: where they cannot be installed
+# the plugin is not built and its test is skipped, each saying so.
+# AZALEA_SKIP_SLURM=1 leaves them out.
+slurm_pkgs=()
+if [ "${AZALEA_SKIP_SLURM:-0}" != 1 ]; then
+  { [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && have srun; } || slurm_pkgs+=(slurm-wlm)
+  [ -x /usr/sbin/munged ] || slurm_pkgs+=(munge)
+  [ -f /usr/include/slurm/spank.h ] || slurm_pkgs+=(libslurm-dev)
+fi
+if [ "${#slurm_pkgs[@]}" -gt 0 ]; then
+  echo "setup: installing ${slurm_pkgs[*]} (for the Slurm plugin; AZALEA_SKIP_SLURM=1 skips)" >&2
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  if ! { [ "${#need_pkgs[@]}" -gt 0 ] || $SUDO apt-get update -qq >&2; } ||
+     ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${slurm_pkgs[@]}" >&2; then
+    echo "setup: could not install ${slurm_pkgs[*]}: the Slurm plugin is not built and its test is skipped" >&2
+  fi
+fi
+
 java_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 
 find_jdk() {

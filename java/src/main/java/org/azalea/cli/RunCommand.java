@@ -20,6 +20,7 @@ import org.azalea.service.InstanceView;
 import org.azalea.service.NodeSession;
 import org.azalea.service.NodeStatus;
 import org.azalea.service.RemoteSession;
+import org.azalea.service.RuntimeDir;
 import org.azalea.sideloader.LaunchRequest;
 import org.azalea.sideloader.LifecycleState;
 import org.azalea.sideloader.PartitionRequest;
@@ -70,6 +71,8 @@ final class RunCommand implements Command {
                                    its working directory starts there; nothing outside is reachable
                   --env NAME=VALUE add to the environment (default: HOME=/ PATH=/bin:/usr/bin, TERM, LANG)
                   --private        boot a private node even if one is running
+                  --attach         run on the running node service only: with none, fail (125)
+                                   instead of booting a private node (the Slurm plugin's tasks)
                   --smp N          CPUs of a private node (default 72, four quadrants of 18)
                   --accel MODE     a private node's accelerator: auto, kvm or tcg (default auto:
                                    TCG where /dev/kvm is PVM or absent)
@@ -91,7 +94,7 @@ final class RunCommand implements Command {
         long mem = 128L << 20;
         Path root = Path.of("").toAbsolutePath();
         String accel = "auto";
-        boolean privateNode = false, nodeOptionsGiven = false;
+        boolean privateNode = false, attachOnly = false, nodeOptionsGiven = false;
         long timeoutSecs = 0;
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", "/");
@@ -113,6 +116,7 @@ final class RunCommand implements Command {
                     env.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
                 case "--private" -> privateNode = true;
+                case "--attach" -> attachOnly = true;
                 case "--smp" -> {
                     smp = o.intValue(opt, 1, NodeShape.MAX_CPUS);
                     nodeOptionsGiven = true;
@@ -128,6 +132,7 @@ final class RunCommand implements Command {
         }
         List<String> rest = o.rest();
         if (rest.isEmpty()) throw new UsageException("no PROGRAM given (see azalea run --help)");
+        if (attachOnly && privateNode) throw new UsageException("--attach and --private exclude each other");
         Path programPath = Path.of(rest.get(0)).toAbsolutePath();
         try {
             ElfImage.load(programPath);
@@ -150,6 +155,11 @@ final class RunCommand implements Command {
                 env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), partition, root, System.in, out, err);
 
         Optional<RemoteSession> running = privateNode ? Optional.empty() : Nodes.running();
+        if (attachOnly && running.isEmpty()) {
+            err.println("azalea run: --attach: no node is running (runtime directory " + RuntimeDir.standard().dir()
+                    + ")");
+            return REFUSED;
+        }
         NodeSession session;
         if (running.isPresent()) {
             if (nodeOptionsGiven) err.println("azalea run: --smp and --accel ignored: running on the node service (pid "

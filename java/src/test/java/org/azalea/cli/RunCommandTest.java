@@ -77,6 +77,17 @@ class RunCommandTest {
         refused("--mem 1M: at least 4M", "run", "--mem", "1M", prog);
         refused("--timeout must be 1..", "run", "--timeout", "0", prog);
         refused("--env needs NAME=VALUE", "run", "--env", "=x", prog);
+        refused("--attach and --private exclude each other", "run", "--attach", "--private", prog);
+    }
+
+    @Test
+    void attachWithoutANodeFailsInsteadOfBooting() throws Exception {
+        long start = System.nanoTime();
+        Result r = run("run", "--attach", staticProgram().toString());
+        assertEquals(RunCommand.REFUSED, r.status(), r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().contains("--attach: no node is running (runtime directory " + dir.resolve("runtime")), r.err());
+        assertTrue(System.nanoTime() - start < 20_000_000_000L, "nothing was booted");
     }
 
     @Test
@@ -84,7 +95,7 @@ class RunCommandTest {
         Result r = run("run", "--help");
         assertEquals(0, r.status());
         for (String opt : List.of("--cores", "--quadrant", "--mem", "--root", "--smp", "--accel", "--env", "--timeout",
-                "--private", "Exit status")) {
+                "--private", "--attach", "Exit status")) {
             assertTrue(r.out().contains(opt), opt);
         }
         assertEquals(2, run("frobnicate").status());
