@@ -32,3 +32,12 @@ $(KERNEL_OUT)/obj/%.o: %.S
 	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
 -include $(KERNEL_OBJ:.o=.d)
+
+# Linux structure sizes the kernel uses (inst/linux_sizes.h), asserted against
+# the host's Linux headers: compiling native/tests/linux_sizes.c is the check.
+KERNEL_LINUX_CHECK := $(KERNEL_OUT)/linux_sizes.o
+NATIVE_TARGETS += $(KERNEL_LINUX_CHECK)
+
+$(KERNEL_LINUX_CHECK): native/tests/linux_sizes.c $(KERNEL_SRC)/inst/linux_sizes.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -I$(KERNEL_SRC) -c $< -o $@
