@@ -13,6 +13,7 @@
 #define LINUX_FLOCK_SIZE 32            /* struct flock (fcntl locks) */
 #define LINUX_POLLFD_SIZE 8            /* struct pollfd */
 #define LINUX_TIMESPEC_SIZE 16         /* struct timespec (ppoll; utimensat takes two) */
+#define LINUX_ITIMERVAL_SIZE 32        /* struct itimerval (setitimer, getitimer) */
 #define LINUX_LOFF_SIZE 8              /* loff_t (sendfile's offset) */
 #define LINUX_SOCKLEN_SIZE 4           /* socklen_t (the kernel's int optlen/addrlen) */
 #define LINUX_IOVEC_SIZE 16            /* struct iovec */
@@ -22,5 +23,7 @@
 #define LINUX_ROBUST_LIST_HEAD_SIZE 24 /* struct robust_list_head (set_robust_list) */
 #define LINUX_SIGCONTEXT_SIZE 256      /* struct sigcontext (signal frames) */
 #define LINUX_SIGINFO_SIZE 128         /* siginfo_t */
+#define LINUX_SYSINFO_SIZE 112         /* struct sysinfo */
+#define LINUX_UTSNAME_FIELD 65         /* each of struct utsname's six strings */
 
 #endif
