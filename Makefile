@@ -15,7 +15,7 @@ MVN ?= mvn -B -q
 
 BUILD := build
 CC ?= gcc
-CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Inative/include
+CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 
 .PHONY: all native setup java test stress demo bench clean check-jdk format format-check
 all: native java
@@ -31,6 +31,7 @@ check-jdk:
 NATIVE_TARGETS :=
 include native/host/host.mk
 include native/kernel/kernel.mk
+include native/runtime/runtime.mk
 include test-images/images.mk
 include deploy/deploy.mk
 include scripts/bindings.mk

@@ -2,9 +2,9 @@
 # "AZALEA-TEST-PASS <name>" when it succeeds (check.h).  Built with musl
 # both as a fixed-address executable (NAME) and, for some, as a static PIE
 # (NAME-pie); a few with glibc (plain gcc -static), the Azalea API library,
-# or OpenMP.  Outputs under build/test-images/.  Run them on a node with
-# test-images/run.sh (development) or the Java test suite (TestImagesIT,
-# ThreadsIT, NetworkIT: echo_server and echo_client need a host side).
+# or OpenMP.  Outputs under build/test-images/.  The Java test suite runs
+# them on a node (TestImagesIT, ThreadsIT, NetworkIT: echo_server and
+# echo_client need a host side).
 
 TI_SRC := test-images
 TI_OUT := $(BUILD)/test-images
@@ -20,9 +20,10 @@ TI_PIE_LINK = -fPIE -nostartfiles $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o \
 
 # Linked with plain `gcc -static` against the host's glibc, unchanged.
 TI_GLIBC_NAMES := glibc
-# Using the Azalea internal API (include/azalea/azalea.h, libazalea.a).
+# Using the Azalea internal API (include/azalea/azalea.h, native/runtime/).
 TI_AZ_NAMES := azalea_api
-# OpenMP with musl: plain `musl-gcc -fopenmp -static`, our libgomp.a first.
+# OpenMP with musl: plain `musl-gcc -fopenmp -static`, our libgomp.a
+# (native/runtime/omp/) first.
 TI_OMP_NAMES := openmp
 
 TI_TARGETS := $(addprefix $(TI_OUT)/,$(TI_NAMES)) $(addsuffix -pie,$(addprefix $(TI_OUT)/,$(TI_PIE_NAMES))) \

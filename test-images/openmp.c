@@ -1,6 +1,6 @@
 /*
  * openmp -- an OpenMP program built with `musl-gcc -fopenmp -static`
- * against the instance's runtime (native/kernel/user/omp): parallel
+ * against the instance's runtime (native/runtime/omp): parallel
  * regions on every core, worksharing loops with every schedule (signed,
  * negative steps, unsigned long long), reductions, critical (unnamed and
  * named), atomic, single with copyprivate, master, barriers, ordered,

@@ -1,7 +1,7 @@
 /*
  * azalea.h -- the Azalea internal API for C programs running in an
  * instance (the paper's Table I), next to the Linux system calls they
- * also have.  Link with build/kernel/libazalea.a.  Self-contained: it
+ * also have.  Link with build/runtime/libazalea.a.  Self-contained: it
  * needs only <stdint.h> and abi.h (for the call numbers).
  *
  * Threads are the program's pthreads (a "task" is a thread, named by its

@@ -66,9 +66,10 @@ NATIVE_TARGETS += $(HOST_TARGETS)
 .PHONY: native-host native-test
 native-host: $(HOST_TARGETS)
 
-# The C tests: the client against a C consumer, then the stub's workloads
-# through the C proxy compared with --direct.
+# The C tests: the C opcode lists against abi.h, the client against a C
+# consumer, then the stub's workloads through the C proxy compared with --direct.
 native-test: $(HOST_TARGETS)
+	$(PYTHON) scripts/check-opcodes.py
 	$(BUILD)/native/client-test
 	bash native/tests/stub_test.sh $(BUILD)/native
 

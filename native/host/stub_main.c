@@ -56,7 +56,7 @@
 #include "az_host.h"
 #include "bench_offload.h"
 #include "sysops.h"
-#include "workload.h"
+#include "stub_workloads.h"
 
 static int usage(const char *why)
 {

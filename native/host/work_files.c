@@ -1,5 +1,5 @@
 /*
- * work_files.c -- the file workload (see workload.h).  Relative paths only:
+ * work_files.c -- the file workload (see stub_workloads.h).  Relative paths only:
  * through the proxy they resolve in the instance's root, with --direct in
  * the current directory, and the transcript must not tell the two apart.
  * Modes are chosen so a umask of 022 leaves them unchanged.
@@ -14,7 +14,7 @@
 
 #include "arena.h"
 #include "transcript.h"
-#include "workload.h"
+#include "stub_workloads.h"
 
 struct files {
     const struct sysops *o;

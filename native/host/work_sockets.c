@@ -1,5 +1,5 @@
 /*
- * work_sockets.c -- the socket workload (see workload.h).
+ * work_sockets.c -- the socket workload (see stub_workloads.h).
  *
  * Part 1 talks to an echo server the caller runs on 127.0.0.1:PORT (it must
  * echo every byte back and close its side when it reads end-of-file).
@@ -23,7 +23,7 @@
 
 #include "arena.h"
 #include "transcript.h"
-#include "workload.h"
+#include "stub_workloads.h"
 
 enum { BULK = 32768 };
 

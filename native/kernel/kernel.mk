@@ -5,10 +5,8 @@ KERNEL_SRC := native/kernel
 KERNEL_OUT := $(BUILD)/kernel
 KERNEL_ELF := $(KERNEL_OUT)/azalea-kernel.elf
 
-# tools/ (host programs) and user/ (libraries for programs) are not kernel code.
-KERNEL_NOT := \( -path $(KERNEL_SRC)/tools -o -path $(KERNEL_SRC)/user \) -prune -o
-KERNEL_C := $(shell find $(KERNEL_SRC) $(KERNEL_NOT) -name '*.c' -print) native/client/az_client.c
-KERNEL_S := $(shell find $(KERNEL_SRC) $(KERNEL_NOT) -name '*.S' -print)
+KERNEL_C := $(shell find $(KERNEL_SRC) -name '*.c') native/client/az_client.c
+KERNEL_S := $(shell find $(KERNEL_SRC) -name '*.S')
 KERNEL_OBJ := $(patsubst %.c,$(KERNEL_OUT)/obj/%.o,$(KERNEL_C)) \
               $(patsubst %.S,$(KERNEL_OUT)/obj/%.o,$(KERNEL_S))
 
@@ -35,36 +33,11 @@ $(KERNEL_OUT)/obj/%.o: %.S
 
 -include $(KERNEL_OBJ:.o=.d)
 
-# aznode: the development harness (tools/aznode.c), a host program.
-KERNEL_TOOL := $(KERNEL_OUT)/aznode
-NATIVE_TARGETS += $(KERNEL_TOOL)
+# Linux structure sizes the kernel uses (inst/linux_sizes.h), asserted against
+# the host's Linux headers: compiling native/tests/linux_sizes.c is the check.
+KERNEL_LINUX_CHECK := $(KERNEL_OUT)/linux_sizes.o
+NATIVE_TARGETS += $(KERNEL_LINUX_CHECK)
 
-$(KERNEL_TOOL): $(KERNEL_SRC)/tools/aznode.c include/azalea/abi.h
-	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -o $@ $<
-
-# libazalea.a: the Azalea internal API for programs (include/azalea/azalea.h).
-# No libc in it: it links with musl or glibc, static or static-PIE.
-AZLIB := $(KERNEL_OUT)/libazalea.a
-AZLIB_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIE -fno-stack-protector -Iinclude
-NATIVE_TARGETS += $(AZLIB)
-
-$(AZLIB): $(KERNEL_SRC)/user/azalea.c include/azalea/azalea.h include/azalea/abi.h
-	@mkdir -p $(KERNEL_OUT)/user
-	$(CC) $(AZLIB_CFLAGS) -c $< -o $(KERNEL_OUT)/user/azalea.o
-	rm -f $@ && ar rcs $@ $(KERNEL_OUT)/user/azalea.o
-
-# The OpenMP runtime for musl programs (user/omp/): named libgomp.a so that
-# `musl-gcc -fopenmp -static prog.c -L$(KERNEL_OUT)/omp` links with it
-# (a -L of the command line is searched before gcc's own glibc libgomp).
-OMP_OUT := $(KERNEL_OUT)/omp
-OMPLIB := $(OMP_OUT)/libgomp.a
-OMP_SRC := $(wildcard $(KERNEL_SRC)/user/omp/*.c)
-OMP_OBJ := $(patsubst $(KERNEL_SRC)/user/omp/%.c,$(OMP_OUT)/obj/%.o,$(OMP_SRC))
-NATIVE_TARGETS += $(OMPLIB)
-
-$(OMP_OUT)/obj/%.o: $(KERNEL_SRC)/user/omp/%.c $(KERNEL_SRC)/user/omp/gomp.h
+$(KERNEL_LINUX_CHECK): native/tests/linux_sizes.c $(KERNEL_SRC)/inst/linux_sizes.h
 	@mkdir -p $(dir $@)
-	musl-gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIE -c $< -o $@
-
-$(OMPLIB): $(OMP_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	$(CC) $(CFLAGS_COMMON) -I$(KERNEL_SRC) -c $< -o $@

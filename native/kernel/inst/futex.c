@@ -29,7 +29,6 @@
 #define FUTEX_CLOCK_REALTIME 256
 #define FUTEX_CMD_MASK (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
 #define BITSET_ANY 0xFFFFFFFFu
-#define ETIMEDOUT 110
 
 static int check_addr(struct instance *in, uint64_t uaddr, uint32_t prot)
 {
@@ -51,13 +50,6 @@ static int wake_locked(struct futex_bucket *b, uint64_t uaddr, int n, uint32_t b
         woken++;
     }
     return woken;
-}
-
-static void futex_timer_fire(struct ktimer *k)
-{
-    struct thread *t = (struct thread *)((char *)k - __builtin_offsetof(struct thread, timer));
-    __atomic_store_n(&t->timed_out, 1, __ATOMIC_RELEASE);
-    sched_wake(t);
 }
 
 /* deadline: TSC, 0 for none. */
@@ -90,17 +82,7 @@ static int64_t futex_wait(struct instance *in, uint64_t uaddr, uint32_t val, uin
     wq_add(b, t);
     iunlock(&b->lock);
 
-    if (deadline) {
-        t->timer.fire = futex_timer_fire;
-        timer_add(&t->timer, deadline);
-    }
-    while (__atomic_load_n(&t->fqueued, __ATOMIC_ACQUIRE) && !t->timed_out && !signal_deliverable(t)) {
-        if (deadline && rdtsc() >= deadline)
-            break;
-        sched_block();
-    }
-    if (deadline)
-        timer_cancel(&t->timer);
+    wq_wait(t, deadline, signal_deliverable);
     t->interruptible = 0;
 
     /* Settle under the lock of the bucket we are in now. */
@@ -114,7 +96,7 @@ static int64_t futex_wait(struct instance *in, uint64_t uaddr, uint32_t val, uin
     int64_t res = 0;
     if (t->fqueued) {
         wq_del(b, t);
-        res = (t->timed_out || (deadline && rdtsc() >= deadline)) ? -ETIMEDOUT : -EINTR;
+        res = wq_timed_out(t, deadline) ? -ETIMEDOUT : -EINTR;
     }
     iunlock(&b->lock);
     return res;

@@ -361,7 +361,7 @@ uint32_t sched_place(struct instance *in)
     return best;
 }
 
-static void sleep_timer_fire(struct ktimer *k)
+void sched_timer_wake(struct ktimer *k)
 {
     struct thread *t = (struct thread *)((char *)k - __builtin_offsetof(struct thread, timer));
     __atomic_store_n(&t->timed_out, 1, __ATOMIC_RELEASE);
@@ -371,7 +371,7 @@ static void sleep_timer_fire(struct ktimer *k)
 int sched_sleep_until(uint64_t deadline, int interruptible)
 {
     struct thread *t = current_thread();
-    t->timer.fire = sleep_timer_fire;
+    t->timer.fire = sched_timer_wake;
     int r = 0;
     for (uint32_t spins = 0;; spins++) {
         uint64_t now = rdtsc();

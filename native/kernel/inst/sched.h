@@ -86,6 +86,8 @@ __attribute__((noreturn)) void sched_exit(void);
 uint32_t sched_place(struct instance *in);
 /* Blocks the current thread until the TSC reaches deadline (or a signal, if interruptible). */
 int sched_sleep_until(uint64_t deadline, int interruptible);
+/* The fire of a thread's own timer (t->timer): sets t->timed_out, wakes t. */
+void sched_timer_wake(struct ktimer *k);
 
 /* Timers on this core's list. */
 void timer_add(struct ktimer *k, uint64_t deadline);

@@ -11,8 +11,6 @@
 #include "inst/waitq.h"
 #include "lib/errno.h"
 
-#define ETIMEDOUT 110
-#define EOVERFLOW 75
 #define COUNT_MAX 0x7FFFFFFFu
 
 struct sem_k {
@@ -99,11 +97,10 @@ int64_t sem_post(struct instance *in, uint64_t s)
     return r;
 }
 
-static void sem_timer_fire(struct ktimer *k)
+/* A cancelable wait ends on a signal or a wakeup_task. */
+static int cancelled(struct thread *t)
 {
-    struct thread *t = (struct thread *)((char *)k - __builtin_offsetof(struct thread, timer));
-    __atomic_store_n(&t->timed_out, 1, __ATOMIC_RELEASE);
-    sched_wake(t);
+    return signal_deliverable(t) || __atomic_load_n(&t->permit, __ATOMIC_ACQUIRE);
 }
 
 /* deadline: TSC, 0 none, 1 "do not wait".  cancelable: a signal or a
@@ -137,25 +134,13 @@ int64_t sem_wait(struct instance *in, uint64_t s, uint64_t deadline, int cancela
         t->interruptible = 0;
         return r;
     }
-    if (deadline) {
-        t->timer.fire = sem_timer_fire;
-        timer_add(&t->timer, deadline);
-    }
-    while (__atomic_load_n(&t->fqueued, __ATOMIC_ACQUIRE) && !t->timed_out) {
-        if (cancelable && (signal_deliverable(t) || __atomic_load_n(&t->permit, __ATOMIC_ACQUIRE)))
-            break;
-        if (deadline && rdtsc() >= deadline)
-            break;
-        sched_block();
-    }
-    if (deadline)
-        timer_cancel(&t->timer);
+    wq_wait(t, deadline, cancelable ? cancelled : 0);
     t->interruptible = 0;
     ilock(&b->lock);
     r = 0;
     if (t->fqueued) {
         wq_del(b, t);
-        if (t->timed_out || (deadline && rdtsc() >= deadline)) {
+        if (wq_timed_out(t, deadline)) {
             r = -ETIMEDOUT;
         } else {
             r = -EINTR;

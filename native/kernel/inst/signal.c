@@ -8,6 +8,7 @@
 #include "arch/fpu.h"
 #include "arch/x86.h"
 #include "inst/inst.h"
+#include "inst/linux_sizes.h"
 #include "inst/syscalls.h"
 #include "layout.h"
 #include "lib/console.h"
@@ -43,7 +44,7 @@ struct sigcontext_k {
     uint64_t fpstate;
     uint64_t reserved1[8];
 };
-_Static_assert(sizeof(struct sigcontext_k) == 256, "sigcontext");
+_Static_assert(sizeof(struct sigcontext_k) == LINUX_SIGCONTEXT_SIZE, "sigcontext");
 
 struct ucontext_k {
     uint64_t flags, link;
@@ -61,9 +62,9 @@ struct siginfo_k {
         } kill;
         uint64_t addr;
     } f;
-    uint8_t rest[128 - 24];
+    uint8_t rest[LINUX_SIGINFO_SIZE - 24];
 };
-_Static_assert(sizeof(struct siginfo_k) == 128, "siginfo");
+_Static_assert(sizeof(struct siginfo_k) == LINUX_SIGINFO_SIZE, "siginfo");
 
 struct rt_sigframe {
     uint64_t pretcode;

@@ -8,6 +8,7 @@
  * node log.  readlink of /proc/self/exe is answered here, and any other
  * path under /proc or /sys is -ENOENT: the host's would describe the host.
  */
+#include "inst/linux_sizes.h"
 #include "inst/syscalls.h"
 #include "lib/console.h"
 #include "lib/errno.h"
@@ -27,7 +28,7 @@ enum {
     A_FIX_IO_OPT, /* n bytes both ways, or NULL */
     A_FIX_IN_OPT,
     A_SOCK_OUT,   /* a buffer whose capacity is the socklen_t at argument n, or NULL */
-    A_POLL,       /* argument n pollfds (8 bytes each), both ways */
+    A_POLL,       /* argument n pollfds, both ways */
 };
 
 struct arg {
@@ -55,17 +56,17 @@ struct offload {
 #define SOCK(n) { A_SOCK_OUT, n }
 #define POLL(n) { A_POLL, n }
 
-#define STAT_SIZE 144
-#define STATFS_SIZE 120
-
+/* Not sent (scripts/check-opcodes.py): AZ_OP_UNAME (sys_proc.c answers
+ * uname), AZ_OP_GETHOSTNAME and AZ_OP_GETHOSTBYNAME (no Linux system call
+ * of a program asks for them). */
 static const struct offload table[MAX_SYSCALL] = {
     OP(SYS_read, AZ_OP_READ, V, OUT(2), V),
     OP(SYS_write, AZ_OP_WRITE, V, IN(2), V),
     OP(SYS_open, AZ_OP_OPEN, S, V, V),
     OP(SYS_close, AZ_OP_CLOSE, V),
-    OP(SYS_stat, AZ_OP_STAT, S, FOUT(STAT_SIZE)),
-    OP(SYS_fstat, AZ_OP_FSTAT, V, FOUT(STAT_SIZE)),
-    OP(SYS_lstat, AZ_OP_LSTAT, S, FOUT(STAT_SIZE)),
+    OP(SYS_stat, AZ_OP_STAT, S, FOUT(LINUX_STAT_SIZE)),
+    OP(SYS_fstat, AZ_OP_FSTAT, V, FOUT(LINUX_STAT_SIZE)),
+    OP(SYS_lstat, AZ_OP_LSTAT, S, FOUT(LINUX_STAT_SIZE)),
     OP(SYS_poll, AZ_OP_POLL, POLL(1), V, V),
     OP(SYS_lseek, AZ_OP_LSEEK, V, V, V),
     OP(SYS_pread64, AZ_OP_PREAD64, V, OUT(2), V, V),
@@ -74,20 +75,20 @@ static const struct offload table[MAX_SYSCALL] = {
     OP(SYS_dup, AZ_OP_DUP, V),
     OP(SYS_dup2, AZ_OP_DUP2, V, V),
     OP(SYS_dup3, AZ_OP_DUP3, V, V, V),
-    OP(SYS_sendfile, AZ_OP_SENDFILE, V, V, FIO_OPT(8), V),
+    OP(SYS_sendfile, AZ_OP_SENDFILE, V, V, FIO_OPT(LINUX_LOFF_SIZE), V),
     OP(SYS_socket, AZ_OP_SOCKET, V, V, V),
     OP(SYS_connect, AZ_OP_CONNECT, V, IN(2), V),
-    OP(SYS_accept, AZ_OP_ACCEPT, V, SOCK(2), FIO_OPT(4)),
-    OP(SYS_accept4, AZ_OP_ACCEPT4, V, SOCK(2), FIO_OPT(4), V),
+    OP(SYS_accept, AZ_OP_ACCEPT, V, SOCK(2), FIO_OPT(LINUX_SOCKLEN_SIZE)),
+    OP(SYS_accept4, AZ_OP_ACCEPT4, V, SOCK(2), FIO_OPT(LINUX_SOCKLEN_SIZE), V),
     OP(SYS_sendto, AZ_OP_SENDTO, V, IN(2), V, V, IN_OPT(5), V),
-    OP(SYS_recvfrom, AZ_OP_RECVFROM, V, OUT(2), V, V, SOCK(5), FIO_OPT(4)),
+    OP(SYS_recvfrom, AZ_OP_RECVFROM, V, OUT(2), V, V, SOCK(5), FIO_OPT(LINUX_SOCKLEN_SIZE)),
     OP(SYS_shutdown, AZ_OP_SHUTDOWN, V, V),
     OP(SYS_bind, AZ_OP_BIND, V, IN(2), V),
     OP(SYS_listen, AZ_OP_LISTEN, V, V),
-    OP(SYS_getsockname, AZ_OP_GETSOCKNAME, V, SOCK(2), FIO_OPT(4)),
-    OP(SYS_getpeername, AZ_OP_GETPEERNAME, V, SOCK(2), FIO_OPT(4)),
+    OP(SYS_getsockname, AZ_OP_GETSOCKNAME, V, SOCK(2), FIO_OPT(LINUX_SOCKLEN_SIZE)),
+    OP(SYS_getpeername, AZ_OP_GETPEERNAME, V, SOCK(2), FIO_OPT(LINUX_SOCKLEN_SIZE)),
     OP(SYS_setsockopt, AZ_OP_SETSOCKOPT, V, V, V, IN_OPT(4), V),
-    OP(SYS_getsockopt, AZ_OP_GETSOCKOPT, V, V, V, SOCK(4), FIO_OPT(4)),
+    OP(SYS_getsockopt, AZ_OP_GETSOCKOPT, V, V, V, SOCK(4), FIO_OPT(LINUX_SOCKLEN_SIZE)),
     OP(SYS_fsync, AZ_OP_FSYNC, V),
     OP(SYS_fdatasync, AZ_OP_FDATASYNC, V),
     OP(SYS_truncate, AZ_OP_TRUNCATE, S, V),
@@ -110,13 +111,13 @@ static const struct offload table[MAX_SYSCALL] = {
     OP(SYS_fchown, AZ_OP_FCHOWN, V, V, V),
     OP(SYS_lchown, AZ_OP_LCHOWN, S, V, V),
     OP(SYS_umask, AZ_OP_UMASK, V),
-    OP(SYS_statfs, AZ_OP_STATFS, S, FOUT(STATFS_SIZE)),
-    OP(SYS_fstatfs, AZ_OP_FSTATFS, V, FOUT(STATFS_SIZE)),
+    OP(SYS_statfs, AZ_OP_STATFS, S, FOUT(LINUX_STATFS_SIZE)),
+    OP(SYS_fstatfs, AZ_OP_FSTATFS, V, FOUT(LINUX_STATFS_SIZE)),
     OP(SYS_sync, AZ_OP_SYNC),
     OP(SYS_openat, AZ_OP_OPENAT, V, S, V, V),
     OP(SYS_mkdirat, AZ_OP_MKDIRAT, V, S, V),
     OP(SYS_fchownat, AZ_OP_FCHOWNAT, V, S, V, V, V),
-    OP(SYS_newfstatat, AZ_OP_NEWFSTATAT, V, S, FOUT(STAT_SIZE), V),
+    OP(SYS_newfstatat, AZ_OP_NEWFSTATAT, V, S, FOUT(LINUX_STAT_SIZE), V),
     OP(SYS_unlinkat, AZ_OP_UNLINKAT, V, S, V),
     OP(SYS_renameat, AZ_OP_RENAMEAT2, V, S, V, S), /* flags (a4) must be 0: see below */
     OP(SYS_renameat2, AZ_OP_RENAMEAT2, V, S, V, S, V),
@@ -125,8 +126,8 @@ static const struct offload table[MAX_SYSCALL] = {
     OP(SYS_readlinkat, AZ_OP_READLINKAT, V, S, OUT(3), V),
     OP(SYS_fchmodat, AZ_OP_FCHMODAT, V, S, V),
     OP(SYS_faccessat, AZ_OP_FACCESSAT, V, S, V),
-    OP(SYS_ppoll, AZ_OP_PPOLL, POLL(1), V, FIN_OPT(16)),
-    OP(SYS_utimensat, AZ_OP_UTIMENSAT, V, SO, FIN_OPT(32), V),
+    OP(SYS_ppoll, AZ_OP_PPOLL, POLL(1), V, FIN_OPT(LINUX_TIMESPEC_SIZE)),
+    OP(SYS_utimensat, AZ_OP_UTIMENSAT, V, SO, FIN_OPT(2 * LINUX_TIMESPEC_SIZE), V),
 };
 
 #define F_GETLK 5
@@ -135,7 +136,6 @@ static const struct offload table[MAX_SYSCALL] = {
 #define F_OFD_GETLK 36
 #define F_OFD_SETLK 37
 #define F_OFD_SETLKW 38
-#define FLOCK_SIZE 32
 #define TCGETS 0x5401
 #define TIOCGWINSZ 0x5413
 #define FIONBIO 0x5421
@@ -207,7 +207,7 @@ static int translate(struct instance *in, const struct arg *spec, const uint64_t
     case A_POLL:
         if (a[spec->n] > AZ_POLL_MAX)
             return -EINVAL;
-        len = a[spec->n] * 8;
+        len = a[spec->n] * LINUX_POLLFD_SIZE;
         prot = PROT_READ | PROT_WRITE;
         break;
     }
@@ -239,7 +239,7 @@ static int iov_gpa(struct instance *in, uint64_t iov, uint64_t n, uint32_t prot,
     uint64_t *b = bounce_for(in, n);
     if (!b)
         return -ENOMEM;
-    int r = copy_from_user(in, b, iov, n * 16);
+    int r = copy_from_user(in, b, iov, n * LINUX_IOVEC_SIZE);
     if (r)
         return r;
     for (uint64_t i = 0; i < n; i++)
@@ -270,7 +270,7 @@ static int64_t serial_writev(struct instance *in, uint64_t iov, uint64_t n)
     int64_t total = 0;
     for (uint64_t i = 0; i < n; i++) {
         uint64_t v[2];
-        int r = copy_from_user(in, v, iov + 16 * i, sizeof v);
+        int r = copy_from_user(in, v, iov + LINUX_IOVEC_SIZE * i, sizeof v);
         if (r)
             return r;
         int64_t w = serial_write(in, v[0], v[1]);
@@ -288,16 +288,18 @@ static int64_t vec_call(struct instance *in, uint16_t op, const uint64_t *a, uin
     return r ? r : call(in, op, g);
 }
 
+_Static_assert(sizeof(((struct thread *)0)->msg_bounce) >= LINUX_MSGHDR_SIZE, "msg_bounce holds a msghdr");
+
 static int64_t msg_call(struct instance *in, uint16_t op, const uint64_t *a, uint32_t prot)
 {
     /* struct msghdr: name, namelen(4)+pad, iov, iovlen, control, controllen, flags(4)+pad. */
     uint64_t *m = current_thread()->msg_bounce;
-    int r = copy_from_user(in, m, a[1], 56);
+    int r = copy_from_user(in, m, a[1], LINUX_MSGHDR_SIZE);
     if (r)
         return r;
     if (m[4] || m[5])
         return -EINVAL; /* no ancillary data over the channel */
-    uint32_t namelen = (uint32_t)m[1];
+    uint32_t namelen = (uint32_t)m[LINUX_MSGHDR_NAMELEN / 8];
     if (m[0] && namelen && (r = user_gpa(in, m[0], namelen, prot, &m[0])))
         return r;
     if ((r = iov_gpa(in, m[2], m[3], prot, &m[2])))
@@ -306,9 +308,9 @@ static int64_t msg_call(struct instance *in, uint16_t op, const uint64_t *a, uin
     int64_t res = call(in, op, g);
     if (op == AZ_OP_RECVMSG && res >= 0) {
         /* The host updated namelen and flags in our copy: hand them back. */
-        uint64_t back[2] = { m[1], m[6] };
-        copy_to_user(in, a[1] + 8, &back[0], 4);
-        copy_to_user(in, a[1] + 48, &back[1], 4);
+        uint64_t back[2] = { m[LINUX_MSGHDR_NAMELEN / 8], m[LINUX_MSGHDR_FLAGS / 8] };
+        copy_to_user(in, a[1] + LINUX_MSGHDR_NAMELEN, &back[0], LINUX_SOCKLEN_SIZE);
+        copy_to_user(in, a[1] + LINUX_MSGHDR_FLAGS, &back[1], 4);
     }
     return res;
 }
@@ -404,7 +406,7 @@ int64_t sys_offload(struct instance *in, uint64_t nr, const uint64_t *a, int *ha
         uint64_t g[6] = { a[0], a[1], a[2], 0, 0, 0 };
         if (a[1] == F_GETLK || a[1] == F_SETLK || a[1] == F_SETLKW || a[1] == F_OFD_GETLK
             || a[1] == F_OFD_SETLK || a[1] == F_OFD_SETLKW) {
-            int r = user_gpa(in, a[2], FLOCK_SIZE, PROT_READ | PROT_WRITE, &g[2]);
+            int r = user_gpa(in, a[2], LINUX_FLOCK_SIZE, PROT_READ | PROT_WRITE, &g[2]);
             if (r)
                 return r;
         }

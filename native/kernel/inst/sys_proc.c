@@ -5,6 +5,7 @@
  */
 #include "arch/cpu.h"
 #include "arch/x86.h"
+#include "inst/linux_sizes.h"
 #include "inst/syscalls.h"
 #include "layout.h"
 #include "lib/console.h"
@@ -178,14 +179,14 @@ int64_t sys_prctl(struct instance *in, const uint64_t *a)
 
 int64_t sys_uname(struct instance *in, const uint64_t *a)
 {
-    char u[6][65];
+    char u[6][LINUX_UTSNAME_FIELD];
     memset(u, 0, sizeof u);
-    strlcpy(u[0], "Azalea", 65);
-    strlcpy(u[1], "azalea", 65);
-    strlcpy(u[2], "1.0.0", 65); /* new enough for any libc's kernel-version check */
-    ksnprintf(u[3], 65, "#1 SMP instance %lu", in->id);
-    strlcpy(u[4], "x86_64", 65);
-    strlcpy(u[5], "(none)", 65);
+    strlcpy(u[0], "Azalea", LINUX_UTSNAME_FIELD);
+    strlcpy(u[1], "azalea", LINUX_UTSNAME_FIELD);
+    strlcpy(u[2], "1.0.0", LINUX_UTSNAME_FIELD); /* new enough for any libc's kernel-version check */
+    ksnprintf(u[3], LINUX_UTSNAME_FIELD, "#1 SMP instance %lu", in->id);
+    strlcpy(u[4], "x86_64", LINUX_UTSNAME_FIELD);
+    strlcpy(u[5], "(none)", LINUX_UTSNAME_FIELD);
     return copy_to_user(in, a[0], u, sizeof u);
 }
 
@@ -264,6 +265,7 @@ int64_t sys_sysinfo(struct instance *in, const uint64_t *a)
         uint32_t mem_unit;
         char reserved[4];
     } si;
+    _Static_assert(sizeof si == LINUX_SYSINFO_SIZE, "sysinfo");
     memset(&si, 0, sizeof si);
     si.uptime = (int64_t)(clock_monotonic_ns() / 1000000000ull);
     si.totalram = in->mem_hi - in->mem_lo;

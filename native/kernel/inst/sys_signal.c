@@ -7,6 +7,7 @@
 #include "arch/x86.h"
 #include "inst/inst.h"
 #include "inst/signal.h"
+#include "inst/linux_sizes.h"
 #include "inst/syscalls.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -25,8 +26,9 @@ struct siginfo_k {
     int32_t signo, errnum, code, pad;
     int32_t pid;
     uint32_t uid;
-    uint8_t rest[128 - 24];
+    uint8_t rest[LINUX_SIGINFO_SIZE - 24];
 };
+_Static_assert(sizeof(struct siginfo_k) == LINUX_SIGINFO_SIZE, "siginfo");
 
 /* ---- the system calls ---- */
 
@@ -242,6 +244,7 @@ int64_t sys_tgkill(struct instance *in, const uint64_t *a)
 struct itimerval_k {
     int64_t interval_sec, interval_usec, value_sec, value_usec;
 };
+_Static_assert(sizeof(struct itimerval_k) == LINUX_ITIMERVAL_SIZE, "itimerval");
 
 static void itimer_fire(struct ktimer *k)
 {

@@ -7,6 +7,7 @@
 #include "arch/lapic.h"
 #include "arch/trap.h"
 #include "arch/x86.h"
+#include "inst/linux_sizes.h"
 #include "inst/syscalls.h"
 #include "lib/errno.h"
 #include "node/clock.h"
@@ -26,6 +27,7 @@
 struct timespec64 {
     int64_t sec, nsec;
 };
+_Static_assert(sizeof(struct timespec64) == LINUX_TIMESPEC_SIZE, "timespec");
 
 int64_t clock_now(struct instance *in, uint64_t clock)
 {

@@ -9,6 +9,7 @@
 #include "arch/fpu.h"
 #include "arch/x86.h"
 #include "inst/inst.h"
+#include "inst/linux_sizes.h"
 #include "inst/signal.h"
 #include "inst/syscalls.h"
 #include "lib/console.h"
@@ -276,7 +277,7 @@ int64_t sys_set_tid_address(struct instance *in, const uint64_t *a)
 int64_t sys_set_robust_list(struct instance *in, const uint64_t *a)
 {
     (void)in;
-    if (a[1] != 24) /* sizeof(struct robust_list_head) */
+    if (a[1] != LINUX_ROBUST_LIST_HEAD_SIZE)
         return -EINVAL;
     struct thread *t = current_thread();
     t->robust_list = a[0];

@@ -7,6 +7,7 @@
 #ifndef KERNEL_WAITQ_H
 #define KERNEL_WAITQ_H
 
+#include "arch/x86.h"
 #include "inst/inst.h"
 
 static inline struct futex_bucket *wq_bucket(struct instance *in, uint64_t uaddr)
@@ -59,6 +60,37 @@ static inline void wq_unlock2(struct futex_bucket *a, struct futex_bucket *b)
     iunlock(&a->lock);
     if (a != b)
         iunlock(&b->lock);
+}
+
+/*
+ * The current thread t, queued (wq_add) with t->timed_out cleared, sleeps
+ * until a waker takes it off the queue, the deadline passes (TSC; 0 for
+ * none), or stop(t) (if given) says to give up.  It may still be queued on
+ * return: the caller settles under its bucket lock, and there asks
+ * wq_timed_out whether the deadline is why.
+ */
+static inline void wq_wait(struct thread *t, uint64_t deadline, int (*stop)(struct thread *))
+{
+    if (deadline) {
+        t->timer.fire = sched_timer_wake;
+        timer_add(&t->timer, deadline);
+    }
+    while (__atomic_load_n(&t->fqueued, __ATOMIC_ACQUIRE) && !t->timed_out) {
+        if (stop && stop(t))
+            break;
+        if (deadline && rdtsc() >= deadline)
+            break;
+        sched_block();
+    }
+    if (deadline)
+        timer_cancel(&t->timer);
+}
+
+/* Whether a wait that ended with t still queued ended by its deadline
+ * (-ETIMEDOUT) rather than by stop (-EINTR). */
+static inline int wq_timed_out(struct thread *t, uint64_t deadline)
+{
+    return t->timed_out || (deadline && rdtsc() >= deadline);
 }
 
 #endif

@@ -22,8 +22,10 @@
 #define ERANGE 34
 #define ENAMETOOLONG 36
 #define ENOSYS 38
+#define EOVERFLOW 75
 #define ENODEV 19
 #define ENOTSUP 95
 #define EOPNOTSUPP 95
+#define ETIMEDOUT 110
 
 #endif

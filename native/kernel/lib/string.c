@@ -95,17 +95,6 @@ size_t strnlen(const char *s, size_t max)
     return n;
 }
 
-int strncmp(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (a[i] != b[i])
-            return (unsigned char)a[i] - (unsigned char)b[i];
-        if (!a[i])
-            return 0;
-    }
-    return 0;
-}
-
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
     size_t len = strlen(src);

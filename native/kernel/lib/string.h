@@ -10,7 +10,6 @@ void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
-int strncmp(const char *a, const char *b, size_t n);
 /* Copies at most size - 1 bytes and always terminates (size > 0). */
 size_t strlcpy(char *dst, const char *src, size_t size);
 

@@ -147,10 +147,3 @@ uint64_t clock_monotonic_ns(void)
 {
     return tsc_to_ns(rdtsc() - tsc_at_boot);
 }
-
-void clock_delay_ns(uint64_t ns)
-{
-    uint64_t t0 = rdtsc();
-    while (tsc_to_ns(rdtsc() - t0) < ns)
-        pause();
-}

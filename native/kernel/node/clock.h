@@ -24,7 +24,5 @@ uint64_t ns_to_tsc(uint64_t ns);
 uint64_t ns_to_lapic(uint64_t ns);
 /* Nanoseconds since tsc_at_boot. */
 uint64_t clock_monotonic_ns(void);
-/* Spins for at least `ns`. */
-void clock_delay_ns(uint64_t ns);
 
 #endif

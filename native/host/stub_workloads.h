@@ -1,11 +1,12 @@
 /*
- * workload.h -- the stub's scripted workloads.  Each runs every step through
- * `ops` (so the same code runs through the proxy and straight on the host),
+ * stub_workloads.h -- the host stub's scripted workloads (not the deployment
+ * programs' workload.h).  Each runs every step through `ops` (so the same
+ * code runs through the proxy and straight on the host),
  * writes its transcript (transcript.h) to `out`, and returns the number of
  * steps whose result was not what Linux answers.
  */
-#ifndef AZALEA_WORKLOAD_H
-#define AZALEA_WORKLOAD_H
+#ifndef AZALEA_STUB_WORKLOADS_H
+#define AZALEA_STUB_WORKLOADS_H
 
 #include <stdio.h>
 
