@@ -43,6 +43,7 @@ java: check-jdk
 	$(MVN) -DskipTests package
 
 test: setup native check-jdk
+	$(MAKE) format-check
 	$(MAKE) native-test
 	mvn -B verify
 

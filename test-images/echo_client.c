@@ -19,7 +19,7 @@
 
 static struct sockaddr_in resolve(const char *port, int type)
 {
-    struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = type, .ai_flags = AI_NUMERICHOST }, *res;
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = type, .ai_flags = AI_NUMERICHOST}, *res;
     CHECK(getaddrinfo("127.0.0.1", port, &hints, &res) == 0);
     struct sockaddr_in a;
     memcpy(&a, res->ai_addr, sizeof a);
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
         read_exactly(s, back, (size_t)n);
         CHECK(memcmp(line, back, (size_t)n) == 0);
     }
-    struct iovec iov[2] = { { "two ", 4 }, { "pieces\n", 7 } };
+    struct iovec iov[2] = {{"two ", 4}, {"pieces\n", 7}};
     CHECK(writev(s, iov, 2) == 11);
     read_exactly(s, back, 11);
     CHECK(memcmp(back, "two pieces\n", 11) == 0);

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
     CHECK(s >= 0);
     int one = 1;
     CHECK(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     CHECK(inet_pton(AF_INET, "127.0.0.1", &a.sin_addr) == 1);
     CHECK(bind(s, (struct sockaddr *)&a, sizeof a) == 0);
     CHECK(listen(s, 16) == 0);
@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 
     pthread_t t[MAX_CLIENTS];
     for (int i = 0; i < clients; i++) {
-        struct pollfd p = { .fd = s, .events = POLLIN };
+        struct pollfd p = {.fd = s, .events = POLLIN};
         CHECK(poll(&p, 1, 60000) == 1 && (p.revents & POLLIN));
         struct sockaddr_in peer, peer2;
         socklen_t plen = sizeof peer, plen2 = sizeof peer2;

@@ -23,17 +23,17 @@ static void test_rw(void)
     CHECK(fd >= 0);
     CHECK(write(fd, text, sizeof text - 1) == (ssize_t)sizeof text - 1);
     CHECK(lseek(fd, 0, SEEK_SET) == 0);
-    char buf[64] = { 0 };
+    char buf[64] = {0};
     CHECK(read(fd, buf, sizeof buf) == (ssize_t)sizeof text - 1);
     CHECK(memcmp(buf, text, sizeof text - 1) == 0);
     CHECK(read(fd, buf, sizeof buf) == 0); /* end of file */
     CHECK(pwrite(fd, "AZ", 2, 0) == 2);
     CHECK(pread(fd, buf, 6, 0) == 6 && memcmp(buf, "AZalea", 6) == 0);
     CHECK(lseek(fd, 0, SEEK_END) == (off_t)sizeof text - 1);
-    struct iovec iov[2] = { { "ab", 2 }, { "cd", 2 } };
+    struct iovec iov[2] = {{"ab", 2}, {"cd", 2}};
     CHECK(writev(fd, iov, 2) == 4);
     char x[2], y[2];
-    struct iovec riov[2] = { { x, 2 }, { y, 2 } };
+    struct iovec riov[2] = {{x, 2}, {y, 2}};
     CHECK(pread(fd, buf, 4, sizeof text - 1) == 4 && memcmp(buf, "abcd", 4) == 0);
     CHECK(lseek(fd, (off_t)sizeof text - 1, SEEK_SET) >= 0);
     CHECK(readv(fd, riov, 2) == 4 && memcmp(x, "ab", 2) == 0 && memcmp(y, "cd", 2) == 0);
@@ -52,7 +52,7 @@ static void test_names(void)
     CHECK(access("f.txt", F_OK) == -1 && errno == ENOENT);
     CHECK(access("g.txt", R_OK) == 0);
     CHECK(symlink("g.txt", "link") == 0);
-    char target[32] = { 0 };
+    char target[32] = {0};
     CHECK(readlink("link", target, sizeof target) == 5 && memcmp(target, "g.txt", 5) == 0);
     struct stat st;
     CHECK(lstat("link", &st) == 0 && S_ISLNK(st.st_mode));
@@ -64,8 +64,8 @@ static void test_names(void)
     CHECK(d);
     int seen = 0;
     for (struct dirent *e; (e = readdir(d));)
-        seen |= (strcmp(e->d_name, "g.txt") == 0) | (strcmp(e->d_name, "link") == 0) << 1
-            | (strcmp(e->d_name, "sub") == 0) << 2;
+        seen |= (strcmp(e->d_name, "g.txt") == 0) | (strcmp(e->d_name, "link") == 0) << 1 |
+                (strcmp(e->d_name, "sub") == 0) << 2;
     CHECK(closedir(d) == 0);
     CHECK(seen == 7);
 

@@ -19,21 +19,21 @@
 #include "check.h"
 
 /* Linux's <linux/futex.h> values (musl ships no kernel headers). */
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAKE_OP 5
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_CLOCK_REALTIME 256
+#define FUTEX_WAIT             0
+#define FUTEX_WAKE             1
+#define FUTEX_REQUEUE          3
+#define FUTEX_CMP_REQUEUE      4
+#define FUTEX_WAKE_OP          5
+#define FUTEX_WAIT_BITSET      9
+#define FUTEX_WAKE_BITSET      10
+#define FUTEX_PRIVATE_FLAG     128
+#define FUTEX_CLOCK_REALTIME   256
 #define FUTEX_BITSET_MATCH_ANY 0xffffffff
-#define FUTEX_OP_SET 0
-#define FUTEX_OP_ADD 1
-#define FUTEX_OP_CMP_EQ 0
-#define FUTEX_OP_CMP_GT 4
-#define FUTEX_OP(op, oparg, cmp, cmparg) \
+#define FUTEX_OP_SET           0
+#define FUTEX_OP_ADD           1
+#define FUTEX_OP_CMP_EQ        0
+#define FUTEX_OP_CMP_GT        4
+#define FUTEX_OP(op, oparg, cmp, cmparg)                                                                               \
     (((op & 0xf) << 28) | ((cmp & 0xf) << 24) | ((oparg & 0xfff) << 12) | (cmparg & 0xfff))
 #define PRIV FUTEX_PRIVATE_FLAG
 
@@ -145,7 +145,7 @@ static void wait_started(int n)
     while (atomic_load(&started) < n)
         sched_yield();
     /* started is set just before WAIT: give them time to get there */
-    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    struct timespec ts = {0, 20 * 1000 * 1000};
     nanosleep(&ts, 0);
 }
 
@@ -173,7 +173,7 @@ int main(void)
     CHECK(futex((atomic_int *)8, FUTEX_WAIT, 0, 0, 0, 0) == -EFAULT);
 
     /* 3. Timeouts: relative (WAIT), absolute (WAIT_BITSET) on both clocks. */
-    struct timespec rel = { 0, 30 * 1000 * 1000 };
+    struct timespec rel = {0, 30 * 1000 * 1000};
     int64_t t0 = now_ns(CLOCK_MONOTONIC);
     CHECK(futex(&w, FUTEX_WAIT | PRIV, 5, &rel, 0, 0) == -ETIMEDOUT);
     int64_t dt = now_ns(CLOCK_MONOTONIC) - t0;
@@ -181,14 +181,14 @@ int main(void)
     for (int rt = 0; rt < 2; rt++) {
         clockid_t c = rt ? CLOCK_REALTIME : CLOCK_MONOTONIC;
         int64_t deadline = now_ns(c) + 25000000;
-        struct timespec abs = { deadline / 1000000000, deadline % 1000000000 };
+        struct timespec abs = {deadline / 1000000000, deadline % 1000000000};
         CHECK(futex(&w, FUTEX_WAIT_BITSET | PRIV | (rt ? FUTEX_CLOCK_REALTIME : 0), 5, &abs, 0,
                     FUTEX_BITSET_MATCH_ANY) == -ETIMEDOUT);
         CHECK(now_ns(c) >= deadline);
     }
-    struct timespec past = { 1, 0 };
+    struct timespec past = {1, 0};
     CHECK(futex(&w, FUTEX_WAIT_BITSET | PRIV, 5, &past, 0, FUTEX_BITSET_MATCH_ANY) == -ETIMEDOUT);
-    struct timespec bad = { 0, 1000000000 };
+    struct timespec bad = {0, 1000000000};
     CHECK(futex(&w, FUTEX_WAIT | PRIV, 5, &bad, 0, 0) == -EINVAL);
     CHECK(futex(&w, FUTEX_WAIT_BITSET | PRIV, 5, 0, 0, 0) == -EINVAL); /* bitset 0 */
     printf("futex: timeouts ok\n");

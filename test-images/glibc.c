@@ -85,7 +85,7 @@ int main(int argc, char **argv)
         CHECK(v[i - 1] <= v[i]);
     free(v);
 
-    unsigned char rnd[32] = { 0 }, zero[32] = { 0 };
+    unsigned char rnd[32] = {0}, zero[32] = {0};
     CHECK(getrandom(rnd, sizeof rnd, 0) == sizeof rnd && memcmp(rnd, zero, sizeof rnd) != 0);
 
     struct timespec a, b;
@@ -129,7 +129,7 @@ int main(int argc, char **argv)
         CHECK(f != 0);
         fprintf(f, "pi is about %.5f\n", 3.14159265);
         CHECK(fclose(f) == 0);
-        char line[64] = { 0 };
+        char line[64] = {0};
         f = fopen("glibc-test.txt", "r");
         CHECK(f && fgets(line, sizeof line, f));
         fclose(f);

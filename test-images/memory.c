@@ -88,7 +88,8 @@ static void test_mmap(void)
     CHECK(all_zero(r + 8 * page, 16 * page));
     memset(r + 8 * page, 1, 16 * page);
     /* MAP_FIXED over part of it replaces that part with fresh zeroes. */
-    unsigned char *f = mmap(r + 12 * page, 4 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    unsigned char *f =
+        mmap(r + 12 * page, 4 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     CHECK(f == r + 12 * page);
     CHECK(all_zero(f, 4 * page));
     CHECK(r[8 * page] == 1 && r[16 * page] == 1);

@@ -163,7 +163,7 @@ int main(int argc, char **argv)
     CHECK(singles == 1 && !phase_err && order_ok && last == 199);
 
     /* sections, tasks, nested regions, locks. */
-    atomic_int sec[3] = { 0, 0, 0 };
+    atomic_int sec[3] = {0, 0, 0};
 #pragma omp parallel sections
     {
 #pragma omp section

@@ -166,17 +166,17 @@ int main(int argc, char **argv)
 
     /* SIGALRM: one shot ends pause(); an interval timer interrupts computation. */
     signal(SIGALRM, on_alarm);
-    struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+    struct itimerval it = {{0, 0}, {0, 20000}};
     CHECK(setitimer(ITIMER_REAL, &it, 0) == 0);
     CHECK(pause() == -1 && errno == EINTR);
     CHECK(alarms == 1);
     volatile uint64_t n = 3000000;
     uint64_t expect = churn(&n);
     alarms = 0;
-    struct itimerval every = { { 0, 2000 }, { 0, 2000 } };
+    struct itimerval every = {{0, 2000}, {0, 2000}};
     CHECK(setitimer(ITIMER_REAL, &every, 0) == 0);
     uint64_t got = churn(&n);
-    struct itimerval off = { { 0, 0 }, { 0, 0 } }, old;
+    struct itimerval off = {{0, 0}, {0, 0}}, old;
     CHECK(setitimer(ITIMER_REAL, &off, &old) == 0);
     printf("signals: %d alarms during the computation\n", alarms);
     CHECK(got == expect);
@@ -231,7 +231,7 @@ int main(int argc, char **argv)
 
     /* An alternate stack. */
     static char alt[16384];
-    stack_t ss = { .ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0 };
+    stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt, .ss_flags = 0};
     CHECK(sigaltstack(&ss, 0) == 0);
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_info;
@@ -262,7 +262,7 @@ int main(int argc, char **argv)
     /* No processes here. */
     errno = 0;
     CHECK(syscall(SYS_fork) == -1 && errno == ENOSYS);
-    char *const no_args[] = { "x", 0 };
+    char *const no_args[] = {"x", 0};
     CHECK(execve("/bin/true", no_args, no_args) == -1 && errno == ENOSYS);
     pass("signals");
     return 0;

@@ -31,11 +31,11 @@ int main(void)
     CHECK(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur > 0);
     CHECK(setrlimit(RLIMIT_NOFILE, &rl) == 0);
 
-    char name[16] = { 0 };
+    char name[16] = {0};
     CHECK(prctl(PR_SET_NAME, "azalea-test") == 0);
     CHECK(prctl(PR_GET_NAME, name) == 0 && strcmp(name, "azalea-test") == 0);
 
-    unsigned char a[64] = { 0 }, b[64] = { 0 };
+    unsigned char a[64] = {0}, b[64] = {0};
     CHECK(getrandom(a, sizeof a, 0) == sizeof a);
     CHECK(getrandom(b, sizeof b, 0) == sizeof b);
     CHECK(memcmp(a, b, sizeof a) != 0);

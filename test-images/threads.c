@@ -16,9 +16,9 @@
 #include "check.h"
 
 #define MAX_THREADS 512
-#define INCREMENTS 2000
-#define ROUNDS 20
-#define ITEMS 4000
+#define INCREMENTS  2000
+#define ROUNDS      20
+#define ITEMS       4000
 
 static __thread int tls_value;
 static __thread char tls_name[16] = "initial";

@@ -22,7 +22,7 @@
 #include "check.h"
 
 #define CREATES 200
-#define WAKES 2000
+#define WAKES   2000
 
 static int64_t now_ns(void)
 {
@@ -96,7 +96,7 @@ int main(void)
         pthread_t w;
         CHECK(pthread_create(&w, 0, waiter, 0) == 0);
         int64_t lat[WAKES];
-        struct timespec settle = { 0, 20000 };
+        struct timespec settle = {0, 20000};
         for (int i = 0; i < WAKES; i++) {
             while (atomic_load(&ready) != i + 1)
                 futex_wait(&ready, i);

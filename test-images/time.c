@@ -23,7 +23,7 @@ int main(void)
         CHECK(ns(b) >= ns(a));
         a = b;
     }
-    struct timespec nap = { 0, 20 * 1000 * 1000 };
+    struct timespec nap = {0, 20 * 1000 * 1000};
     CHECK(clock_gettime(CLOCK_MONOTONIC, &a) == 0);
     CHECK(nanosleep(&nap, NULL) == 0);
     CHECK(clock_gettime(CLOCK_MONOTONIC, &b) == 0);
@@ -50,7 +50,7 @@ int main(void)
     CHECK(clock_getres(CLOCK_MONOTONIC, &a) == 0 && ns(a) > 0);
 
     CHECK(clock_gettime(12345, &a) == -1 && errno == EINVAL);
-    struct timespec bad = { 0, 1000000000 };
+    struct timespec bad = {0, 1000000000};
     CHECK(nanosleep(&bad, NULL) == -1 && errno == EINVAL);
     printf("realtime %lld s\n", (long long)r.tv_sec);
     pass("time");

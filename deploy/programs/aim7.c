@@ -28,27 +28,33 @@ static const char *P = "aim7";
         volatile T one = 1;                                                                                            \
         T acc = 0;                                                                                                     \
         long long t0 = now_ns();                                                                                       \
-        for (long i = 0; i < n; i++) acc += one;                                                                       \
+        for (long i = 0; i < n; i++)                                                                                   \
+            acc += one;                                                                                                \
         report(P, "add_" #NAME, n, now_ns() - t0);                                                                     \
-        if ((long)acc != (long)(T)n) FAIL(P, "add_" #NAME ": %ld, expected %ld", (long)acc, (long)(T)n);              \
+        if ((long)acc != (long)(T)n)                                                                                   \
+            FAIL(P, "add_" #NAME ": %ld, expected %ld", (long)acc, (long)(T)n);                                        \
     }                                                                                                                  \
     static void mul_##NAME(long n)                                                                                     \
     {                                                                                                                  \
         volatile T factor = 1;                                                                                         \
         T acc = 3;                                                                                                     \
         long long t0 = now_ns();                                                                                       \
-        for (long i = 0; i < n; i++) acc *= factor;                                                                    \
+        for (long i = 0; i < n; i++)                                                                                   \
+            acc *= factor;                                                                                             \
         report(P, "mul_" #NAME, n, now_ns() - t0);                                                                     \
-        if (acc != 3) FAIL(P, "mul_" #NAME ": %ld, expected 3", (long)acc);                                            \
+        if (acc != 3)                                                                                                  \
+            FAIL(P, "mul_" #NAME ": %ld, expected 3", (long)acc);                                                      \
     }                                                                                                                  \
     static void div_##NAME(long n)                                                                                     \
     {                                                                                                                  \
         volatile T divisor = 1;                                                                                        \
         T acc = 7;                                                                                                     \
         long long t0 = now_ns();                                                                                       \
-        for (long i = 0; i < n; i++) acc /= divisor;                                                                   \
+        for (long i = 0; i < n; i++)                                                                                   \
+            acc /= divisor;                                                                                            \
         report(P, "div_" #NAME, n, now_ns() - t0);                                                                     \
-        if (acc != 7) FAIL(P, "div_" #NAME ": %ld, expected 7", (long)acc);                                            \
+        if (acc != 7)                                                                                                  \
+            FAIL(P, "div_" #NAME ": %ld, expected 7", (long)acc);                                                      \
     }
 
 ARITH_TESTS(int, int)
@@ -59,9 +65,10 @@ ARITH_TESTS(double, double)
 
 static void compute(long n)
 {
-    void (*tests[])(long) = { add_int, mul_int, div_int, add_short, mul_short, div_short, add_long, mul_long, div_long,
-        add_float, mul_float, div_float, add_double, mul_double, div_double };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) tests[i](n);
+    void (*tests[])(long) = {add_int,  mul_int,   div_int,   add_short, mul_short,  div_short,  add_long,  mul_long,
+                             div_long, add_float, mul_float, div_float, add_double, mul_double, div_double};
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
+        tests[i](n);
 }
 
 /* disk_rw: write a file in 4 KiB blocks, read it back, compare. */
@@ -71,12 +78,15 @@ static void disk_rw(int user, long blocks)
     snprintf(name, sizeof name, "aim7-u%d.dat", user);
     long long t0 = now_ns();
     int fd = open(name, O_CREAT | O_TRUNC | O_RDWR, 0644);
-    if (fd < 0) FAIL(P, "open %s", name);
+    if (fd < 0)
+        FAIL(P, "open %s", name);
     for (long b = 0; b < blocks; b++) {
         memset(block, 'a' + (int)(b % 26), sizeof block);
-        if (write(fd, block, sizeof block) != (ssize_t)sizeof block) FAIL(P, "write block %ld", b);
+        if (write(fd, block, sizeof block) != (ssize_t)sizeof block)
+            FAIL(P, "write block %ld", b);
     }
-    if (lseek(fd, 0, SEEK_SET) != 0) FAIL(P, "lseek");
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        FAIL(P, "lseek");
     for (long b = 0; b < blocks; b++) {
         memset(block, 'a' + (int)(b % 26), sizeof block);
         if (read(fd, back, sizeof back) != (ssize_t)sizeof back || memcmp(block, back, sizeof back) != 0) {
@@ -95,17 +105,20 @@ static void disk_cp(int user, long blocks)
     snprintf(to, sizeof to, "aim7-u%d.copy", user);
     long long t0 = now_ns();
     int in = open(from, O_RDONLY), out = open(to, O_CREAT | O_TRUNC | O_WRONLY, 0644);
-    if (in < 0 || out < 0) FAIL(P, "open for copy");
+    if (in < 0 || out < 0)
+        FAIL(P, "open for copy");
     ssize_t n;
     long ops = 0;
     while ((n = read(in, buf, sizeof buf)) > 0) {
-        if (write(out, buf, n) != n) FAIL(P, "copy write");
+        if (write(out, buf, n) != n)
+            FAIL(P, "copy write");
         ops += 2;
     }
     close(in);
     close(out);
     struct stat st;
-    if (stat(to, &st) != 0 || st.st_size != blocks * 4096) FAIL(P, "copy has the wrong size");
+    if (stat(to, &st) != 0 || st.st_size != blocks * 4096)
+        FAIL(P, "copy has the wrong size");
     report(P, "disk_cp", ops, now_ns() - t0);
 }
 
@@ -117,7 +130,8 @@ static void creat_clo(int user, long n)
     for (long i = 0; i < n; i++) {
         snprintf(name, sizeof name, "aim7-u%d-tmp%ld", user, i);
         int fd = open(name, O_CREAT | O_EXCL | O_WRONLY, 0644);
-        if (fd < 0 || close(fd) != 0 || unlink(name) != 0) FAIL(P, "creat-clo %s", name);
+        if (fd < 0 || close(fd) != 0 || unlink(name) != 0)
+            FAIL(P, "creat-clo %s", name);
     }
     report(P, "creat-clo", n * 3, now_ns() - t0);
 }
@@ -128,9 +142,12 @@ int main(int argc, char **argv)
     long n = 200000;
     int opt;
     while ((opt = getopt(argc, argv, "u:n:")) != -1) {
-        if (opt == 'u') users = atoi(optarg);
-        else if (opt == 'n') n = atol(optarg);
-        else return 2;
+        if (opt == 'u')
+            users = atoi(optarg);
+        else if (opt == 'n')
+            n = atol(optarg);
+        else
+            return 2;
     }
     if (optind != argc - 1 || users < 1 || n < 1) {
         fprintf(stderr, "usage: aim7 [-u USERS] [-n ITERATIONS] compute|shared\n");
@@ -138,7 +155,8 @@ int main(int argc, char **argv)
     }
     const char *mix = argv[optind];
     int shared = strcmp(mix, "shared") == 0;
-    if (!shared && strcmp(mix, "compute") != 0) FAIL(P, "unknown mix '%s'", mix);
+    if (!shared && strcmp(mix, "compute") != 0)
+        FAIL(P, "unknown mix '%s'", mix);
 
     printf("aim7: %s mix, %d user%s, %ld iterations per arithmetic test\n", mix, users, users == 1 ? "" : "s", n);
     long long t0 = now_ns();

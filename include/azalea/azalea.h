@@ -36,11 +36,11 @@
 #define AZ_TICK_HZ 1000 /* az_get_ticks counts milliseconds */
 
 /* Priorities, as HermitCore and the Azalea unikernel name them. */
-#define AZ_PRIO_IDLE 0   /* not for programs */
-#define AZ_PRIO_LOW 1
+#define AZ_PRIO_IDLE   0 /* not for programs */
+#define AZ_PRIO_LOW    1
 #define AZ_PRIO_NORMAL 8 /* every thread starts here */
-#define AZ_PRIO_HIGH 16
-#define AZ_PRIO_MAX 31
+#define AZ_PRIO_HIGH   16
+#define AZ_PRIO_MAX    31
 
 /* A semaphore lives in the program's memory; the kernel keeps its waiters.
  * Treat the fields as private. */

@@ -90,8 +90,7 @@ int main(int argc, char **argv)
     uint64_t p99 = bench_percentile(s, n, 0.99), p50 = bench_percentile(s, n, 0.5);
     printf("{\"pingpong_rtt_p50_ns\": %llu, \"pingpong_rtt_p99_ns\": %llu, \"pingpong_rtt_mean_ns\": %.1f, "
            "\"samples\": %llu, \"cpus\": %d}\n",
-           (unsigned long long)p50, (unsigned long long)p99, sum / (double)n, (unsigned long long)n,
-           cpus);
+           (unsigned long long)p50, (unsigned long long)p99, sum / (double)n, (unsigned long long)n, cpus);
     free(s);
     return 0;
 }

@@ -20,25 +20,36 @@
 #include "az_client.h"
 
 /* az_call_slot.state: low two bits; the generation sits above them. */
-#define AZ_SLOT_IDLE 0u
-#define AZ_SLOT_WAITING 1u
-#define AZ_SLOT_DONE 2u
+#define AZ_SLOT_IDLE       0u
+#define AZ_SLOT_WAITING    1u
+#define AZ_SLOT_DONE       2u
 #define AZ_SLOT_STATE_MASK 3u
 
 const char *az_client_strerror(int err)
 {
     switch (err) {
-    case AZ_CLIENT_OK: return "success";
-    case AZ_ERR_NULL: return "null argument";
-    case AZ_ERR_ALIGN: return "region base is not 4 KiB aligned";
-    case AZ_ERR_TOO_SMALL: return "mapping smaller than a region header";
-    case AZ_ERR_MAGIC: return "bad magic: not an offload region, or not formatted yet";
-    case AZ_ERR_VERSION: return "ABI version mismatch";
-    case AZ_ERR_GEOMETRY: return "invalid channel geometry in the region header";
-    case AZ_ERR_BEYOND_MAP: return "region extends beyond the mapping";
-    case AZ_ERR_NO_CHANNEL: return "no such channel";
-    case AZ_ERR_CHANNEL_BUSY: return "channel busy: requests or completions outstanding";
-    default: return "unknown client error";
+    case AZ_CLIENT_OK:
+        return "success";
+    case AZ_ERR_NULL:
+        return "null argument";
+    case AZ_ERR_ALIGN:
+        return "region base is not 4 KiB aligned";
+    case AZ_ERR_TOO_SMALL:
+        return "mapping smaller than a region header";
+    case AZ_ERR_MAGIC:
+        return "bad magic: not an offload region, or not formatted yet";
+    case AZ_ERR_VERSION:
+        return "ABI version mismatch";
+    case AZ_ERR_GEOMETRY:
+        return "invalid channel geometry in the region header";
+    case AZ_ERR_BEYOND_MAP:
+        return "region extends beyond the mapping";
+    case AZ_ERR_NO_CHANNEL:
+        return "no such channel";
+    case AZ_ERR_CHANNEL_BUSY:
+        return "channel busy: requests or completions outstanding";
+    default:
+        return "unknown client error";
     }
 }
 
@@ -53,8 +64,7 @@ static void relax(const struct az_client *c, uint32_t spins)
 /* Client-private spinlocks: test-and-test-and-set. */
 static int try_lock(uint32_t *lock)
 {
-    return __atomic_load_n(lock, __ATOMIC_RELAXED) == 0
-        && __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) == 0;
+    return __atomic_load_n(lock, __ATOMIC_RELAXED) == 0 && __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) == 0;
 }
 
 static void lock(const struct az_client *c, uint32_t *l)
@@ -95,8 +105,8 @@ int az_attach(struct az_client *c, void *region, uint64_t mapped_size, const str
         return AZ_ERR_GEOMETRY;
     if (entries < AZ_MIN_RING_ENTRIES || entries > AZ_MAX_RING_ENTRIES || (entries & (entries - 1)) != 0)
         return AZ_ERR_GEOMETRY;
-    uint64_t channel_bytes = sizeof(struct az_channel)
-        + (uint64_t)entries * (sizeof(struct az_sqe) + sizeof(struct az_cqe));
+    uint64_t channel_bytes =
+        sizeof(struct az_channel) + (uint64_t)entries * (sizeof(struct az_sqe) + sizeof(struct az_cqe));
     if (offset < sizeof(struct az_region) || offset % AZ_CACHE_LINE != 0)
         return AZ_ERR_GEOMETRY;
     if (stride < channel_bytes || stride % AZ_CACHE_LINE != 0)
@@ -139,8 +149,8 @@ int az_chan_open(struct az_client *c, uint32_t index, struct az_chan *ch)
     ch->client = c;
     ch->shared = shared;
     ch->sq = (struct az_sqe *)(base + sizeof(struct az_channel));
-    ch->cq = (const struct az_cqe *)(base + sizeof(struct az_channel)
-                                     + (uint64_t)c->ring_entries * sizeof(struct az_sqe));
+    ch->cq =
+        (const struct az_cqe *)(base + sizeof(struct az_channel) + (uint64_t)c->ring_entries * sizeof(struct az_sqe));
     ch->entries = c->ring_entries;
     ch->mask = c->ring_entries - 1;
     ch->sq_lock = 0;
@@ -310,8 +320,8 @@ static uint32_t claim_slot(struct az_chan *ch)
         uint64_t free = __atomic_load_n(&ch->free_slots, __ATOMIC_RELAXED);
         if (free) {
             uint32_t i = (uint32_t)__builtin_ctzll(free);
-            if (__atomic_compare_exchange_n(&ch->free_slots, &free, free & ~((uint64_t)1 << i), 0,
-                                            __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            if (__atomic_compare_exchange_n(&ch->free_slots, &free, free & ~((uint64_t)1 << i), 0, __ATOMIC_ACQUIRE,
+                                            __ATOMIC_RELAXED))
                 return i;
             continue;
         }
@@ -321,8 +331,8 @@ static uint32_t claim_slot(struct az_chan *ch)
     }
 }
 
-int64_t az_call(struct az_chan *ch, uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2,
-                uint64_t a3, uint64_t a4, uint64_t a5)
+int64_t az_call(struct az_chan *ch, uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                uint64_t a5)
 {
     uint32_t i = claim_slot(ch);
     struct az_call_slot *s = &ch->slots[i];

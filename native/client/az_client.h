@@ -97,7 +97,7 @@ struct az_client {
 
 /* A caller waiting in az_call(); client-private memory. */
 struct az_call_slot {
-    uint64_t state;  /* (generation << 2) | AZ_SLOT_* */
+    uint64_t state; /* (generation << 2) | AZ_SLOT_* */
     int64_t result;
 };
 
@@ -107,20 +107,20 @@ struct az_chan {
     struct az_channel *shared;
     struct az_sqe *sq;
     const struct az_cqe *cq;
-    uint32_t mask;           /* ring_entries - 1 */
+    uint32_t mask; /* ring_entries - 1 */
     uint32_t entries;
 
     /* Submission side, under sq_lock. */
     uint32_t sq_lock;
-    uint32_t sq_pos;         /* next position to fill */
-    uint32_t sq_head_cache;  /* last sq_head read from the host */
+    uint32_t sq_pos;        /* next position to fill */
+    uint32_t sq_head_cache; /* last sq_head read from the host */
 
     /* Completion side, under cq_lock. */
     uint32_t cq_lock;
-    uint32_t cq_pos;         /* next completion to consume */
+    uint32_t cq_pos; /* next completion to consume */
 
     /* Call mode. */
-    uint64_t free_slots;     /* bit i set: slots[i] is free */
+    uint64_t free_slots; /* bit i set: slots[i] is free */
     uint32_t next_generation;
     uint32_t reserved;
     uint64_t stray_completions; /* completions whose id named no waiting call */
@@ -173,7 +173,7 @@ uint32_t az_reap(struct az_chan *ch, struct az_completion *out, uint32_t max);
  * completion arrives; returns the result (>= 0 or -errno, as the host said).
  * Safe from several threads on one channel.
  */
-int64_t az_call(struct az_chan *ch, uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2,
-                uint64_t a3, uint64_t a4, uint64_t a5);
+int64_t az_call(struct az_chan *ch, uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                uint64_t a5);
 
 #endif /* AZALEA_CLIENT_H */

@@ -45,8 +45,8 @@ static void host_relax(void *ctx, uint32_t spins)
 
 const struct az_env az_host_env = {host_kick, host_relax, NULL};
 
-int az_host_open(struct az_host *h, const char *path, uint64_t gpa_base, uint64_t region_offset,
-                 char *err, size_t errlen)
+int az_host_open(struct az_host *h, const char *path, uint64_t gpa_base, uint64_t region_offset, char *err,
+                 size_t errlen)
 {
     memset(h, 0, sizeof *h);
     h->fd = -1;
@@ -76,8 +76,8 @@ int az_host_open(struct az_host *h, const char *path, uint64_t gpa_base, uint64_
     }
     int rc = az_attach(&h->client, map + region_offset, size - region_offset, &az_host_env);
     if (rc != AZ_CLIENT_OK) {
-        snprintf(err, errlen, "no region at offset 0x%llx of %s: %s", (unsigned long long)region_offset,
-                 path, az_client_strerror(rc));
+        snprintf(err, errlen, "no region at offset 0x%llx of %s: %s", (unsigned long long)region_offset, path,
+                 az_client_strerror(rc));
         munmap(map, size);
         close(fd);
         return -1;

@@ -19,21 +19,21 @@
 
 struct az_host {
     int fd;
-    char *map;            /* the whole file, MAP_SHARED */
+    char *map; /* the whole file, MAP_SHARED */
     size_t map_size;
-    uint64_t gpa_base;    /* GPA of file offset 0 */
+    uint64_t gpa_base; /* GPA of file offset 0 */
     struct az_client client;
-    char *arena_lo;       /* first byte after the region, cache-line aligned */
-    char *arena_hi;       /* end of the mapping */
-    size_t arena_next;    /* carving cursor, atomic */
+    char *arena_lo;    /* first byte after the region, cache-line aligned */
+    char *arena_hi;    /* end of the mapping */
+    size_t arena_next; /* carving cursor, atomic */
 };
 
 /*
  * Maps `path` and attaches to the region at `region_offset`.  On failure
  * returns -1 with a one-line reason in `err` (and nothing left mapped).
  */
-int az_host_open(struct az_host *h, const char *path, uint64_t gpa_base, uint64_t region_offset,
-                 char *err, size_t errlen);
+int az_host_open(struct az_host *h, const char *path, uint64_t gpa_base, uint64_t region_offset, char *err,
+                 size_t errlen);
 void az_host_close(struct az_host *h);
 
 /* A fresh 4 KiB-aligned piece of the buffer arena, or NULL if it is used up. */

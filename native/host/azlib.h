@@ -36,8 +36,7 @@
 int azlib_bind(struct az_host *h, struct az_chan *ch, size_t arena_bytes);
 
 /* The raw call, for opcodes without a wrapper (AZ_OP_*; arguments already GPAs). */
-int64_t az_syscall(uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                   uint64_t a5);
+int64_t az_syscall(uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 int az_nop(void);
 
 /* Files. */
@@ -110,8 +109,7 @@ int az_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
 int az_connect(int fd, const struct sockaddr *addr, socklen_t len);
 ssize_t az_send(int fd, const void *buf, size_t len, int flags);
 ssize_t az_recv(int fd, void *buf, size_t len, int flags);
-ssize_t az_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *dest,
-                  socklen_t destlen);
+ssize_t az_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *dest, socklen_t destlen);
 ssize_t az_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *src, socklen_t *srclen);
 ssize_t az_sendmsg(int fd, const struct msghdr *msg, int flags); /* no ancillary data */
 ssize_t az_recvmsg(int fd, struct msghdr *msg, int flags);       /* no ancillary data */

@@ -87,8 +87,7 @@ int azlib_iov(const struct iovec *iov, int iovcnt, uint64_t *gpa, size_t *mark)
     return 0;
 }
 
-int64_t az_syscall(uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-                   uint64_t a5)
+int64_t az_syscall(uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
     if (!tl_chan)
         return -ENXIO;

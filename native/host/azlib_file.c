@@ -188,8 +188,7 @@ int az_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *ne
     int e = azlib_str(oldpath, &pa);
     if (!e)
         e = azlib_str(newpath, &pb);
-    return e ? e
-             : (int)az_syscall(AZ_OP_RENAMEAT2, (uint64_t)olddirfd, pa, (uint64_t)newdirfd, pb, flags, 0);
+    return e ? e : (int)az_syscall(AZ_OP_RENAMEAT2, (uint64_t)olddirfd, pa, (uint64_t)newdirfd, pb, flags, 0);
 }
 
 int az_link(const char *oldpath, const char *newpath)
@@ -203,9 +202,7 @@ int az_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpa
     int e = azlib_str(oldpath, &pa);
     if (!e)
         e = azlib_str(newpath, &pb);
-    return e ? e
-             : (int)az_syscall(AZ_OP_LINKAT, (uint64_t)olddirfd, pa, (uint64_t)newdirfd, pb,
-                               (uint64_t)flags, 0);
+    return e ? e : (int)az_syscall(AZ_OP_LINKAT, (uint64_t)olddirfd, pa, (uint64_t)newdirfd, pb, (uint64_t)flags, 0);
 }
 
 int az_symlink(const char *target, const char *linkpath)
@@ -344,8 +341,8 @@ int az_fchownat(int dirfd, const char *path, uid_t owner, gid_t group, int flags
     uint64_t p;
     int e = azlib_str(path, &p);
     return e ? e
-             : (int)az_syscall(AZ_OP_FCHOWNAT, (uint64_t)dirfd, p, (uint64_t)(int)owner,
-                               (uint64_t)(int)group, (uint64_t)flags, 0);
+             : (int)az_syscall(AZ_OP_FCHOWNAT, (uint64_t)dirfd, p, (uint64_t)(int)owner, (uint64_t)(int)group,
+                               (uint64_t)flags, 0);
 }
 
 int az_utimensat(int dirfd, const char *path, const struct timespec times[2], int flags)

@@ -59,16 +59,13 @@ int az_connect(int fd, const struct sockaddr *addr, socklen_t len)
     return addr_in(AZ_OP_CONNECT, fd, addr, len);
 }
 
-ssize_t az_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *dest,
-                  socklen_t destlen)
+ssize_t az_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *dest, socklen_t destlen)
 {
     uint64_t b, d;
     int e = azlib_buf(buf, len, &b);
     if (!e)
         e = azlib_opt(dest, destlen, &d);
-    return e ? e
-             : (ssize_t)az_syscall(AZ_OP_SENDTO, (uint64_t)fd, b, len, (uint64_t)flags, d,
-                                   dest ? destlen : 0);
+    return e ? e : (ssize_t)az_syscall(AZ_OP_SENDTO, (uint64_t)fd, b, len, (uint64_t)flags, d, dest ? destlen : 0);
 }
 
 ssize_t az_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *src, socklen_t *srclen)
@@ -160,8 +157,7 @@ int az_setsockopt(int fd, int level, int name, const void *value, socklen_t len)
 {
     uint64_t v;
     int e = azlib_opt(value, len, &v);
-    return e ? e
-             : (int)az_syscall(AZ_OP_SETSOCKOPT, (uint64_t)fd, (uint64_t)level, (uint64_t)name, v, len, 0);
+    return e ? e : (int)az_syscall(AZ_OP_SETSOCKOPT, (uint64_t)fd, (uint64_t)level, (uint64_t)name, v, len, 0);
 }
 
 int az_getsockopt(int fd, int level, int name, void *value, socklen_t *len)
@@ -170,8 +166,7 @@ int az_getsockopt(int fd, int level, int name, void *value, socklen_t *len)
     int e = azlib_len(len, &l);
     if (!e)
         e = azlib_opt(value, len ? *len : 0, &v);
-    return e ? e
-             : (int)az_syscall(AZ_OP_GETSOCKOPT, (uint64_t)fd, (uint64_t)level, (uint64_t)name, v, l, 0);
+    return e ? e : (int)az_syscall(AZ_OP_GETSOCKOPT, (uint64_t)fd, (uint64_t)level, (uint64_t)name, v, l, 0);
 }
 
 int az_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)

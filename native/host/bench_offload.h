@@ -12,10 +12,10 @@
 
 struct bench_opts {
     struct az_host *host;
-    uint32_t channel;  /* the first channel to use */
-    uint32_t threads;  /* bench-throughput: one channel each, channel .. channel + threads - 1 */
-    uint64_t warmup;   /* calls before measuring (per thread) */
-    uint64_t n;        /* calls measured (per thread) */
+    uint32_t channel; /* the first channel to use */
+    uint32_t threads; /* bench-throughput: one channel each, channel .. channel + threads - 1 */
+    uint64_t warmup;  /* calls before measuring (per thread) */
+    uint64_t n;       /* calls measured (per thread) */
 };
 
 int bench_null(const struct bench_opts *b);

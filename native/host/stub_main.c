@@ -62,11 +62,10 @@ static int usage(const char *why)
 {
     if (why)
         fprintf(stderr, "azalea-stub: %s\n", why);
-    fprintf(stderr,
-            "usage: azalea-stub --shm PATH --gpa-base HEX [--region-offset HEX] [--channel N]\n"
-            "                   [--threads N] [--warmup N] MODE [ARGS]\n"
-            "       azalea-stub --direct files|sockets PORT\n"
-            "modes: files | sockets PORT | bench-null N | bench-pread N FILE | bench-throughput N\n");
+    fprintf(stderr, "usage: azalea-stub --shm PATH --gpa-base HEX [--region-offset HEX] [--channel N]\n"
+                    "                   [--threads N] [--warmup N] MODE [ARGS]\n"
+                    "       azalea-stub --direct files|sockets PORT\n"
+                    "modes: files | sockets PORT | bench-null N | bench-pread N FILE | bench-throughput N\n");
     return 2;
 }
 
@@ -105,10 +104,14 @@ static int run_workload(const struct sysops *ops, const char *mode, int argc, ch
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"shm", required_argument, 0, 's'},     {"gpa-base", required_argument, 0, 'g'},
-        {"region-offset", required_argument, 0, 'r'}, {"channel", required_argument, 0, 'c'},
-        {"threads", required_argument, 0, 't'}, {"warmup", required_argument, 0, 'w'},
-        {"direct", no_argument, 0, 'd'},        {"help", no_argument, 0, 'h'},
+        {"shm", required_argument, 0, 's'},
+        {"gpa-base", required_argument, 0, 'g'},
+        {"region-offset", required_argument, 0, 'r'},
+        {"channel", required_argument, 0, 'c'},
+        {"threads", required_argument, 0, 't'},
+        {"warmup", required_argument, 0, 'w'},
+        {"direct", no_argument, 0, 'd'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     struct options o = {.threads = 1, .warmup = 100000};
@@ -116,15 +119,33 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
-        case 's': o.shm = optarg; break;
-        case 'g': bad = parse_u64(optarg, 16, &o.gpa_base); o.have_gpa_base = 1; break;
-        case 'r': bad = parse_u64(optarg, 16, &o.region_offset); break;
-        case 'c': bad = parse_u64(optarg, 10, &o.channel) || o.channel >= AZ_MAX_CHANNELS; break;
-        case 't': bad = parse_u64(optarg, 10, &o.threads) || o.threads < 1 || o.threads > AZ_MAX_CHANNELS; break;
-        case 'w': bad = parse_u64(optarg, 10, &o.warmup); break;
-        case 'd': o.direct = 1; break;
-        case 'h': usage(NULL); return 0;
-        default: return usage(NULL);
+        case 's':
+            o.shm = optarg;
+            break;
+        case 'g':
+            bad = parse_u64(optarg, 16, &o.gpa_base);
+            o.have_gpa_base = 1;
+            break;
+        case 'r':
+            bad = parse_u64(optarg, 16, &o.region_offset);
+            break;
+        case 'c':
+            bad = parse_u64(optarg, 10, &o.channel) || o.channel >= AZ_MAX_CHANNELS;
+            break;
+        case 't':
+            bad = parse_u64(optarg, 10, &o.threads) || o.threads < 1 || o.threads > AZ_MAX_CHANNELS;
+            break;
+        case 'w':
+            bad = parse_u64(optarg, 10, &o.warmup);
+            break;
+        case 'd':
+            o.direct = 1;
+            break;
+        case 'h':
+            usage(NULL);
+            return 0;
+        default:
+            return usage(NULL);
         }
         if (bad)
             return usage("bad number in an option");
@@ -135,8 +156,8 @@ int main(int argc, char **argv)
     int nargs = argc - optind - 1;
     char **args = argv + optind + 1;
     int workload = strcmp(mode, "files") == 0 || strcmp(mode, "sockets") == 0;
-    int bench = strcmp(mode, "bench-null") == 0 || strcmp(mode, "bench-pread") == 0
-        || strcmp(mode, "bench-throughput") == 0;
+    int bench =
+        strcmp(mode, "bench-null") == 0 || strcmp(mode, "bench-pread") == 0 || strcmp(mode, "bench-throughput") == 0;
     if (!workload && !bench)
         return usage("unknown MODE");
     /* Transcripts are compared line by line: keep every line whole even if we crash. */

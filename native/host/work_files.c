@@ -22,7 +22,7 @@ struct files {
     char cwd0[4096]; /* where we started: getcwd answers are shown relative to it */
     struct stat *st; /* arena buffers, reused by every step */
     char *buf;
-    char text[512];  /* formatted extras */
+    char text[512]; /* formatted extras */
 };
 
 enum { BUF = 16384 };
@@ -39,8 +39,8 @@ static const char *stat_text(struct files *f)
     if (S_ISDIR(st->st_mode))
         snprintf(f->text, sizeof f->text, "mode=0%o", (unsigned)st->st_mode);
     else
-        snprintf(f->text, sizeof f->text, "size=%lld mode=0%o nlink=%lu", (long long)st->st_size,
-                 (unsigned)st->st_mode, (unsigned long)st->st_nlink);
+        snprintf(f->text, sizeof f->text, "size=%lld mode=0%o nlink=%lu", (long long)st->st_size, (unsigned)st->st_mode,
+                 (unsigned long)st->st_nlink);
     return f->text;
 }
 

@@ -30,9 +30,9 @@ enum { BULK = 32768 };
 struct sockets {
     const struct sysops *o;
     struct transcript t;
-    int server_port;   /* the echo server's */
-    int listen_port;   /* our listener's */
-    int client_port;   /* our connecting socket's, as the acceptor should see it */
+    int server_port;          /* the echo server's */
+    int listen_port;          /* our listener's */
+    int client_port;          /* our connecting socket's, as the acceptor should see it */
     struct sockaddr_in *addr; /* arena scratch */
     socklen_t *len;
     char *buf;
@@ -59,13 +59,12 @@ static const char *addr_text(struct sockets *s, long result)
                        : port == s->client_port ? "client"
                        : port != 0              ? "ephemeral"
                                                 : "zero";
-    snprintf(s->text, sizeof s->text, "family=%s addr=%s port=%s",
-             s->addr->sin_family == AF_INET ? "AF_INET" : "other", ip, role);
+    snprintf(s->text, sizeof s->text, "family=%s addr=%s port=%s", s->addr->sin_family == AF_INET ? "AF_INET" : "other",
+             ip, role);
     return s->text;
 }
 
-static long name_step(struct sockets *s, const char *name, int fd,
-                      int (*get)(int, struct sockaddr *, socklen_t *))
+static long name_step(struct sockets *s, const char *name, int fd, int (*get)(int, struct sockaddr *, socklen_t *))
 {
     memset(s->addr, 0, sizeof *s->addr);
     *s->len = sizeof *s->addr;
@@ -171,7 +170,8 @@ static void *accept_thread(void *arg)
     name_step(&mine, "acceptor.getpeername", (int)fd, o->getpeername);
     char esc[64];
     long r = recv_all(o, (int)fd, mine.buf, 14);
-    tr_step(&mine.t, "acceptor.recv", r, 14, "data=\"%s\"", tr_escape(esc, sizeof esc, mine.buf, r > 0 ? (size_t)r : 0));
+    tr_step(&mine.t, "acceptor.recv", r, 14, "data=\"%s\"",
+            tr_escape(esc, sizeof esc, mine.buf, r > 0 ? (size_t)r : 0));
     strcpy(mine.buf, "HELLO ACCEPTOR");
     tr_step(&mine.t, "acceptor.send", o->send((int)fd, mine.buf, 14, 0), 14, NULL);
     tr_step(&mine.t, "acceptor.close", o->close((int)fd), 0, NULL);
@@ -236,8 +236,7 @@ static void listen_part(struct sockets *s)
     /* A port nobody listens on: the one we just closed. */
     int rfd = (int)tr_step(t, "refused-socket", o->socket(AF_INET, SOCK_STREAM, 0), WANT_FD, NULL);
     *s->addr = loopback(s->listen_port);
-    tr_step(t, "connect-refused", o->connect(rfd, (struct sockaddr *)s->addr, sizeof *s->addr), -ECONNREFUSED,
-            NULL);
+    tr_step(t, "connect-refused", o->connect(rfd, (struct sockaddr *)s->addr, sizeof *s->addr), -ECONNREFUSED, NULL);
     tr_step(t, "refused-close", o->close(rfd), 0, NULL);
 }
 

@@ -18,32 +18,32 @@
 #ifndef KERNEL_LAYOUT_H
 #define KERNEL_LAYOUT_H
 
-#define KERNEL_VMA 0xFFFFFFFF80000000
-#define MMIO_VMA 0xFFFFFFFF00000000
-#define TRAMPOLINE_PHYS 0x8000
-#define KERNEL_HEAP_END 0x01000000
+#define KERNEL_VMA          0xFFFFFFFF80000000
+#define MMIO_VMA            0xFFFFFFFF00000000
+#define TRAMPOLINE_PHYS     0x8000
+#define KERNEL_HEAP_END     0x01000000
 #define KERNEL_RESERVED_END 0x02000000
 
 /* GDT selectors. */
-#define SEL_KCODE 0x08
-#define SEL_KDATA 0x10
+#define SEL_KCODE  0x08
+#define SEL_KDATA  0x10
 #define SEL_CODE32 0x18
-#define SEL_TSS0 0x20 /* CPU i's TSS at SEL_TSS0 + 16 * i */
+#define SEL_TSS0   0x20 /* CPU i's TSS at SEL_TSS0 + 16 * i */
 
-#define MAX_CPUS 256
+#define MAX_CPUS        256
 #define APIC_TABLE_SIZE 4096 /* APIC ids we can map to CPUs */
 
 /* Per-CPU stacks, bytes. */
-#define KSTACK_SIZE 16384   /* boot, park loop, system calls */
-#define IST_INTR_SIZE 8192  /* IST1: every interrupt and exception but these: */
-#define IST_NMI_SIZE 4096   /* IST2: NMI */
-#define IST_DF_SIZE 4096    /* IST3: double fault */
-#define IST_MC_SIZE 4096    /* IST4: machine check */
+#define KSTACK_SIZE        16384 /* boot, park loop, system calls */
+#define IST_INTR_SIZE      8192  /* IST1: every interrupt and exception but these: */
+#define IST_NMI_SIZE       4096  /* IST2: NMI */
+#define IST_DF_SIZE        4096  /* IST3: double fault */
+#define IST_MC_SIZE        4096  /* IST4: machine check */
 #define THREAD_KSTACK_SIZE 16384 /* each program thread's: its system calls run here */
 
-#define MAX_THREADS 1024    /* live threads of one instance (tid slots) */
+#define MAX_THREADS 1024 /* live threads of one instance (tid slots) */
 
-#define PAGE_SIZE 4096
+#define PAGE_SIZE       4096
 #define LARGE_PAGE_SIZE 0x200000
 
 #endif

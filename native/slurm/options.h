@@ -16,25 +16,25 @@
 
 #include <stddef.h>
 
-#define AZ_OPT_MAX_LEN 1024   /* the whole OPTIONS string */
+#define AZ_OPT_MAX_LEN   1024 /* the whole OPTIONS string */
 #define AZ_OPT_VALUE_MAX 256  /* one value, and any path */
-#define AZ_OPT_MAX_CPUS 255   /* the node's limit (NodeShape.MAX_CPUS) */
+#define AZ_OPT_MAX_CPUS  255  /* the node's limit (NodeShape.MAX_CPUS) */
 
 struct az_opts {
-    int active;            /* --azalea was given */
+    int active; /* --azalea was given */
     /* The instance of each task (`azalea run`); 0 / "" = azalea's default. */
-    int cores;             /* 1..255 */
-    int quadrant;          /* -1 = any */
-    char mem[24];          /* "64M" */
+    int cores;    /* 1..255 */
+    int quadrant; /* -1 = any */
+    char mem[24]; /* "64M" */
     char root[AZ_OPT_VALUE_MAX];
-    int timeout;           /* seconds, 0 = none */
+    int timeout;                /* seconds, 0 = none */
     char env[AZ_OPT_VALUE_MAX]; /* NAME[:NAME...], a NAME may end in '*' */
     /* The job's node on each host; 0 / "" = shaped from the allocation. */
     int smp;
     int quadrants;
-    char node_mem[24];     /* per quadrant */
-    char fwk[8];           /* a quadrant number or "none" */
-    char accel[8];         /* auto, kvm, tcg */
+    char node_mem[24]; /* per quadrant */
+    char fwk[8];       /* a quadrant number or "none" */
+    char accel[8];     /* auto, kvm, tcg */
 };
 
 /* Fills *o from text (NULL or "" = defaults; o->active set).  Returns 0, or -1

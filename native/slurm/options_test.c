@@ -7,24 +7,26 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                       \
-    do {                                                       \
-        if (!(cond)) {                                         \
-            failures++;                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                      \
-            fputc('\n', stderr);                               \
-        }                                                      \
+#define CHECK(cond, ...)                                                                                               \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            failures++;                                                                                                \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                                       \
+            fprintf(stderr, __VA_ARGS__);                                                                              \
+            fputc('\n', stderr);                                                                                       \
+        }                                                                                                              \
     } while (0)
 
-static void good(const char *text) {
+static void good(const char *text)
+{
     struct az_opts o;
     char err[512] = "";
     CHECK(az_opts_parse(text, &o, err, sizeof err) == 0 && o.active, "'%s' refused: %s", text ? text : "(null)", err);
 }
 
 /* Refused, and the message is one line that contains `says`. */
-static void bad(const char *text, const char *says) {
+static void bad(const char *text, const char *says)
+{
     struct az_opts o;
     char err[512] = "";
     int rc = az_opts_parse(text, &o, err, sizeof err);
@@ -33,18 +35,21 @@ static void bad(const char *text, const char *says) {
     CHECK(strchr(err, '\n') == NULL && err[0] != '\0', "'%s': message '%s' is not one line", text, err);
 }
 
-int main(void) {
+int main(void)
+{
     struct az_opts o;
     char err[512];
 
     good(NULL);
     good("");
-    CHECK(az_opts_parse("cores=2,mem=256M,quadrant=1,root=/tmp/x,timeout=30,env=MY_*:OMP_NUM_THREADS", &o, err, sizeof err) == 0,
+    CHECK(az_opts_parse("cores=2,mem=256M,quadrant=1,root=/tmp/x,timeout=30,env=MY_*:OMP_NUM_THREADS", &o, err,
+                        sizeof err) == 0,
           "full set refused: %s", err);
-    CHECK(o.cores == 2 && strcmp(o.mem, "256M") == 0 && o.quadrant == 1 && strcmp(o.root, "/tmp/x") == 0 && o.timeout == 30 &&
-              strcmp(o.env, "MY_*:OMP_NUM_THREADS") == 0,
+    CHECK(o.cores == 2 && strcmp(o.mem, "256M") == 0 && o.quadrant == 1 && strcmp(o.root, "/tmp/x") == 0 &&
+              o.timeout == 30 && strcmp(o.env, "MY_*:OMP_NUM_THREADS") == 0,
           "full set misread");
-    CHECK(az_opts_parse("smp=72,quadrants=4,node-mem=512M,fwk=0,accel=tcg", &o, err, sizeof err) == 0, "node set refused: %s", err);
+    CHECK(az_opts_parse("smp=72,quadrants=4,node-mem=512M,fwk=0,accel=tcg", &o, err, sizeof err) == 0,
+          "node set refused: %s", err);
     CHECK(o.smp == 72 && o.quadrants == 4 && strcmp(o.node_mem, "512M") == 0 && strcmp(o.fwk, "0") == 0 &&
               strcmp(o.accel, "tcg") == 0 && o.quadrant == -1 && o.cores == 0,
           "node set misread");

@@ -63,10 +63,10 @@ SPANK_PLUGIN(azalea, 1);
 #endif
 
 /* plugstack.conf arguments (README "On a cluster"). */
-static char az_home[256] = AZALEA_HOME;            /* home=DIR: has bin/azalea */
-static char az_base[128] = "/run/azalea-slurm";    /* runtime_base=DIR: job-<id>/ below */
-static char az_java_home[256];                     /* java_home=DIR: a JDK 22+ */
-static int az_start_timeout = 180;                      /* start_timeout=SECS */
+static char az_home[256] = AZALEA_HOME;         /* home=DIR: has bin/azalea */
+static char az_base[128] = "/run/azalea-slurm"; /* runtime_base=DIR: job-<id>/ below */
+static char az_java_home[256];                  /* java_home=DIR: a JDK 22+ */
+static int az_start_timeout = 180;              /* start_timeout=SECS */
 
 static struct az_opts opts; /* --azalea, as the option callback saw it */
 
@@ -74,7 +74,8 @@ static struct az_opts opts; /* --azalea, as the option callback saw it */
 static char user_name[256] = "nobody", user_home[PATH_MAX] = "/";
 static int have_user;
 
-static void lookup_user(uid_t uid) {
+static void lookup_user(uid_t uid)
+{
     struct passwd pw, *res = NULL;
     char buf[16384];
     have_user = getpwuid_r(uid, &pw, buf, sizeof buf, &res) == 0 && res != NULL;
@@ -87,21 +88,26 @@ static void lookup_user(uid_t uid) {
 static int option_cb(int val, const char *optarg, int remote);
 
 static struct spank_option azalea_option = {
-    "azalea", "[OPTIONS]",
+    "azalea",
+    "[OPTIONS]",
     "Run each task as an Azalea unikernel instance on this job's node service on its host. "
     "OPTIONS: comma-separated KEY=VALUE; for each task's instance cores=N, mem=SIZE, quadrant=Q, "
     "root=DIR, timeout=SECS, env=NAME[:NAME*...] (SLURM_*, SLURMD_*, PMI_*, PMIX_*, OMP_* are always passed); "
     "for the job's node on each host smp=N, quadrants=Q, node-mem=SIZE, fwk=Q|none, accel=auto|kvm|tcg "
     "(default: one CPU per allocated CPU plus the node's monitor, the job's memory).",
-    2, 0, option_cb};
+    2,
+    0,
+    option_cb};
 
-static int option_cb(int val, const char *optarg, int remote) {
+static int option_cb(int val, const char *optarg, int remote)
+{
     (void)val;
     (void)remote;
     char err[512];
     /* Slurm 22.05 exports a bare `--azalea` given to sbatch/salloc as the text
      * "(null)" (SLURM_SPANK__SLURM_SPANK_OPTION_azalea_azalea), for srun inside. */
-    if (optarg && strcmp(optarg, "(null)") == 0) optarg = NULL;
+    if (optarg && strcmp(optarg, "(null)") == 0)
+        optarg = NULL;
     if (az_opts_parse(optarg, &opts, err, sizeof err) != 0) {
         slurm_error("azalea: --azalea: %s", err);
         memset(&opts, 0, sizeof opts);
@@ -112,7 +118,8 @@ static int option_cb(int val, const char *optarg, int remote) {
 
 /* ---- plugstack.conf arguments ---------------------------------------------------------- */
 
-static int set_path_arg(char *dst, const char *arg, const char *key) {
+static int set_path_arg(char *dst, const char *arg, const char *key)
+{
     const char *v = arg + strlen(key);
     if (v[0] != '/' || strlen(v) > 80) {
         slurm_error("azalea: plugstack.conf: %s%s: an absolute path under 80 bytes", key, v);
@@ -122,14 +129,18 @@ static int set_path_arg(char *dst, const char *arg, const char *key) {
     return 0;
 }
 
-static int read_plugin_args(int ac, char **av) {
+static int read_plugin_args(int ac, char **av)
+{
     for (int i = 0; i < ac; i++) {
         if (strncmp(av[i], "home=", 5) == 0) {
-            if (set_path_arg(az_home, av[i], "home=")) return -1;
+            if (set_path_arg(az_home, av[i], "home="))
+                return -1;
         } else if (strncmp(av[i], "runtime_base=", 13) == 0) {
-            if (set_path_arg(az_base, av[i], "runtime_base=")) return -1;
+            if (set_path_arg(az_base, av[i], "runtime_base="))
+                return -1;
         } else if (strncmp(av[i], "java_home=", 10) == 0) {
-            if (set_path_arg(az_java_home, av[i], "java_home=")) return -1;
+            if (set_path_arg(az_java_home, av[i], "java_home="))
+                return -1;
         } else if (strncmp(av[i], "start_timeout=", 14) == 0) {
             char *end;
             long s = strtol(av[i] + 14, &end, 10);
@@ -139,16 +150,19 @@ static int read_plugin_args(int ac, char **av) {
             }
             az_start_timeout = (int)s;
         } else {
-            slurm_error("azalea: plugstack.conf: unknown argument '%s' (home=, runtime_base=, java_home=, start_timeout=)",
-                        av[i]);
+            slurm_error(
+                "azalea: plugstack.conf: unknown argument '%s' (home=, runtime_base=, java_home=, start_timeout=)",
+                av[i]);
             return -1;
         }
     }
     return 0;
 }
 
-int slurm_spank_init(spank_t sp, int ac, char **av) {
-    if (read_plugin_args(ac, av)) return -1;
+int slurm_spank_init(spank_t sp, int ac, char **av)
+{
+    if (read_plugin_args(ac, av))
+        return -1;
     spank_context_t ctx = spank_context();
     if (ctx == S_CTX_LOCAL || ctx == S_CTX_REMOTE || ctx == S_CTX_ALLOCATOR) {
         if (spank_option_register(sp, &azalea_option) != ESPANK_SUCCESS) {
@@ -161,18 +175,21 @@ int slurm_spank_init(spank_t sp, int ac, char **av) {
 
 /* ---- running azalea as the job's user --------------------------------------------------- */
 
-static void job_dir(char *buf, size_t len, uint32_t jobid) {
+static void job_dir(char *buf, size_t len, uint32_t jobid)
+{
     snprintf(buf, len, "%s/job-%u", az_base, jobid);
 }
 
 /* In a forked child: become uid/gid for good (also the saved ids), with the user's
  * groups, default signal dispositions and mask, and no descriptor of the daemon's
  * but 0-2 and `keep` (moved to 3). */
-static void become_user(uid_t uid, gid_t gid, int keep) {
+static void become_user(uid_t uid, gid_t gid, int keep)
+{
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    for (int s = 1; s < NSIG; s++) signal(s, SIG_DFL); /* ignored signals survive exec */
+    for (int s = 1; s < NSIG; s++)
+        signal(s, SIG_DFL); /* ignored signals survive exec */
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
         dup2(null, 0);
@@ -183,27 +200,32 @@ static void become_user(uid_t uid, gid_t gid, int keep) {
         dup2(keep, 3);
         keep = 3;
     }
-    if (keep >= 0) fcntl(3, F_SETFD, FD_CLOEXEC); /* for this child only, not what it runs */
+    if (keep >= 0)
+        fcntl(3, F_SETFD, FD_CLOEXEC); /* for this child only, not what it runs */
     close_range(keep >= 0 ? 4 : 3, ~0U, 0);
     setsid();
     if (geteuid() == 0) {
-        if (have_user ? initgroups(user_name, gid) : setgroups(1, &gid)) _exit(120);
+        if (have_user ? initgroups(user_name, gid) : setgroups(1, &gid))
+            _exit(120);
     }
-    if (setresgid(gid, gid, gid) || setresuid(uid, uid, uid)) _exit(121);
-    if (getuid() != uid || geteuid() != uid) _exit(122);
+    if (setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
+        _exit(121);
+    if (getuid() != uid || geteuid() != uid)
+        _exit(122);
 }
 
 /* The environment azalea runs with: a clean one, not slurmd's. */
-static void azalea_env(char **envp, char *store, size_t len, const char *dir) {
+static void azalea_env(char **envp, char *store, size_t len, const char *dir)
+{
     int n = 0;
     size_t used = 0;
-#define PUT(...)                                                              \
-    do {                                                                      \
-        int w = snprintf(store + used, len - used, __VA_ARGS__);              \
-        if (w > 0 && (size_t)w < len - used) {                                \
-            envp[n++] = store + used;                                         \
-            used += (size_t)w + 1;                                            \
-        }                                                                     \
+#define PUT(...)                                                                                                       \
+    do {                                                                                                               \
+        int w = snprintf(store + used, len - used, __VA_ARGS__);                                                       \
+        if (w > 0 && (size_t)w < len - used) {                                                                         \
+            envp[n++] = store + used;                                                                                  \
+            used += (size_t)w + 1;                                                                                     \
+        }                                                                                                              \
     } while (0)
     PUT("PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin");
     PUT("HOME=%s", user_home);
@@ -211,52 +233,62 @@ static void azalea_env(char **envp, char *store, size_t len, const char *dir) {
     PUT("LOGNAME=%s", user_name);
     PUT("LANG=C.UTF-8");
     PUT("AZALEA_RUNTIME_DIR=%s", dir);
-    if (az_java_home[0]) PUT("AZALEA_JAVA_HOME=%s", az_java_home);
+    if (az_java_home[0])
+        PUT("AZALEA_JAVA_HOME=%s", az_java_home);
 #undef PUT
     envp[n] = NULL;
 }
 
 /* In the user's child: runs bin/azalea ARGS with output to `log` (or /dev/null);
  * returns its exit status, -1 if it could not be run. */
-static int run_azalea(const char *dir, const char *log, char *const args[]) {
+static int run_azalea(const char *dir, const char *log, char *const args[])
+{
     char azalea[PATH_MAX + 16];
     snprintf(azalea, sizeof azalea, "%s/bin/azalea", az_home);
     char *argv[32];
     int n = 0;
     argv[n++] = azalea;
-    for (int i = 0; args[i] && n < 31; i++) argv[n++] = args[i];
+    for (int i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
     argv[n] = NULL;
     char *envp[16], store[8192];
     azalea_env(envp, store, sizeof store, dir);
     pid_t pid = fork();
-    if (pid < 0) return -1;
+    if (pid < 0)
+        return -1;
     if (pid == 0) {
         int out = log ? open(log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600) : -1;
         if (out >= 0) {
             dup2(out, 1);
             dup2(out, 2);
         }
-        if (chdir(dir) != 0) _exit(126);
+        if (chdir(dir) != 0)
+            _exit(126);
         execve(azalea, argv, envp);
         _exit(127);
     }
     int st;
     while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return -1;
+        if (errno != EINTR)
+            return -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* The last non-empty line of a file the user owns, read as the user. */
-static void last_line(const char *path, char *buf, size_t len) {
+static void last_line(const char *path, char *buf, size_t len)
+{
     buf[0] = '\0';
     FILE *f = fopen(path, "re");
-    if (!f) return;
+    if (!f)
+        return;
     char line[512];
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
         size_t n = strlen(line);
-        if (n == 0) continue;
-        if (n >= len) n = len - 1;
+        if (n == 0)
+            continue;
+        if (n >= len)
+            n = len - 1;
         memcpy(buf, line, n);
         buf[n] = '\0';
     }
@@ -266,11 +298,13 @@ static void last_line(const char *path, char *buf, size_t len) {
 /* Forks a child that becomes the user and runs fn; waits at most `timeout` s
  * (then kills the child's session).  A message the child writes to fd 3 is
  * returned in msg.  Returns the child's exit status, or -1. */
-static int as_user(uid_t uid, gid_t gid, int timeout, int (*fn)(void *), void *arg, char *msg, size_t msglen) {
+static int as_user(uid_t uid, gid_t gid, int timeout, int (*fn)(void *), void *arg, char *msg, size_t msglen)
+{
     int pfd[2];
     msg[0] = '\0';
     lookup_user(uid);
-    if (pipe2(pfd, O_CLOEXEC) != 0) return -1;
+    if (pipe2(pfd, O_CLOEXEC) != 0)
+        return -1;
     pid_t pid = fork();
     if (pid < 0) {
         close(pfd[0]);
@@ -302,20 +336,24 @@ static int as_user(uid_t uid, gid_t gid, int timeout, int (*fn)(void *), void *a
     ssize_t n = read(pfd[0], msg, msglen - 1);
     msg[n > 0 ? n : 0] = '\0';
     for (char *p = msg; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
     close(pfd[0]);
-    if (r < 0) return -1;
+    if (r < 0)
+        return -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 static void tell_parent(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void tell_parent(const char *fmt, ...) {
+static void tell_parent(const char *fmt, ...)
+{
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (n > 0) (void)!write(3, buf, strlen(buf));
+    if (n > 0)
+        (void)!write(3, buf, strlen(buf));
 }
 
 /* ---- the job's node on this host ---------------------------------------------------------- */
@@ -329,7 +367,8 @@ struct node_start {
 
 /* As the user: under the directory's lock (so two steps starting at once boot one
  * node), `azalea node status`, and `azalea node start` unless it answered. */
-static int node_start_child(void *p) {
+static int node_start_child(void *p)
+{
     struct node_start *ns = p;
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/slurm.lock", ns->dir);
@@ -339,7 +378,8 @@ static int node_start_child(void *p) {
         return 1;
     }
     char *status[] = {"node", "status", NULL};
-    if (run_azalea(ns->dir, NULL, status) == 0) return 0;
+    if (run_azalea(ns->dir, NULL, status) == 0)
+        return 0;
     snprintf(path, sizeof path, "%s/node-start.log", ns->dir);
     int rc = run_azalea(ns->dir, path, ns->args);
     if (rc != 0) {
@@ -352,7 +392,8 @@ static int node_start_child(void *p) {
 
 /* Root: base directory root's and closed to others' writes; the job's directory
  * the user's, 0700.  Both checked without following links. */
-static int make_job_dir(const char *dir, uid_t uid, gid_t gid) {
+static int make_job_dir(const char *dir, uid_t uid, gid_t gid)
+{
     struct stat st;
     if (mkdir(az_base, 0755) != 0 && errno != EEXIST) {
         slurm_error("azalea: cannot create %s: %m", az_base);
@@ -383,13 +424,14 @@ static int make_job_dir(const char *dir, uid_t uid, gid_t gid) {
 
 /* The node's shape: what the user asked for, else one CPU per CPU the job has
  * here plus CPU 0 (the node's monitor), and the job's memory here. */
-static void node_shape(spank_t sp, struct node_start *ns) {
+static void node_shape(spank_t sp, struct node_start *ns)
+{
     int n = 0;
-#define ARG(...)                                                         \
-    do {                                                                 \
-        snprintf(ns->text[n], sizeof ns->text[n], __VA_ARGS__);          \
-        ns->args[n] = ns->text[n];                                       \
-        n++;                                                             \
+#define ARG(...)                                                                                                       \
+    do {                                                                                                               \
+        snprintf(ns->text[n], sizeof ns->text[n], __VA_ARGS__);                                                        \
+        ns->args[n] = ns->text[n];                                                                                     \
+        n++;                                                                                                           \
     } while (0)
     ARG("node");
     ARG("start");
@@ -398,15 +440,20 @@ static void node_shape(spank_t sp, struct node_start *ns) {
     if (!smp) {
         char *cores = NULL;
         int cpus = -1;
-        if (spank_get_item(sp, S_JOB_ALLOC_CORES, &cores) == ESPANK_SUCCESS) cpus = az_count_cpu_list(cores);
+        if (spank_get_item(sp, S_JOB_ALLOC_CORES, &cores) == ESPANK_SUCCESS)
+            cpus = az_count_cpu_list(cores);
         if (cpus < 1) {
             uint16_t ncpus = 0;
-            if (spank_get_item(sp, S_JOB_NCPUS, &ncpus) == ESPANK_SUCCESS && ncpus > 0) cpus = ncpus;
+            if (spank_get_item(sp, S_JOB_NCPUS, &ncpus) == ESPANK_SUCCESS && ncpus > 0)
+                cpus = ncpus;
         }
-        if (cpus < 1) cpus = 1;
+        if (cpus < 1)
+            cpus = 1;
         smp = cpus + 1;
-        if (smp % quadrants) smp += quadrants - smp % quadrants;
-        if (smp > AZ_OPT_MAX_CPUS) smp = AZ_OPT_MAX_CPUS - AZ_OPT_MAX_CPUS % quadrants;
+        if (smp % quadrants)
+            smp += quadrants - smp % quadrants;
+        if (smp > AZ_OPT_MAX_CPUS)
+            smp = AZ_OPT_MAX_CPUS - AZ_OPT_MAX_CPUS % quadrants;
     }
     ARG("--smp");
     ARG("%d", smp);
@@ -419,9 +466,11 @@ static void node_shape(spank_t sp, struct node_start *ns) {
         uint64_t mb = 0;
         if (spank_get_item(sp, S_JOB_ALLOC_MEM, &mb) == ESPANK_SUCCESS && mb > 0) {
             uint64_t per = mb / (uint64_t)quadrants, cap = 2816 / (uint64_t)quadrants;
-            if (per > cap) per = cap;
+            if (per > cap)
+                per = cap;
             per &= ~(uint64_t)1; /* a multiple of 2M */
-            if (per < 64) per = 64;
+            if (per < 64)
+                per = 64;
             ARG("--mem");
             ARG("%lluM", (unsigned long long)per);
         }
@@ -438,7 +487,8 @@ static void node_shape(spank_t sp, struct node_start *ns) {
     ns->args[n] = NULL;
 }
 
-static int step_is(spank_t sp, uint32_t which) {
+static int step_is(spank_t sp, uint32_t which)
+{
     uint32_t step = 0;
     return spank_get_item(sp, S_JOB_STEPID, &step) == ESPANK_SUCCESS && step == which;
 }
@@ -449,7 +499,8 @@ static int step_is(spank_t sp, uint32_t which) {
 static char node_error[640];
 
 static void node_failed(spank_t sp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void node_failed(spank_t sp, const char *fmt, ...) {
+static void node_failed(spank_t sp, const char *fmt, ...)
+{
     char host[128] = "";
     gethostname(host, sizeof host - 1);
     char what[512];
@@ -462,14 +513,17 @@ static void node_failed(spank_t sp, const char *fmt, ...) {
     spank_setenv(sp, "AZALEA_SLURM_ERROR", node_error, 1); /* for a batch script to see */
 }
 
-int slurm_spank_init_post_opt(spank_t sp, int ac, char **av) {
+int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
+{
     (void)ac;
     (void)av;
-    if (!opts.active || spank_context() != S_CTX_REMOTE || step_is(sp, SLURM_EXTERN_CONT)) return 0;
+    if (!opts.active || spank_context() != S_CTX_REMOTE || step_is(sp, SLURM_EXTERN_CONT))
+        return 0;
     uint32_t jobid;
     uid_t uid;
     gid_t gid;
-    if (spank_get_item(sp, S_JOB_ID, &jobid) || spank_get_item(sp, S_JOB_UID, &uid) || spank_get_item(sp, S_JOB_GID, &gid)) {
+    if (spank_get_item(sp, S_JOB_ID, &jobid) || spank_get_item(sp, S_JOB_UID, &uid) ||
+        spank_get_item(sp, S_JOB_GID, &gid)) {
         slurm_error("azalea: cannot read the job's id and user");
         return -1;
     }
@@ -493,7 +547,8 @@ int slurm_spank_init_post_opt(spank_t sp, int ac, char **av) {
 
 /* ---- each task ------------------------------------------------------------------------------ */
 
-static int set(spank_t sp, const char *name, const char *value) {
+static int set(spank_t sp, const char *name, const char *value)
+{
     if (spank_setenv(sp, name, value, 1) != ESPANK_SUCCESS) {
         slurm_error("azalea: cannot set %s in the task's environment", name);
         return -1;
@@ -501,7 +556,8 @@ static int set(spank_t sp, const char *name, const char *value) {
     return 0;
 }
 
-int slurm_spank_task_init(spank_t sp, int ac, char **av) {
+int slurm_spank_task_init(spank_t sp, int ac, char **av)
+{
     (void)ac;
     (void)av;
     if (!opts.active || step_is(sp, SLURM_BATCH_SCRIPT) || step_is(sp, SLURM_EXTERN_CONT) ||
@@ -525,21 +581,27 @@ int slurm_spank_task_init(spank_t sp, int ac, char **av) {
     int cores = opts.cores;
     if (!cores && spank_get_item(sp, S_STEP_CPUS_PER_TASK, &cpt) == ESPANK_SUCCESS && cpt > 0 && cpt <= AZ_OPT_MAX_CPUS)
         cores = (int)cpt;
-    if (set(sp, "AZALEA_SLURM_PROGRAM", argv[0]) || set(sp, "AZALEA_SLURM_AZALEA", azalea)) return -1;
-    if (node_error[0] && set(sp, "AZALEA_SLURM_ERROR", node_error)) return -1;
+    if (set(sp, "AZALEA_SLURM_PROGRAM", argv[0]) || set(sp, "AZALEA_SLURM_AZALEA", azalea))
+        return -1;
+    if (node_error[0] && set(sp, "AZALEA_SLURM_ERROR", node_error))
+        return -1;
     if (cores) {
         snprintf(num, sizeof num, "%d", cores);
-        if (set(sp, "AZALEA_SLURM_CORES", num)) return -1;
+        if (set(sp, "AZALEA_SLURM_CORES", num))
+            return -1;
     }
     if (opts.quadrant >= 0) {
         snprintf(num, sizeof num, "%d", opts.quadrant);
-        if (set(sp, "AZALEA_SLURM_QUADRANT", num)) return -1;
+        if (set(sp, "AZALEA_SLURM_QUADRANT", num))
+            return -1;
     }
     if (opts.timeout) {
         snprintf(num, sizeof num, "%d", opts.timeout);
-        if (set(sp, "AZALEA_SLURM_TIMEOUT", num)) return -1;
+        if (set(sp, "AZALEA_SLURM_TIMEOUT", num))
+            return -1;
     }
-    if ((opts.mem[0] && set(sp, "AZALEA_SLURM_MEM", opts.mem)) || (opts.root[0] && set(sp, "AZALEA_SLURM_ROOT", opts.root)) ||
+    if ((opts.mem[0] && set(sp, "AZALEA_SLURM_MEM", opts.mem)) ||
+        (opts.root[0] && set(sp, "AZALEA_SLURM_ROOT", opts.root)) ||
         (opts.env[0] && set(sp, "AZALEA_SLURM_ENV", opts.env)))
         return -1;
     /* The task's argv is the step's (no --multi-prog): slurmstepd execs argv[0]
@@ -555,31 +617,41 @@ struct node_stop {
     const char *dir;
 };
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
     (void)st;
-    if (ftw->level == 0) return 0;
-    if ((flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT) tell_parent("cannot remove %s: %s; ", path, strerror(errno));
+    if (ftw->level == 0)
+        return 0;
+    if ((flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT)
+        tell_parent("cannot remove %s: %s; ", path, strerror(errno));
     return 0;
 }
 
 /* The service's pid if it still runs in this directory (its command line names it). */
-static pid_t live_service(const char *dir) {
+static pid_t live_service(const char *dir)
+{
     char path[PATH_MAX], want[PATH_MAX + 32], cmd[8192];
     snprintf(path, sizeof path, "%s/service.pid", dir);
     FILE *f = fopen(path, "re");
-    if (!f) return 0;
+    if (!f)
+        return 0;
     long pid = 0;
-    if (fscanf(f, "%ld", &pid) != 1) pid = 0;
+    if (fscanf(f, "%ld", &pid) != 1)
+        pid = 0;
     fclose(f);
-    if (pid <= 1) return 0;
+    if (pid <= 1)
+        return 0;
     snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return 0;
+    if (fd < 0)
+        return 0;
     ssize_t n = read(fd, cmd, sizeof cmd - 1);
     close(fd);
-    if (n <= 0) return 0;
+    if (n <= 0)
+        return 0;
     for (ssize_t i = 0; i < n; i++)
-        if (cmd[i] == '\0') cmd[i] = ' ';
+        if (cmd[i] == '\0')
+            cmd[i] = ' ';
     cmd[n] = '\0';
     snprintf(want, sizeof want, "-Dazalea.runtime.dir=%s ", dir);
     return strstr(cmd, want) ? (pid_t)pid : 0;
@@ -588,7 +660,8 @@ static pid_t live_service(const char *dir) {
 /* As the user: stop the node; if its service will not stop, kill it and let a
  * second stop clean what it left (QEMU, /dev/shm files, the socket); then empty
  * the directory. */
-static int node_stop_child(void *p) {
+static int node_stop_child(void *p)
+{
     struct node_stop *ns = p;
     char *stop[] = {"node", "stop", NULL};
     char log[PATH_MAX];
@@ -598,7 +671,8 @@ static int node_stop_child(void *p) {
     if (rc != 0 || pid) {
         if (pid) {
             kill(pid, SIGKILL);
-            for (int i = 0; i < 100 && kill(pid, 0) == 0; i++) usleep(50 * 1000);
+            for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+                usleep(50 * 1000);
         }
         rc = run_azalea(ns->dir, log, stop);
         if (rc != 0) {
@@ -611,18 +685,22 @@ static int node_stop_child(void *p) {
     return rc == 0 ? 0 : 1;
 }
 
-int slurm_spank_job_epilog(spank_t sp, int ac, char **av) {
+int slurm_spank_job_epilog(spank_t sp, int ac, char **av)
+{
     /* slurm_spank_init is not called in the prolog/epilog context. */
-    if (read_plugin_args(ac, av)) return 0;
+    if (read_plugin_args(ac, av))
+        return 0;
     uint32_t jobid;
     uid_t uid;
     gid_t gid;
-    if (spank_get_item(sp, S_JOB_ID, &jobid) || spank_get_item(sp, S_JOB_UID, &uid) || spank_get_item(sp, S_JOB_GID, &gid))
+    if (spank_get_item(sp, S_JOB_ID, &jobid) || spank_get_item(sp, S_JOB_UID, &uid) ||
+        spank_get_item(sp, S_JOB_GID, &gid))
         return 0;
     char dir[PATH_MAX];
     job_dir(dir, sizeof dir, jobid);
     struct stat st;
-    if (lstat(dir, &st) != 0) return 0; /* no --azalea step of this job ran here */
+    if (lstat(dir, &st) != 0)
+        return 0; /* no --azalea step of this job ran here */
     if (!S_ISDIR(st.st_mode) || st.st_uid != uid) {
         slurm_error("azalea: job %u: %s is not a directory of uid %u: left alone", jobid, dir, uid);
         return 0;
@@ -630,8 +708,11 @@ int slurm_spank_job_epilog(spank_t sp, int ac, char **av) {
     struct node_stop ns = {.uid = uid, .dir = dir};
     char msg[512];
     int rc = as_user(uid, gid, 120, node_stop_child, &ns, msg, sizeof msg);
-    if (rc != 0) slurm_error("azalea: job %u: stopping its node: %s", jobid, msg[0] ? msg : "failed");
-    if (rmdir(dir) != 0) slurm_error("azalea: job %u: cannot remove %s: %m", jobid, dir);
-    else slurm_info("azalea: job %u: node stopped, %s removed", jobid, dir);
+    if (rc != 0)
+        slurm_error("azalea: job %u: stopping its node: %s", jobid, msg[0] ? msg : "failed");
+    if (rmdir(dir) != 0)
+        slurm_error("azalea: job %u: cannot remove %s: %m", jobid, dir);
+    else
+        slurm_info("azalea: job %u: node stopped, %s removed", jobid, dir);
     return 0;
 }

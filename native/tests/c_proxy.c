@@ -53,11 +53,14 @@ static void *ptr(uint64_t gpa, int *bad)
  * (-ENOSYS; scripts/check-opcodes.py): AZ_OP_GETHOSTNAME, AZ_OP_GETHOSTBYNAME,
  * which no Linux system call matches. */
 struct op {
-    int present;   /* read is system call 0, so the number cannot say "none" */
+    int present; /* read is system call 0, so the number cannot say "none" */
     long nr;
     unsigned ptrs; /* bit i: args[i] is a GPA */
 };
-#define OP(nr, ptrs) {1, nr, ptrs}
+#define OP(nr, ptrs)                                                                                                   \
+    {                                                                                                                  \
+        1, nr, ptrs                                                                                                    \
+    }
 
 static const struct op ops[AZ_OP__LAST] = {
     [AZ_OP_READ] = OP(SYS_read, 1u << 1),
@@ -217,10 +220,14 @@ static void on_signal(int sig)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"shm", required_argument, 0, 's'},      {"size", required_argument, 0, 'z'},
-        {"gpa-base", required_argument, 0, 'g'}, {"region-offset", required_argument, 0, 'r'},
-        {"channels", required_argument, 0, 'c'}, {"entries", required_argument, 0, 'e'},
-        {"root", required_argument, 0, 'R'},     {"spin", no_argument, 0, 'S'},
+        {"shm", required_argument, 0, 's'},
+        {"size", required_argument, 0, 'z'},
+        {"gpa-base", required_argument, 0, 'g'},
+        {"region-offset", required_argument, 0, 'r'},
+        {"channels", required_argument, 0, 'c'},
+        {"entries", required_argument, 0, 'e'},
+        {"root", required_argument, 0, 'R'},
+        {"spin", no_argument, 0, 'S'},
         {0, 0, 0, 0},
     };
     const char *path = NULL, *root = ".";
@@ -230,15 +237,32 @@ int main(int argc, char **argv)
     gm.gpa_base = 0x100000000ull;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case 's': path = optarg; break;
-        case 'z': size = strtoull(optarg, NULL, 0); break;
-        case 'g': gm.gpa_base = strtoull(optarg, NULL, 16); break;
-        case 'r': offset = strtoull(optarg, NULL, 16); break;
-        case 'c': channels = (unsigned)atoi(optarg); break;
-        case 'e': entries = (unsigned)atoi(optarg); break;
-        case 'R': root = optarg; break;
-        case 'S': spin = 1; break;
-        default: return 2;
+        case 's':
+            path = optarg;
+            break;
+        case 'z':
+            size = strtoull(optarg, NULL, 0);
+            break;
+        case 'g':
+            gm.gpa_base = strtoull(optarg, NULL, 16);
+            break;
+        case 'r':
+            offset = strtoull(optarg, NULL, 16);
+            break;
+        case 'c':
+            channels = (unsigned)atoi(optarg);
+            break;
+        case 'e':
+            entries = (unsigned)atoi(optarg);
+            break;
+        case 'R':
+            root = optarg;
+            break;
+        case 'S':
+            spin = 1;
+            break;
+        default:
+            return 2;
         }
     }
     if (!path || offset % 4096 || offset + ring_host_region_size(channels, entries) > size) {

@@ -6,21 +6,21 @@
 
 extern int check_failures; /* failures in the current test */
 
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            check_failures++;                                                          \
-            fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
-        }                                                                              \
+#define CHECK(cond)                                                                                                    \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            check_failures++;                                                                                          \
+            fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);                                 \
+        }                                                                                                              \
     } while (0)
 
-#define CHECK_EQ(got, want)                                                                        \
-    do {                                                                                           \
-        long long g_ = (long long)(got), w_ = (long long)(want);                                   \
-        if (g_ != w_) {                                                                            \
-            check_failures++;                                                                      \
-            fprintf(stderr, "  %s:%d: %s is %lld, want %lld\n", __FILE__, __LINE__, #got, g_, w_); \
-        }                                                                                          \
+#define CHECK_EQ(got, want)                                                                                            \
+    do {                                                                                                               \
+        long long g_ = (long long)(got), w_ = (long long)(want);                                                       \
+        if (g_ != w_) {                                                                                                \
+            check_failures++;                                                                                          \
+            fprintf(stderr, "  %s:%d: %s is %lld, want %lld\n", __FILE__, __LINE__, #got, g_, w_);                     \
+        }                                                                                                              \
     } while (0)
 
 struct test {

@@ -93,7 +93,12 @@ static void test_attach_rejects(void)
     CHECK_EQ(az_attach(&c, r, sizeof *r - 1, NULL), AZ_ERR_TOO_SMALL);
     CHECK_EQ(az_attach(&c, r, size - 1, NULL), AZ_ERR_BEYOND_MAP);
 
-    struct { const char *what; size_t offset, width; uint64_t value; int want; } cases[] = {
+    struct {
+        const char *what;
+        size_t offset, width;
+        uint64_t value;
+        int want;
+    } cases[] = {
         {"magic", offsetof(struct az_region, magic), 8, 0x1234, AZ_ERR_MAGIC},
         {"version", offsetof(struct az_region, abi_version), 4, AZ_ABI_VERSION + 1, AZ_ERR_VERSION},
         {"no channels", offsetof(struct az_region, nchannels), 4, 0, AZ_ERR_GEOMETRY},
@@ -385,8 +390,8 @@ static void on_alarm(int sig)
 {
     (void)sig;
     char line[256];
-    int n = snprintf(line, sizeof line, "FAIL %s (hung for 60 s)\n%d passed, %d failed\n", current_test,
-                     passed, failed + 1);
+    int n = snprintf(line, sizeof line, "FAIL %s (hung for 60 s)\n%d passed, %d failed\n", current_test, passed,
+                     failed + 1);
     if (write(1, line, (size_t)n) < 0)
         _exit(2);
     _exit(1);

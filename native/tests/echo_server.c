@@ -18,8 +18,8 @@ int main(int argc, char **argv)
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)(argc > 1 ? atoi(argv[1]) : 0))};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
-    if (bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, 8) != 0
-        || getsockname(l, (struct sockaddr *)&a, &len) != 0) {
+    if (bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, 8) != 0 ||
+        getsockname(l, (struct sockaddr *)&a, &len) != 0) {
         perror("echo-server");
         return 2;
     }

@@ -111,7 +111,7 @@ static uint32_t serve_channel(struct ring_host *h, uint32_t ci)
     if (strays) {
         publish(h, c, ci, 0xdead000000000005ull, -1); /* slot 5, a generation never issued */
         for (uint32_t i = 1; i < strays; i++)
-            publish(h, c, ci, 1000 + i, -1);          /* no such slot */
+            publish(h, c, ci, 1000 + i, -1); /* no such slot */
         h->inject_strays = 0;
     }
     for (uint32_t i = 0; i < n; i++) {

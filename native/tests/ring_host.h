@@ -29,13 +29,13 @@ struct ring_host {
     uint32_t sleep_timeout_ms; /* the futex wait's timeout */
 
     /* Knobs a test may flip while serving. */
-    volatile int paused;        /* consume nothing while set */
+    volatile int paused;             /* consume nothing while set */
     volatile uint32_t inject_strays; /* publish this many completions with bogus ids first */
 
     /* Read by tests. */
     struct az_region *region;
     uint64_t served, sleeps, timeouts;
-    struct az_sqe last;         /* a copy of the last request served */
+    struct az_sqe last; /* a copy of the last request served */
 
     /* Private. */
     volatile int stop;

@@ -9,13 +9,13 @@
 struct cpu_features {
     int nx, xsave, avx, rdrand, rdseed;
     uint64_t xcr0;
-    uint32_t hwcap;       /* CPUID.1:EDX, what Linux puts in AT_HWCAP */
+    uint32_t hwcap;        /* CPUID.1:EDX, what Linux puts in AT_HWCAP */
     uint32_t family_model; /* CPUID.1:EAX */
 };
 
 extern struct cpu_features cpu_features;
 
-void cpu_detect(void);            /* boot CPU, once */
+void cpu_detect(void); /* boot CPU, once */
 /* Everything a CPU needs before it may park or run a program: GDT/TSS,
  * IDT, FPU/SSE(/AVX) enabled, system-call MSRs, local APIC. */
 void cpu_init(struct cpu *c);

@@ -5,9 +5,9 @@
 #include "arch/x86.h"
 #include "lib/string.h"
 
-#define MXCSR_OFFSET 24
-#define MXCSR_DEFAULT 0x1F80
-#define XSTATE_BV_OFFSET 512
+#define MXCSR_OFFSET      24
+#define MXCSR_DEFAULT     0x1F80
+#define XSTATE_BV_OFFSET  512
 #define XSAVE_HEADER_SIZE 64
 
 uint32_t fpu_state_size = 512;

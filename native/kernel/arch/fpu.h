@@ -12,8 +12,8 @@
 /* Bytes of a save area (XSAVE for the enabled XCR0 features, else FXSAVE's 512). */
 extern uint32_t fpu_state_size;
 
-void fpu_init_size(void);                   /* boot CPU, after cpu_init */
-void fpu_save(void *area);                  /* 64-byte aligned */
+void fpu_init_size(void);  /* boot CPU, after cpu_init */
+void fpu_save(void *area); /* 64-byte aligned */
 void fpu_restore(const void *area);
 /* A clean state (fninit, MXCSR 0x1F80, vector registers zero) written to area. */
 void fpu_init_area(void *area);

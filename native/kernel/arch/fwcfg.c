@@ -5,17 +5,17 @@
 #include "lib/spinlock.h"
 #include "percpu.h"
 
-#define FW_CFG_PORT_SEL 0x510
+#define FW_CFG_PORT_SEL  0x510
 #define FW_CFG_PORT_DATA 0x511
-#define FW_CFG_PORT_DMA 0x514
+#define FW_CFG_PORT_DMA  0x514
 #define FW_CFG_SIGNATURE 0x0000
-#define FW_CFG_ID 0x0001
-#define FW_CFG_ID_DMA (1u << 1)
-#define FW_CFG_NO_ITEM 0x3FFF /* beyond every table: reads as zeroes */
-#define CTL_ERROR (1u << 0)
-#define CTL_READ (1u << 1)
-#define CTL_SELECT (1u << 3)
-#define CHUNK (1u << 30)
+#define FW_CFG_ID        0x0001
+#define FW_CFG_ID_DMA    (1u << 1)
+#define FW_CFG_NO_ITEM   0x3FFF /* beyond every table: reads as zeroes */
+#define CTL_ERROR        (1u << 0)
+#define CTL_READ         (1u << 1)
+#define CTL_SELECT       (1u << 3)
+#define CHUNK            (1u << 30)
 
 struct dma_access {
     uint32_t control; /* big-endian, as all three fields */
@@ -27,10 +27,19 @@ static int have_dma;
 static struct spinlock lock; /* the two address writes must not interleave */
 static struct dma_access desc;
 
-static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
-static uint64_t be64(uint64_t v) { return __builtin_bswap64(v); }
+static uint32_t be32(uint32_t v)
+{
+    return __builtin_bswap32(v);
+}
+static uint64_t be64(uint64_t v)
+{
+    return __builtin_bswap64(v);
+}
 
-static void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
 
 void fwcfg_init(void)
 {

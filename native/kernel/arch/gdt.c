@@ -30,11 +30,11 @@ void gdt_init_cpu(struct cpu *c)
     uint32_t slot = SEL_TSS0 / 8 + 2 * c->index;
     c->tss.iomap_base = sizeof(struct tss); /* no I/O bitmap */
     /* A 16-byte available 64-bit TSS descriptor (type 9, present). */
-    gdt[slot] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xF) << 48)
-        | (((base >> 24) & 0xFF) << 56);
+    gdt[slot] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xF) << 48) |
+                (((base >> 24) & 0xFF) << 56);
     gdt[slot + 1] = base >> 32;
 
-    struct gdtr r = { sizeof gdt - 1, (uint64_t)gdt };
+    struct gdtr r = {sizeof gdt - 1, (uint64_t)gdt};
     uint16_t tss_sel = (uint16_t)(slot * 8);
     __asm__ volatile("lgdt %0\n\t"
                      "pushq %1\n\t"

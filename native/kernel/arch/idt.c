@@ -31,10 +31,14 @@ static struct gate idt[256];
 static uint8_t ist_for(int vector)
 {
     switch (vector) {
-    case EXC_NMI: return 2;
-    case EXC_DF: return 3;
-    case EXC_MC: return 4;
-    default: return 1;
+    case EXC_NMI:
+        return 2;
+    case EXC_DF:
+        return 3;
+    case EXC_MC:
+        return 4;
+    default:
+        return 1;
     }
 }
 
@@ -54,6 +58,6 @@ void idt_init(void)
 
 void idt_load(void)
 {
-    struct idtr r = { sizeof idt - 1, (uint64_t)idt };
+    struct idtr r = {sizeof idt - 1, (uint64_t)idt};
     __asm__ volatile("lidt %0" : : "m"(r));
 }

@@ -7,30 +7,30 @@
 
 #include "arch/x86.h"
 
-#define REG_ID 0x020
-#define REG_TPR 0x080
-#define REG_EOI 0x0B0
-#define REG_SVR 0x0F0
-#define REG_ESR 0x280
-#define REG_ICR_LO 0x300
-#define REG_ICR_HI 0x310
-#define REG_LVT_TIMER 0x320
-#define REG_LVT_LINT0 0x350
-#define REG_LVT_LINT1 0x360
-#define REG_LVT_ERROR 0x370
+#define REG_ID         0x020
+#define REG_TPR        0x080
+#define REG_EOI        0x0B0
+#define REG_SVR        0x0F0
+#define REG_ESR        0x280
+#define REG_ICR_LO     0x300
+#define REG_ICR_HI     0x310
+#define REG_LVT_TIMER  0x320
+#define REG_LVT_LINT0  0x350
+#define REG_LVT_LINT1  0x360
+#define REG_LVT_ERROR  0x370
 #define REG_TIMER_INIT 0x380
-#define REG_TIMER_CUR 0x390
-#define REG_TIMER_DIV 0x3E0
+#define REG_TIMER_CUR  0x390
+#define REG_TIMER_DIV  0x3E0
 
 #define APIC_BASE_ENABLE (1u << 11)
-#define APIC_BASE_X2 (1u << 10)
-#define LVT_MASKED (1u << 16)
-#define LVT_PERIODIC (1u << 17)
-#define ICR_PENDING (1u << 12)
-#define ICR_NMI 0x400
-#define ICR_INIT 0x500
-#define ICR_STARTUP 0x600
-#define ICR_ASSERT (1u << 14)
+#define APIC_BASE_X2     (1u << 10)
+#define LVT_MASKED       (1u << 16)
+#define LVT_PERIODIC     (1u << 17)
+#define ICR_PENDING      (1u << 12)
+#define ICR_NMI          0x400
+#define ICR_INIT         0x500
+#define ICR_STARTUP      0x600
+#define ICR_ASSERT       (1u << 14)
 #define ICR_ALL_BUT_SELF (3u << 18)
 
 int lapic_x2apic;

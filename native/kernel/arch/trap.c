@@ -18,10 +18,28 @@
 #define USER_TOP (1ull << 47)
 
 static const char *const exception_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range", "invalid opcode",
-    "device not available", "double fault", "coprocessor overrun", "invalid TSS", "segment not present",
-    "stack fault", "general protection", "page fault", "reserved", "x87 error", "alignment check",
-    "machine check", "SIMD error", "virtualization", "control protection",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection",
+    "page fault",
+    "reserved",
+    "x87 error",
+    "alignment check",
+    "machine check",
+    "SIMD error",
+    "virtualization",
+    "control protection",
 };
 
 const char *trap_name(uint64_t vector)
@@ -86,8 +104,8 @@ struct trapframe *trap_dispatch(struct trapframe *tf)
         }
         if (c->inst)
             instance_fault(c, tf); /* does not return */
-        panic("%s (vector %lu) at rip %lx, error %lx, cr2 %lx, rsp %lx", trap_name(v), v, tf->rip,
-              tf->error_code, read_cr2(), tf->rsp);
+        panic("%s (vector %lu) at rip %lx, error %lx, cr2 %lx, rsp %lx", trap_name(v), v, tf->rip, tf->error_code,
+              read_cr2(), tf->rsp);
     }
     switch (v) {
     case VEC_PING:

@@ -4,7 +4,7 @@
 #include "lib/console.h"
 
 #define HVM_START_MAGIC 0x336ec578
-#define E820_RAM 1
+#define E820_RAM        1
 
 struct hvm_start_info {
     uint32_t magic;
@@ -78,6 +78,6 @@ void bootinfo_parse_pvh(uint64_t start_info)
         const struct hvm_memmap_entry *e = (const void *)si->memmap_paddr;
         for (uint32_t i = 0; i < si->memmap_entries && bootinfo.nram < BOOT_MAX_MEMMAP; i++)
             if (e[i].type == E820_RAM && e[i].size)
-                bootinfo.ram[bootinfo.nram++] = (struct boot_mem){ e[i].addr, e[i].size };
+                bootinfo.ram[bootinfo.nram++] = (struct boot_mem){e[i].addr, e[i].size};
     }
 }

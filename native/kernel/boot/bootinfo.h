@@ -14,9 +14,9 @@ struct boot_mem {
 };
 
 struct bootinfo {
-    uint64_t rsdp;                 /* physical, 0 if the loader gave none */
-    uint64_t nonce;                /* azalea.nonce= on the command line */
-    uint32_t nram;                 /* usable RAM ranges from the loader's map */
+    uint64_t rsdp;  /* physical, 0 if the loader gave none */
+    uint64_t nonce; /* azalea.nonce= on the command line */
+    uint32_t nram;  /* usable RAM ranges from the loader's map */
     struct boot_mem ram[BOOT_MAX_MEMMAP];
 };
 

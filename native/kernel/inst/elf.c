@@ -18,15 +18,15 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-#define ET_EXEC 2
-#define ET_DYN 3
+#define ET_EXEC   2
+#define ET_DYN    3
 #define EM_X86_64 62
-#define PT_LOAD 1
+#define PT_LOAD   1
 #define PT_INTERP 3
-#define PT_PHDR 6
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
+#define PT_PHDR   6
+#define PF_X      1
+#define PF_W      2
+#define PF_R      4
 #define MAX_PHNUM 64
 #define MIN_VADDR 0x10000 /* Linux's mmap_min_addr */
 
@@ -49,8 +49,14 @@ static uint32_t prot_of(uint32_t pf)
     return ((pf & PF_R) ? PROT_READ : 0) | ((pf & PF_W) ? PROT_WRITE : 0) | ((pf & PF_X) ? PROT_EXEC : 0);
 }
 
-static uint64_t page_down(uint64_t a) { return a & ~(uint64_t)(PAGE_SIZE - 1); }
-static uint64_t page_up(uint64_t a) { return (a + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1); }
+static uint64_t page_down(uint64_t a)
+{
+    return a & ~(uint64_t)(PAGE_SIZE - 1);
+}
+static uint64_t page_up(uint64_t a)
+{
+    return (a + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+}
 
 /* brk room: an eighth of the partition, between 1 and 64 MiB. */
 static uint64_t brk_room(const struct instance *in)
@@ -59,10 +65,10 @@ static uint64_t brk_room(const struct instance *in)
     return r < (1ull << 20) ? (1ull << 20) : r > (64ull << 20) ? (64ull << 20) : r;
 }
 
-#define FAIL(err, ...) \
-    do { \
-        ksnprintf(msg, MSG_MAX, __VA_ARGS__); \
-        return -(err); \
+#define FAIL(err, ...)                                                                                                 \
+    do {                                                                                                               \
+        ksnprintf(msg, MSG_MAX, __VA_ARGS__);                                                                          \
+        return -(err);                                                                                                 \
     } while (0)
 
 int elf_load(struct instance *in, char *msg)
@@ -79,8 +85,8 @@ int elf_load(struct instance *in, char *msg)
         FAIL(ENOEXEC, "program: not a 64-bit little-endian x86-64 ELF file");
     if (eh.type != ET_EXEC && eh.type != ET_DYN)
         FAIL(ENOEXEC, "program: ELF type %u is not an executable", eh.type);
-    if (eh.phentsize != sizeof(struct phdr) || eh.phnum == 0 || eh.phnum > MAX_PHNUM || eh.phoff > size
-        || (uint64_t)eh.phnum * sizeof(struct phdr) > size - eh.phoff)
+    if (eh.phentsize != sizeof(struct phdr) || eh.phnum == 0 || eh.phnum > MAX_PHNUM || eh.phoff > size ||
+        (uint64_t)eh.phnum * sizeof(struct phdr) > size - eh.phoff)
         FAIL(ENOEXEC, "program: bad program header table");
 
     struct phdr ph[MAX_PHNUM];
@@ -94,9 +100,9 @@ int elf_load(struct instance *in, char *msg)
         if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
             continue;
         const struct phdr *p = &ph[i];
-        if (p->filesz > p->memsz || p->offset > size || p->filesz > size - p->offset
-            || p->vaddr + p->memsz < p->vaddr || p->vaddr + p->memsz > (1ull << 46)
-            || (p->vaddr - p->offset) % PAGE_SIZE != 0)
+        if (p->filesz > p->memsz || p->offset > size || p->filesz > size - p->offset ||
+            p->vaddr + p->memsz < p->vaddr || p->vaddr + p->memsz > (1ull << 46) ||
+            (p->vaddr - p->offset) % PAGE_SIZE != 0)
             FAIL(ENOEXEC, "program: bad PT_LOAD segment %d", i);
         lo = page_down(p->vaddr) < lo ? page_down(p->vaddr) : lo;
         hi = page_up(p->vaddr + p->memsz) > hi ? page_up(p->vaddr + p->memsz) : hi;
@@ -128,7 +134,7 @@ int elf_load(struct instance *in, char *msg)
         uint64_t backing = vma_find_gap(&in->map, span + room, PAGE_SIZE, 1, in->mem_hi);
         if (!backing)
             FAIL(ENOMEM, "program: no room for a %lu-byte image", span);
-        struct vma b = { backing, backing + span + room, 0, PROT_NONE, VMA_BACKING, 0 };
+        struct vma b = {backing, backing + span + room, 0, PROT_NONE, VMA_BACKING, 0};
         if (vma_insert(&in->map, &b))
             FAIL(ENOMEM, "program: address map full");
         pa_off = (int64_t)(backing - lo);
@@ -165,10 +171,10 @@ int elf_load(struct instance *in, char *msg)
     for (uint64_t page = lo; page < hi; page += PAGE_SIZE) {
         uint32_t prot = 0;
         for (int i = 0; i < eh.phnum; i++)
-            if (ph[i].type == PT_LOAD && ph[i].memsz && page_down(ph[i].vaddr) <= page
-                && page < page_up(ph[i].vaddr + ph[i].memsz))
+            if (ph[i].type == PT_LOAD && ph[i].memsz && page_down(ph[i].vaddr) <= page &&
+                page < page_up(ph[i].vaddr + ph[i].memsz))
                 prot |= prot_of(ph[i].flags);
-        struct vma v = { page + bias, page + bias + PAGE_SIZE, pa_off, prot, VMA_USER, 0 };
+        struct vma v = {page + bias, page + bias + PAGE_SIZE, pa_off, prot, VMA_USER, 0};
         if (vma_insert(&in->map, &v))
             FAIL(ENOMEM, "program: address map full");
     }
@@ -177,7 +183,7 @@ int elf_load(struct instance *in, char *msg)
     in->brk_end = hi + bias + room;
     in->brk_pa_off = pa_off;
     if (room) {
-        struct vma r = { in->brk_start, in->brk_end, pa_off, PROT_NONE, VMA_USER, VMA_F_BRK | VMA_F_UNZEROED };
+        struct vma r = {in->brk_start, in->brk_end, pa_off, PROT_NONE, VMA_USER, VMA_F_BRK | VMA_F_UNZEROED};
         if (vma_insert(&in->map, &r))
             FAIL(ENOMEM, "program: address map full");
     }

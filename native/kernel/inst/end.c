@@ -24,8 +24,8 @@
 #include "node/park.h"
 #include "percpu.h"
 
-#define LEAVE_IPI_NS 1000000ull   /* the ender re-sends WAKE this often ... */
-#define LEAVE_NMI_NS 50000000ull  /* ... and NMIs cores still there after this */
+#define LEAVE_IPI_NS     1000000ull  /* the ender re-sends WAKE this often ... */
+#define LEAVE_NMI_NS     50000000ull /* ... and NMIs cores still there after this */
 #define LEAVE_GIVE_UP_NS 2000000000ull
 
 extern char boot_pml4[];
@@ -68,8 +68,7 @@ static void wait_others_left(struct instance *in, struct cpu *self)
     while (__atomic_load_n(&in->njoined, __ATOMIC_SEQ_CST) > 1) {
         uint64_t now = rdtsc(), ns = tsc_to_ns(now - t0);
         if (ns > LEAVE_GIVE_UP_NS) {
-            kprintf("instance %lu: %u core(s) did not leave; reporting the end anyway\n", in->id,
-                    in->njoined - 1);
+            kprintf("instance %lu: %u core(s) did not leave; reporting the end anyway\n", in->id, in->njoined - 1);
             break;
         }
         if (last_ipi == 0 || tsc_to_ns(now - last_ipi) > LEAVE_IPI_NS) {
@@ -98,8 +97,8 @@ static __attribute__((noreturn)) void finish_end(struct instance *in, uint32_t s
         kprintf("instance %lu: exited with status %d after %lu us%s%s\n", in->id, status, us, msg ? ": " : "",
                 msg ? msg : "");
     else
-        kprintf("instance %lu: %s after %lu us: %s\n", in->id,
-                state == AZ_INSTANCE_KILLED ? "stopped" : "faulted", us, msg ? msg : "");
+        kprintf("instance %lu: %s after %lu us: %s\n", in->id, state == AZ_INSTANCE_KILLED ? "stopped" : "faulted", us,
+                msg ? msg : "");
     char copy[MSG_MAX];
     strlcpy(copy, msg ? msg : "", sizeof copy); /* msg may live on a stack we are about to leave */
     uint32_t cores[AZ_BOOT_MAX_CPUS];
@@ -188,8 +187,10 @@ void instance_fault(struct cpu *c, struct trapframe *tf)
     if (tf->vector == EXC_PF)
         ksnprintf(msg, MSG_MAX, "page fault: %s %s address %lx at rip %lx%s",
                   (tf->error_code & 1) ? "protection violation," : "unmapped",
-                  (tf->error_code & 16) ? "executing" : (tf->error_code & 2) ? "writing" : "reading", cr2,
-                  tf->rip, in_kernel ? " (in the kernel)" : "");
+                  (tf->error_code & 16)  ? "executing"
+                  : (tf->error_code & 2) ? "writing"
+                                         : "reading",
+                  cr2, tf->rip, in_kernel ? " (in the kernel)" : "");
     else
         ksnprintf(msg, MSG_MAX, "%s (vector %lu) at rip %lx%s", trap_name(tf->vector), tf->vector, tf->rip,
                   in_kernel ? " (in the kernel)" : "");

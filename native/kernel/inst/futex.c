@@ -18,17 +18,17 @@
 #include "inst/syscalls.h"
 #include "lib/errno.h"
 
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAKE_OP 5
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
+#define FUTEX_WAIT           0
+#define FUTEX_WAKE           1
+#define FUTEX_REQUEUE        3
+#define FUTEX_CMP_REQUEUE    4
+#define FUTEX_WAKE_OP        5
+#define FUTEX_WAIT_BITSET    9
+#define FUTEX_WAKE_BITSET    10
+#define FUTEX_PRIVATE_FLAG   128
 #define FUTEX_CLOCK_REALTIME 256
-#define FUTEX_CMD_MASK (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
-#define BITSET_ANY 0xFFFFFFFFu
+#define FUTEX_CMD_MASK       (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
+#define BITSET_ANY           0xFFFFFFFFu
 
 static int check_addr(struct instance *in, uint64_t uaddr, uint32_t prot)
 {
@@ -117,8 +117,8 @@ int64_t futex_wake(struct instance *in, uint64_t uaddr, uint32_t n, uint32_t bit
     return woken;
 }
 
-static int64_t futex_requeue(struct instance *in, uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2,
-                             int cmp, uint32_t val3)
+static int64_t futex_requeue(struct instance *in, uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2, int cmp,
+                             uint32_t val3)
 {
     if (nr_wake < 0 || nr_requeue < 0)
         return -EINVAL;
@@ -189,11 +189,11 @@ static int64_t futex_wake_op(struct instance *in, uint64_t uaddr, int nr_wake, i
         return -EFAULT;
     }
     for (;;) {
-        uint32_t next = op == 0 ? (uint32_t)oparg
-                      : op == 1 ? old + (uint32_t)oparg
-                      : op == 2 ? old | (uint32_t)oparg
-                      : op == 3 ? old & ~(uint32_t)oparg
-                      : old ^ (uint32_t)oparg;
+        uint32_t next = op == 0   ? (uint32_t)oparg
+                        : op == 1 ? old + (uint32_t)oparg
+                        : op == 2 ? old | (uint32_t)oparg
+                        : op == 3 ? old & ~(uint32_t)oparg
+                                  : old ^ (uint32_t)oparg;
         if (user_cmpxchg32((uint32_t *)uaddr2, old, next, &seen)) {
             wq_unlock2(b1, b2);
             return -EFAULT;
@@ -203,12 +203,12 @@ static int64_t futex_wake_op(struct instance *in, uint64_t uaddr, int nr_wake, i
         old = seen;
     }
     int o = (int)old;
-    int hit = cmp == 0 ? o == cmparg
-            : cmp == 1 ? o != cmparg
-            : cmp == 2 ? o < cmparg
-            : cmp == 3 ? o <= cmparg
-            : cmp == 4 ? o > cmparg
-            : o >= cmparg;
+    int hit = cmp == 0   ? o == cmparg
+              : cmp == 1 ? o != cmparg
+              : cmp == 2 ? o < cmparg
+              : cmp == 3 ? o <= cmparg
+              : cmp == 4 ? o > cmparg
+                         : o >= cmparg;
     int woken = wake_locked(b1, uaddr, nr_wake <= 0 ? 1 : nr_wake, BITSET_ANY);
     if (hit)
         woken += wake_locked(b2, uaddr2, nr_wake2 <= 0 ? 1 : nr_wake2, BITSET_ANY);

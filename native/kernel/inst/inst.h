@@ -17,11 +17,11 @@
 #include "layout.h"
 #include "lib/spinlock.h"
 
-#define NSIG 64
+#define NSIG               64
 #define DEFAULT_STACK_SIZE (8ull << 20)
-#define MAX_SYSCALL 512
-#define MSG_MAX AZ_NODE_MESSAGE_MAX
-#define FUTEX_BUCKETS 256
+#define MAX_SYSCALL        512
+#define MSG_MAX            AZ_NODE_MESSAGE_MAX
+#define FUTEX_BUCKETS      256
 
 struct k_sigaction {
     uint64_t handler, flags, restorer, mask;
@@ -36,20 +36,20 @@ struct futex_bucket {
 struct instance {
     /* From the boot descriptor, checked. */
     uint64_t id;
-    struct az_boot *boot;      /* the live descriptor (identity mapped), for status */
+    struct az_boot *boot; /* the live descriptor (identity mapped), for status */
     uint32_t flags;
     uint32_t ncpus;
     uint32_t cpus[AZ_BOOT_MAX_CPUS];
     uint64_t mem_lo, mem_hi;
     uint64_t region_gpa, region_size;
-    uint16_t kick_port;     /* copied once from the region: AZ_FEATURE_PORT_KICK */
+    uint16_t kick_port; /* copied once from the region: AZ_FEATURE_PORT_KICK */
     uint8_t kick_value;
     uint8_t can_kick;
     uint64_t elf_gpa, elf_size;
     uint64_t strings_gpa, strings_size;
     uint32_t argc, envc;
     uint64_t stack_size;
-    uint64_t stack_soft;       /* RLIMIT_STACK's soft limit, 0: the default (sys_proc.c) */
+    uint64_t stack_soft; /* RLIMIT_STACK's soft limit, 0: the default (sys_proc.c) */
 
     /* Clocks: realtime = realtime_base_ns + ns since tsc_base. */
     uint64_t realtime_base_ns;
@@ -61,25 +61,25 @@ struct instance {
     struct vm vm;
     uint64_t brk_start, brk_cur, brk_end;
     int64_t brk_pa_off;
-    uint64_t mmap_top;         /* mmap places ranges below this (the stack guard) */
+    uint64_t mmap_top; /* mmap places ranges below this (the stack guard) */
 
     /* The program. */
     uint64_t entry, phdr, phnum, phent;
-    uint64_t tsc_entry;        /* TSC at the program's first instruction */
+    uint64_t tsc_entry; /* TSC at the program's first instruction */
 
     /* Cores (instance.c): how many joined and have not left yet; the end. */
     volatile uint32_t njoined;
-    volatile uint32_t ending;  /* set once, by the core that ends the instance */
+    volatile uint32_t ending; /* set once, by the core that ends the instance */
 
     /* Threads (thread.c), under thread_lock. */
     struct spinlock thread_lock;
-    uint32_t nthreads;         /* live */
+    uint32_t nthreads; /* live */
     struct thread *free_threads;
-    uint64_t exited_run_tsc;   /* CPU time of threads that are gone */
-    uint64_t thread_bytes;     /* one thread's allocation */
-    uint32_t next_core;        /* placement: where the search starts */
+    uint64_t exited_run_tsc; /* CPU time of threads that are gone */
+    uint64_t thread_bytes;   /* one thread's allocation */
+    uint32_t next_core;      /* placement: where the search starts */
     uint32_t reserved_t;
-    struct thread *threads[MAX_THREADS];  /* by slot; tid = slot + MAX_THREADS * generation */
+    struct thread *threads[MAX_THREADS]; /* by slot; tid = slot + MAX_THREADS * generation */
     uint16_t tid_gen[MAX_THREADS];
 
     struct futex_bucket futex[FUTEX_BUCKETS];
@@ -88,10 +88,10 @@ struct instance {
     struct spinlock sig_lock;
     uint32_t reserved_s;
     uint64_t sigpending;
-    int32_t sig_code[NSIG];    /* si_code of the last sending of each signal */
+    int32_t sig_code[NSIG]; /* si_code of the last sending of each signal */
     struct k_sigaction sigact[NSIG];
-    struct ktimer itimer;      /* ITIMER_REAL: SIGALRM */
-    uint64_t itimer_interval;  /* TSC ticks, 0: one shot */
+    struct ktimer itimer;     /* ITIMER_REAL: SIGALRM */
+    uint64_t itimer_interval; /* TSC ticks, 0: one shot */
     char comm[16];
     uint64_t unknown_logged[MAX_SYSCALL / 64];
     uint64_t rng[2];
@@ -99,9 +99,9 @@ struct instance {
     /* Offload. */
     int have_client;
     struct az_client client;
-    struct inst_cpu *icpu;     /* ncpus entries: the cores' run queues and channels */
+    struct inst_cpu *icpu; /* ncpus entries: the cores' run queues and channels */
 
-    struct vma_map map;        /* last: large */
+    struct vma_map map; /* last: large */
 };
 
 /* mm.c: memory of the instance. */
@@ -157,7 +157,10 @@ void inst_relax_idle(void);
 /* Instance spinlocks: spin with inst_relax, so a core waiting for a lock
  * still answers TLB shootdowns and the end of the instance. */
 void ilock(struct spinlock *l);
-static inline void iunlock(struct spinlock *l) { spin_unlock(l); }
+static inline void iunlock(struct spinlock *l)
+{
+    spin_unlock(l);
+}
 void random_bytes(struct instance *in, void *buf, uint64_t len);
 
 /* tlb.c: after page-table changes, under mm_lock: the other cores flush. */
@@ -187,7 +190,7 @@ struct syscall_frame {
     uint64_t rip, rflags, rsp;
     uint64_t rcx, r11;
     uint64_t full;
-    uint64_t nr;               /* the call's number, kept for restarts */
+    uint64_t nr; /* the call's number, kept for restarts */
 };
 _Static_assert(__builtin_offsetof(struct syscall_frame, r9) == __builtin_offsetof(struct syscall_frame, rdi) + 40,
                "the six arguments are consecutive");

@@ -31,7 +31,7 @@
 #include "node/node.h"
 #include "node/park.h"
 
-#define MIN_PARTITION (2ull << 20)
+#define MIN_PARTITION       (2ull << 20)
 #define INITIAL_TABLE_PAGES 32
 /* Every member has acknowledged START before the host starts the lead
  * (Instance.start), so each one is known to be coming: only the host's
@@ -75,8 +75,8 @@ static int check_boot(const struct az_boot *b, uint64_t gpa, uint32_t self, uint
         return -EINVAL;
     }
     uint64_t hi = lo + size;
-    if (!inside(lo, hi, gpa, sizeof *b) || (b->region_gpa && !inside(lo, hi, b->region_gpa, b->region_size))
-        || !inside(lo, hi, b->elf_gpa, b->elf_size) || !inside(lo, hi, b->strings_gpa, b->strings_size)) {
+    if (!inside(lo, hi, gpa, sizeof *b) || (b->region_gpa && !inside(lo, hi, b->region_gpa, b->region_size)) ||
+        !inside(lo, hi, b->elf_gpa, b->elf_size) || !inside(lo, hi, b->strings_gpa, b->strings_size)) {
         kprintf("start: az_boot at %lx: descriptor, region, program or strings outside the partition\n", gpa);
         return -EINVAL;
     }
@@ -110,7 +110,7 @@ int instance_accept(struct cpu *c, uint64_t gpa)
 /* Writes the outcome into the live descriptor and wakes the cores of the
  * instance that never joined (they wait for a final state). */
 void instance_report(uint64_t boot_gpa, const uint32_t *cores, uint32_t ncores, uint32_t state, int32_t status,
-                   int32_t error, const char *msg)
+                     int32_t error, const char *msg)
 {
     struct az_boot *live = (struct az_boot *)boot_gpa;
     live->exit_status = status;
@@ -135,10 +135,10 @@ static int host_ranges(const struct cpu *c, uint64_t r[4][2])
 {
     const struct az_boot *b = c->launch;
     uint64_t in[4][2] = {
-        { c->boot_gpa, sizeof(struct az_boot) },
-        { b->region_gpa, b->region_gpa ? b->region_size : 0 },
-        { b->elf_gpa, b->elf_size },
-        { b->strings_gpa, b->strings_size },
+        {c->boot_gpa, sizeof(struct az_boot)},
+        {b->region_gpa, b->region_gpa ? b->region_size : 0},
+        {b->elf_gpa, b->elf_size},
+        {b->strings_gpa, b->strings_size},
     };
     int n = 0;
     for (int i = 0; i < 4; i++) {
@@ -182,7 +182,7 @@ static int reserve(struct instance *in, uint64_t start, uint64_t end, uint16_t k
         }
         struct vma *next = vma_next(&in->map, a);
         uint64_t e = next && next->start < end ? next->start : end;
-        struct vma n = { a, e, 0, PROT_READ | PROT_WRITE, kind, 0 };
+        struct vma n = {a, e, 0, PROT_READ | PROT_WRITE, kind, 0};
         if (vma_insert(&in->map, &n))
             return -ENOMEM;
         a = e;
@@ -252,13 +252,13 @@ static struct instance *create(struct cpu *c, char *msg, int *err)
     vma_init(&in->map, in->mem_lo, in->mem_hi);
     uint64_t r[4][2];
     int n = host_ranges(c, r);
-    struct vma self = { at, at + isize, 0, PROT_READ | PROT_WRITE, VMA_KERNEL, 0 };
+    struct vma self = {at, at + isize, 0, PROT_READ | PROT_WRITE, VMA_KERNEL, 0};
     int bad = vma_insert(&in->map, &self);
     for (int i = 0; i < n && !bad; i++)
         bad = reserve(in, r[i][0], r[i][1], VMA_HOST);
     /* The first table pages: written on the node tables, mapped below. */
     uint64_t pool = bad ? 0 : vma_find_gap(&in->map, INITIAL_TABLE_PAGES * PAGE_SIZE, PAGE_SIZE, 1, in->mem_hi);
-    struct vma pv = { pool, pool + INITIAL_TABLE_PAGES * PAGE_SIZE, 0, PROT_READ | PROT_WRITE, VMA_KERNEL, 0 };
+    struct vma pv = {pool, pool + INITIAL_TABLE_PAGES * PAGE_SIZE, 0, PROT_READ | PROT_WRITE, VMA_KERNEL, 0};
     if (bad || !pool || vma_insert(&in->map, &pv)) {
         ksnprintf(msg, MSG_MAX, "partition too small for the instance's own state");
         *err = -ENOMEM;
@@ -293,7 +293,7 @@ static struct instance *create(struct cpu *c, char *msg, int *err)
             in->kick_value = (uint8_t)rg->kick_value;
             in->can_kick = 1;
         }
-        struct az_env env = { kick, relax, in };
+        struct az_env env = {kick, relax, in};
         int e = az_attach(&in->client, (void *)in->region_gpa, in->region_size, &env);
         /* Channel i serves cpus[i]; a region with fewer channels leaves
          * the other cores' threads without offloading (-ENOSYS). */

@@ -4,8 +4,8 @@
 #include "layout.h"
 #include "lib/kheap.h"
 
-#define SLOTS 65536      /* 512 KiB of kernel heap; 256 MiB of images before slots collide */
-#define HASH_BITS 44     /* a slot packs the page number (< 2^20: 4 GiB) and 44 hash bits */
+#define SLOTS     65536 /* 512 KiB of kernel heap; 256 MiB of images before slots collide */
+#define HASH_BITS 44    /* a slot packs the page number (< 2^20: 4 GiB) and 44 hash bits */
 
 static uint64_t *slots;
 

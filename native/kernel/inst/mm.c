@@ -21,7 +21,7 @@ static uint64_t alloc_raw(struct instance *in, uint64_t size)
     uint64_t pa = vma_find_gap(&in->map, size, PAGE_SIZE, 1, in->mem_hi);
     if (!pa)
         return 0;
-    struct vma v = { pa, pa + size, 0, PROT_READ | PROT_WRITE, VMA_KERNEL, 0 };
+    struct vma v = {pa, pa + size, 0, PROT_READ | PROT_WRITE, VMA_KERNEL, 0};
     return vma_insert(&in->map, &v) ? 0 : pa;
 }
 

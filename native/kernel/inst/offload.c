@@ -22,7 +22,7 @@
 #include "lib/string.h"
 #include "percpu.h"
 
-#define REAP_BATCH 16
+#define REAP_BATCH      16
 #define OFFLOAD_SPIN_NS 100000ull
 
 int offload_open(struct instance *in, struct inst_cpu *ic)

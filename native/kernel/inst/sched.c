@@ -17,9 +17,9 @@
 #include "node/clock.h"
 #include "percpu.h"
 
-#define SPIN_BELOW_NS 50000ull     /* sleeps shorter than this spin */
-#define IDLE_POLL_NS 100000ull     /* an idle core polls its queue this long before it halts */
-#define KICK_SOON_NS 20000ull      /* a switch wanted where it cannot happen: try again this soon */
+#define SPIN_BELOW_NS 50000ull  /* sleeps shorter than this spin */
+#define IDLE_POLL_NS  100000ull /* an idle core polls its queue this long before it halts */
+#define KICK_SOON_NS  20000ull  /* a switch wanted where it cannot happen: try again this soon */
 
 void switch_stacks(uint64_t *save_ksp, uint64_t next_ksp);
 

@@ -25,19 +25,19 @@
 #include "inst/thread.h"
 #include "lib/spinlock.h"
 
-#define SLICE_NS 5000000ull          /* time slice when a core is oversubscribed */
-#define OFFLOAD_POLL_NS 200000ull    /* how often a busy core looks for completions */
-#define OFFLOAD_IDLE_POLL_MIN_NS 50000ull    /* an idle core waiting for the host: first poll ... */
-#define OFFLOAD_IDLE_POLL_MAX_NS 2000000ull  /* ... doubling to this while nothing comes */
+#define SLICE_NS                 5000000ull /* time slice when a core is oversubscribed */
+#define OFFLOAD_POLL_NS          200000ull  /* how often a busy core looks for completions */
+#define OFFLOAD_IDLE_POLL_MIN_NS 50000ull   /* an idle core waiting for the host: first poll ... */
+#define OFFLOAD_IDLE_POLL_MAX_NS 2000000ull /* ... doubling to this while nothing comes */
 
 /* The core's join state (instance.c). */
 #define JOIN_WAITING 0
-#define JOIN_JOINED 1
-#define JOIN_ABSENT 2 /* did not come in time: no thread is placed on it */
+#define JOIN_JOINED  1
+#define JOIN_ABSENT  2 /* did not come in time: no thread is placed on it */
 
 /* An instance's view of one of its cores.  In instance memory. */
 struct inst_cpu {
-    struct spinlock lock;      /* run queue, timers, its threads' state */
+    struct spinlock lock; /* run queue, timers, its threads' state */
     uint32_t join_state;
     struct thread *rq_head;    /* READY threads, highest priority first */
     uint32_t nready;           /* threads in the run queue */
@@ -61,7 +61,7 @@ struct inst_cpu {
     struct az_chan chan;
     int chan_open;
     uint32_t reserved1;
-    uint64_t poll_ns;          /* the idle loop's current channel polling period (0: restart) */
+    uint64_t poll_ns; /* the idle loop's current channel polling period (0: restart) */
 };
 
 /* The idle loop of a core that joined the instance; never returns. */

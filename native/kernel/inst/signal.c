@@ -19,21 +19,21 @@
 #include "node/clock.h"
 #include "percpu.h"
 
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGCHLD 17
-#define SIGCONT 18
-#define SIGTSTP 20
-#define SIGTTIN 21
-#define SIGTTOU 22
-#define SIGURG 23
-#define SIGWINCH 28
-#define SA_ONSTACK 0x08000000
-#define SA_NODEFER 0x40000000
-#define SA_RESETHAND 0x80000000
-#define SA_RESTORER 0x04000000
+#define SIGILL        4
+#define SIGTRAP       5
+#define SIGBUS        7
+#define SIGFPE        8
+#define SIGCHLD       17
+#define SIGCONT       18
+#define SIGTSTP       20
+#define SIGTTIN       21
+#define SIGTTOU       22
+#define SIGURG        23
+#define SIGWINCH      28
+#define SA_ONSTACK    0x08000000
+#define SA_NODEFER    0x40000000
+#define SA_RESETHAND  0x80000000
+#define SA_RESTORER   0x04000000
 #define FLAGS_PROGRAM 0x250DD5ull /* CF PF AF ZF SF TF DF OF RF AC ID: what a program may restore */
 
 struct sigcontext_k {
@@ -78,8 +78,8 @@ static int fpu_clean_ready;
 
 int signal_default_ignored(int sig)
 {
-    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH || sig == SIGSTOP || sig == SIGTSTP
-        || sig == SIGTTIN || sig == SIGTTOU;
+    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH || sig == SIGSTOP || sig == SIGTSTP ||
+           sig == SIGTTIN || sig == SIGTTOU;
 }
 
 static __attribute__((noreturn)) void terminate(struct instance *in, int sig, const char *why)
@@ -319,14 +319,34 @@ int signal_fault(struct thread *t, const struct trapframe *tf, uint64_t cr2)
     int sig, code;
     uint64_t addr = tf->rip;
     switch (tf->vector) {
-    case 0: sig = SIGFPE, code = 1; break;                  /* FPE_INTDIV */
-    case 16: case 19: sig = SIGFPE, code = 7; break;        /* FPE_FLTINV */
-    case 6: sig = SIGILL, code = 2; break;                  /* ILL_ILLOPN */
-    case 14: sig = SIGSEGV, code = (tf->error_code & 1) ? 2 : 1, addr = cr2; break; /* SEGV_ACCERR / MAPERR */
-    case 4: case 5: case 13: sig = SIGSEGV, code = SI_KERNEL, addr = 0; break;
-    case 12: case 17: sig = SIGBUS, code = tf->vector == 17 ? 1 : SI_KERNEL; break;
-    case 1: case 3: sig = SIGTRAP, code = 1; break;         /* TRAP_BRKPT */
-    default: return 0;
+    case 0:
+        sig = SIGFPE, code = 1;
+        break; /* FPE_INTDIV */
+    case 16:
+    case 19:
+        sig = SIGFPE, code = 7;
+        break; /* FPE_FLTINV */
+    case 6:
+        sig = SIGILL, code = 2;
+        break; /* ILL_ILLOPN */
+    case 14:
+        sig = SIGSEGV, code = (tf->error_code & 1) ? 2 : 1, addr = cr2;
+        break; /* SEGV_ACCERR / MAPERR */
+    case 4:
+    case 5:
+    case 13:
+        sig = SIGSEGV, code = SI_KERNEL, addr = 0;
+        break;
+    case 12:
+    case 17:
+        sig = SIGBUS, code = tf->vector == 17 ? 1 : SI_KERNEL;
+        break;
+    case 1:
+    case 3:
+        sig = SIGTRAP, code = 1;
+        break; /* TRAP_BRKPT */
+    default:
+        return 0;
     }
     struct instance *in = t->in;
     uint64_t h = __atomic_load_n(&in->sigact[sig - 1].handler, __ATOMIC_RELAXED);
@@ -366,4 +386,3 @@ int64_t sys_rt_sigreturn(struct instance *in, const uint64_t *a)
     }
     return (int64_t)sc->rax;
 }
-

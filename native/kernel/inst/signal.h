@@ -21,17 +21,17 @@ struct instance;
 struct thread;
 struct syscall_frame;
 
-#define SIG_DFL 0
-#define SIG_IGN 1
+#define SIG_DFL    0
+#define SIG_IGN    1
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
-#define SI_USER 0
-#define SI_KERNEL 0x80
-#define SI_TKILL (-6)
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGALRM 14
-#define SIGSTOP 19
+#define SI_USER    0
+#define SI_KERNEL  0x80
+#define SI_TKILL   (-6)
+#define SIGKILL    9
+#define SIGSEGV    11
+#define SIGALRM    14
+#define SIGSTOP    19
 
 /* Whether t has a signal to take now (racy read: a hint for wait loops). */
 int signal_deliverable(struct thread *t);

@@ -19,32 +19,32 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-#define AT_NULL 0
-#define AT_PHDR 3
-#define AT_PHENT 4
-#define AT_PHNUM 5
-#define AT_PAGESZ 6
-#define AT_BASE 7
-#define AT_FLAGS 8
-#define AT_ENTRY 9
-#define AT_UID 11
-#define AT_EUID 12
-#define AT_GID 13
-#define AT_EGID 14
+#define AT_NULL     0
+#define AT_PHDR     3
+#define AT_PHENT    4
+#define AT_PHNUM    5
+#define AT_PAGESZ   6
+#define AT_BASE     7
+#define AT_FLAGS    8
+#define AT_ENTRY    9
+#define AT_UID      11
+#define AT_EUID     12
+#define AT_GID      13
+#define AT_EGID     14
 #define AT_PLATFORM 15
-#define AT_HWCAP 16
-#define AT_CLKTCK 17
-#define AT_SECURE 23
-#define AT_RANDOM 25
-#define AT_HWCAP2 26
-#define AT_EXECFN 31
-#define NAUXV 20
+#define AT_HWCAP    16
+#define AT_CLKTCK   17
+#define AT_SECURE   23
+#define AT_RANDOM   25
+#define AT_HWCAP2   26
+#define AT_EXECFN   31
+#define NAUXV       20
 
-#define FAIL(e, ...) \
-    do { \
-        ksnprintf(msg, MSG_MAX, __VA_ARGS__); \
-        *err = -(e); \
-        return 0; \
+#define FAIL(e, ...)                                                                                                   \
+    do {                                                                                                               \
+        ksnprintf(msg, MSG_MAX, __VA_ARGS__);                                                                          \
+        *err = -(e);                                                                                                   \
+        return 0;                                                                                                      \
     } while (0)
 
 uint64_t stack_build(struct instance *in, char *msg, int *err)
@@ -69,8 +69,8 @@ uint64_t stack_build(struct instance *in, char *msg, int *err)
     uint64_t lo = vma_find_gap(&in->map, size + PAGE_SIZE, PAGE_SIZE, 0, in->mem_hi);
     if (!lo)
         FAIL(ENOMEM, "no room for a %lu-byte stack", size);
-    struct vma guard = { lo, lo + PAGE_SIZE, 0, PROT_NONE, VMA_USER, 0 };
-    struct vma st = { lo + PAGE_SIZE, lo + PAGE_SIZE + size, 0, PROT_READ | PROT_WRITE, VMA_USER, 0 };
+    struct vma guard = {lo, lo + PAGE_SIZE, 0, PROT_NONE, VMA_USER, 0};
+    struct vma st = {lo + PAGE_SIZE, lo + PAGE_SIZE + size, 0, PROT_READ | PROT_WRITE, VMA_USER, 0};
     if (vma_insert(&in->map, &guard) || vma_insert(&in->map, &st) || mm_apply(in, st.start, st.end))
         FAIL(ENOMEM, "no memory for the stack");
     in->mmap_top = lo;
@@ -101,13 +101,26 @@ uint64_t stack_build(struct instance *in, char *msg, int *err)
     }
     *w++ = 0; /* envp's NULL */
     const uint64_t aux[NAUXV * 2] = {
-        AT_PHDR, in->phdr,        AT_PHENT, in->phent,   AT_PHNUM, in->phnum,
-        AT_PAGESZ, PAGE_SIZE,     AT_BASE, 0,            AT_FLAGS, 0,
-        AT_ENTRY, in->entry,      AT_UID, 0,             AT_EUID, 0,
-        AT_GID, 0,                AT_EGID, 0,            AT_PLATFORM, platform,
-        AT_HWCAP, cpu_features.hwcap, AT_HWCAP2, 0,      AT_CLKTCK, 100,
-        AT_SECURE, 0,             AT_RANDOM, rnd,        AT_EXECFN, strings,
-        AT_NULL, 0,               AT_NULL, 0,
+        AT_PHDR,     in->phdr,
+        AT_PHENT,    in->phent,
+        AT_PHNUM,    in->phnum,
+        AT_PAGESZ,   PAGE_SIZE,
+        AT_BASE,     0,
+        AT_FLAGS,    0,
+        AT_ENTRY,    in->entry,
+        AT_UID,      0,
+        AT_EUID,     0,
+        AT_GID,      0,
+        AT_EGID,     0,
+        AT_PLATFORM, platform,
+        AT_HWCAP,    cpu_features.hwcap,
+        AT_HWCAP2,   0,
+        AT_CLKTCK,   100,
+        AT_SECURE,   0,
+        AT_RANDOM,   rnd,
+        AT_EXECFN,   strings,
+        AT_NULL,     0,
+        AT_NULL,     0,
     };
     memcpy(w, aux, sizeof aux);
     return sp;

@@ -27,8 +27,8 @@ enum {
     A_FIX_OUT,    /* n bytes the host writes */
     A_FIX_IO_OPT, /* n bytes both ways, or NULL */
     A_FIX_IN_OPT,
-    A_SOCK_OUT,   /* a buffer whose capacity is the socklen_t at argument n, or NULL */
-    A_POLL,       /* argument n pollfds, both ways */
+    A_SOCK_OUT, /* a buffer whose capacity is the socklen_t at argument n, or NULL */
+    A_POLL,     /* argument n pollfds, both ways */
 };
 
 struct arg {
@@ -42,19 +42,55 @@ struct offload {
     struct arg a[6];
 };
 
-#define OP(nr, opcode, ...) [nr] = { opcode, 1, { __VA_ARGS__ } }
-#define V { A_VAL, 0 }
-#define S { A_STR, 0 }
-#define SO { A_STR_OPT, 0 }
-#define IN(n) { A_IN, n }
-#define OUT(n) { A_OUT, n }
-#define IN_OPT(n) { A_IN_OPT, n }
-#define FIN(n) { A_FIX_IN, n }
-#define FOUT(n) { A_FIX_OUT, n }
-#define FIO_OPT(n) { A_FIX_IO_OPT, n }
-#define FIN_OPT(n) { A_FIX_IN_OPT, n }
-#define SOCK(n) { A_SOCK_OUT, n }
-#define POLL(n) { A_POLL, n }
+#define OP(nr, opcode, ...) [nr] = {opcode, 1, {__VA_ARGS__}}
+#define V                                                                                                              \
+    {                                                                                                                  \
+        A_VAL, 0                                                                                                       \
+    }
+#define S                                                                                                              \
+    {                                                                                                                  \
+        A_STR, 0                                                                                                       \
+    }
+#define SO                                                                                                             \
+    {                                                                                                                  \
+        A_STR_OPT, 0                                                                                                   \
+    }
+#define IN(n)                                                                                                          \
+    {                                                                                                                  \
+        A_IN, n                                                                                                        \
+    }
+#define OUT(n)                                                                                                         \
+    {                                                                                                                  \
+        A_OUT, n                                                                                                       \
+    }
+#define IN_OPT(n)                                                                                                      \
+    {                                                                                                                  \
+        A_IN_OPT, n                                                                                                    \
+    }
+#define FIN(n)                                                                                                         \
+    {                                                                                                                  \
+        A_FIX_IN, n                                                                                                    \
+    }
+#define FOUT(n)                                                                                                        \
+    {                                                                                                                  \
+        A_FIX_OUT, n                                                                                                   \
+    }
+#define FIO_OPT(n)                                                                                                     \
+    {                                                                                                                  \
+        A_FIX_IO_OPT, n                                                                                                \
+    }
+#define FIN_OPT(n)                                                                                                     \
+    {                                                                                                                  \
+        A_FIX_IN_OPT, n                                                                                                \
+    }
+#define SOCK(n)                                                                                                        \
+    {                                                                                                                  \
+        A_SOCK_OUT, n                                                                                                  \
+    }
+#define POLL(n)                                                                                                        \
+    {                                                                                                                  \
+        A_POLL, n                                                                                                      \
+    }
 
 /* Not sent (scripts/check-opcodes.py): AZ_OP_UNAME (sys_proc.c answers
  * uname), AZ_OP_GETHOSTNAME and AZ_OP_GETHOSTBYNAME (no Linux system call
@@ -130,15 +166,15 @@ static const struct offload table[MAX_SYSCALL] = {
     OP(SYS_utimensat, AZ_OP_UTIMENSAT, V, SO, FIN_OPT(2 * LINUX_TIMESPEC_SIZE), V),
 };
 
-#define F_GETLK 5
-#define F_SETLK 6
-#define F_SETLKW 7
-#define F_OFD_GETLK 36
-#define F_OFD_SETLK 37
+#define F_GETLK      5
+#define F_SETLK      6
+#define F_SETLKW     7
+#define F_OFD_GETLK  36
+#define F_OFD_SETLK  37
 #define F_OFD_SETLKW 38
-#define TCGETS 0x5401
-#define TIOCGWINSZ 0x5413
-#define FIONBIO 0x5421
+#define TCGETS       0x5401
+#define TIOCGWINSZ   0x5413
+#define FIONBIO      0x5421
 
 static int64_t call(struct instance *in, uint16_t op, const uint64_t *g)
 {
@@ -283,7 +319,7 @@ static int64_t serial_writev(struct instance *in, uint64_t iov, uint64_t n)
 
 static int64_t vec_call(struct instance *in, uint16_t op, const uint64_t *a, uint32_t prot)
 {
-    uint64_t g[6] = { a[0], 0, a[2], 0, 0, 0 };
+    uint64_t g[6] = {a[0], 0, a[2], 0, 0, 0};
     int r = iov_gpa(in, a[1], a[2], prot, &g[1]);
     return r ? r : call(in, op, g);
 }
@@ -304,11 +340,11 @@ static int64_t msg_call(struct instance *in, uint16_t op, const uint64_t *a, uin
         return r;
     if ((r = iov_gpa(in, m[2], m[3], prot, &m[2])))
         return r;
-    uint64_t g[6] = { a[0], (uint64_t)m, a[2], 0, 0, 0 };
+    uint64_t g[6] = {a[0], (uint64_t)m, a[2], 0, 0, 0};
     int64_t res = call(in, op, g);
     if (op == AZ_OP_RECVMSG && res >= 0) {
         /* The host updated namelen and flags in our copy: hand them back. */
-        uint64_t back[2] = { m[LINUX_MSGHDR_NAMELEN / 8], m[LINUX_MSGHDR_FLAGS / 8] };
+        uint64_t back[2] = {m[LINUX_MSGHDR_NAMELEN / 8], m[LINUX_MSGHDR_FLAGS / 8]};
         copy_to_user(in, a[1] + LINUX_MSGHDR_NAMELEN, &back[0], LINUX_SOCKLEN_SIZE);
         copy_to_user(in, a[1] + LINUX_MSGHDR_FLAGS, &back[1], 4);
     }
@@ -318,7 +354,7 @@ static int64_t msg_call(struct instance *in, uint16_t op, const uint64_t *a, uin
 int64_t sys_offload_nop(struct instance *in, const uint64_t *a)
 {
     (void)a;
-    const uint64_t g[6] = { 0 };
+    const uint64_t g[6] = {0};
     return call(in, AZ_OP_NOP, g);
 }
 
@@ -332,8 +368,8 @@ static int is_kernel_path(struct instance *in, uint64_t va)
     int r = user_strlen(in, va, AZ_PATH_MAX, &len);
     if (r || len < 5 || copy_from_user(in, buf, va, 6))
         return 0;
-    return memcmp(buf, "/proc/", 6) == 0 || memcmp(buf, "/sys/", 5) == 0 || (len == 5 && memcmp(buf, "/proc", 5) == 0)
-        || (len == 4 && memcmp(buf, "/sys", 4) == 0);
+    return memcmp(buf, "/proc/", 6) == 0 || memcmp(buf, "/sys/", 5) == 0 ||
+           (len == 5 && memcmp(buf, "/proc", 5) == 0) || (len == 4 && memcmp(buf, "/sys", 4) == 0);
 }
 
 /* "/proc/self/exe" at va (a readlink path): 1 if so. */
@@ -376,11 +412,19 @@ int64_t sys_offload(struct instance *in, uint64_t nr, const uint64_t *a, int *ha
     if (nr == SYS_readlinkat && (int)a[0] == -100 && is_self_exe(in, a[1]))
         return self_exe(in, a[2], a[3]);
     switch (nr) {
-    case SYS_open: case SYS_stat: case SYS_lstat: case SYS_access: case SYS_readlink:
+    case SYS_open:
+    case SYS_stat:
+    case SYS_lstat:
+    case SYS_access:
+    case SYS_readlink:
         if (is_kernel_path(in, a[0]))
             return -ENOENT;
         break;
-    case SYS_openat: case SYS_newfstatat: case SYS_faccessat: case SYS_faccessat2: case SYS_readlinkat:
+    case SYS_openat:
+    case SYS_newfstatat:
+    case SYS_faccessat:
+    case SYS_faccessat2:
+    case SYS_readlinkat:
         if (is_kernel_path(in, a[1]))
             return -ENOENT;
         break;
@@ -399,13 +443,13 @@ int64_t sys_offload(struct instance *in, uint64_t nr, const uint64_t *a, int *ha
         if (a[1] == TCGETS || a[1] == TIOCGWINSZ || a[1] == FIONBIO)
             return -ENOTTY;
         {
-            const uint64_t g[6] = { a[0], a[1], a[2], 0, 0, 0 };
+            const uint64_t g[6] = {a[0], a[1], a[2], 0, 0, 0};
             return call(in, AZ_OP_IOCTL, g);
         }
     case SYS_fcntl: {
-        uint64_t g[6] = { a[0], a[1], a[2], 0, 0, 0 };
-        if (a[1] == F_GETLK || a[1] == F_SETLK || a[1] == F_SETLKW || a[1] == F_OFD_GETLK
-            || a[1] == F_OFD_SETLK || a[1] == F_OFD_SETLKW) {
+        uint64_t g[6] = {a[0], a[1], a[2], 0, 0, 0};
+        if (a[1] == F_GETLK || a[1] == F_SETLK || a[1] == F_SETLKW || a[1] == F_OFD_GETLK || a[1] == F_OFD_SETLK ||
+            a[1] == F_OFD_SETLKW) {
             int r = user_gpa(in, a[2], LINUX_FLOCK_SIZE, PROT_READ | PROT_WRITE, &g[2]);
             if (r)
                 return r;
@@ -433,7 +477,7 @@ int64_t sys_offload(struct instance *in, uint64_t nr, const uint64_t *a, int *ha
         *handled = 0;
         return -ENOSYS;
     }
-    uint64_t g[6] = { 0 };
+    uint64_t g[6] = {0};
     for (int i = 0; i < 6; i++) {
         int r = translate(in, &o->a[i], a, i, g);
         if (r)

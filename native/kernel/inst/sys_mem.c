@@ -15,19 +15,22 @@
 #include "lib/errno.h"
 #include "lib/string.h"
 
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_TYPE 0x0f
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
+#define MAP_SHARED          0x01
+#define MAP_PRIVATE         0x02
+#define MAP_TYPE            0x0f
+#define MAP_FIXED           0x10
+#define MAP_ANONYMOUS       0x20
 #define MAP_FIXED_NOREPLACE 0x100000
-#define MREMAP_MAYMOVE 1
-#define MADV_DONTNEED 4
-#define PROT_MASK 7
-#define PROT_GROWS 0x03000000 /* PROT_GROWSDOWN/UP: accepted, ignored */
-#define USER_TOP (1ull << 47)
+#define MREMAP_MAYMOVE      1
+#define MADV_DONTNEED       4
+#define PROT_MASK           7
+#define PROT_GROWS          0x03000000 /* PROT_GROWSDOWN/UP: accepted, ignored */
+#define USER_TOP            (1ull << 47)
 
-static uint64_t page_up(uint64_t a) { return (a + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1); }
+static uint64_t page_up(uint64_t a)
+{
+    return (a + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+}
 
 /* Sets prot on [start, end) (USER ranges only), maps it, and zeroes the parts not yet zeroed. */
 static int make_accessible(struct instance *in, uint64_t start, uint64_t end, uint32_t prot)
@@ -94,7 +97,7 @@ int64_t sys_brk(struct instance *in, const uint64_t *a)
 static int fill_from_file(struct instance *in, uint64_t va, uint64_t len, uint64_t fd, uint64_t off)
 {
     for (uint64_t done = 0; done < len;) {
-        const uint64_t args[6] = { fd, va + done, len - done, off + done, 0, 0 };
+        const uint64_t args[6] = {fd, va + done, len - done, off + done, 0, 0};
         int handled = 0;
         int64_t n = sys_offload(in, SYS_pread64, args, &handled);
         if (n < 0)
@@ -140,8 +143,8 @@ static int64_t mmap_locked(struct instance *in, const uint64_t *a)
         }
         va = addr;
     } else {
-        if (addr && addr % PAGE_SIZE == 0 && addr >= in->mem_lo && addr < in->mmap_top
-            && size <= in->mmap_top - addr && vma_is_free(&in->map, addr, addr + size))
+        if (addr && addr % PAGE_SIZE == 0 && addr >= in->mem_lo && addr < in->mmap_top && size <= in->mmap_top - addr &&
+            vma_is_free(&in->map, addr, addr + size))
             va = addr;
         if (!va && size >= LARGE_PAGE_SIZE)
             va = vma_find_gap(&in->map, size, LARGE_PAGE_SIZE, 0, in->mmap_top);
@@ -150,7 +153,7 @@ static int64_t mmap_locked(struct instance *in, const uint64_t *a)
         if (!va)
             return -ENOMEM;
     }
-    struct vma v = { va, va + size, 0, PROT_NONE, VMA_USER, VMA_F_UNZEROED };
+    struct vma v = {va, va + size, 0, PROT_NONE, VMA_USER, VMA_F_UNZEROED};
     if (vma_insert(&in->map, &v))
         return -ENOMEM;
     /* A file's bytes go in while the range is writable; its final
@@ -252,10 +255,11 @@ static int64_t mremap_locked(struct instance *in, const uint64_t *a)
         return (int64_t)old;
     }
     uint64_t grow_at = old + old_size;
-    if (grow_at <= in->mem_hi && new_size - old_size <= in->mem_hi - grow_at
-        && vma_is_free(&in->map, grow_at, old + new_size)) {
-        struct vma t = { grow_at, old + new_size, 0, PROT_NONE, VMA_USER, VMA_F_UNZEROED };
-        if (vma_insert(&in->map, &t) == 0 && (prot == PROT_NONE || make_accessible(in, grow_at, old + new_size, prot) == 0))
+    if (grow_at <= in->mem_hi && new_size - old_size <= in->mem_hi - grow_at &&
+        vma_is_free(&in->map, grow_at, old + new_size)) {
+        struct vma t = {grow_at, old + new_size, 0, PROT_NONE, VMA_USER, VMA_F_UNZEROED};
+        if (vma_insert(&in->map, &t) == 0 &&
+            (prot == PROT_NONE || make_accessible(in, grow_at, old + new_size, prot) == 0))
             return (int64_t)old;
         unmap_range(in, grow_at, old + new_size);
         return -ENOMEM;
@@ -264,7 +268,7 @@ static int64_t mremap_locked(struct instance *in, const uint64_t *a)
         return -ENOMEM;
     if (prot != PROT_NONE && !(prot & PROT_READ))
         return -EFAULT;
-    const uint64_t args[6] = { 0, new_size, prot, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0 };
+    const uint64_t args[6] = {0, new_size, prot, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0};
     int64_t moved = mmap_locked(in, args);
     if (moved < 0)
         return moved;

@@ -15,20 +15,20 @@
 #include "node/clock.h"
 #include "percpu.h"
 
-#define PID 1
-#define ARCH_SET_GS 0x1001
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define ARCH_GET_GS 0x1004
-#define RLIMIT_STACK 3
-#define RLIMIT_NOFILE 7
-#define RLIM_NLIMITS 16
-#define RLIM_INFINITY (~0ull)
+#define PID                  1
+#define ARCH_SET_GS          0x1001
+#define ARCH_SET_FS          0x1002
+#define ARCH_GET_FS          0x1003
+#define ARCH_GET_GS          0x1004
+#define RLIMIT_STACK         3
+#define RLIMIT_NOFILE        7
+#define RLIM_NLIMITS         16
+#define RLIM_INFINITY        (~0ull)
 #define THREAD_STACK_DEFAULT (1ull << 20)
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
-#define GRND_ALLOWED 7 /* NONBLOCK | RANDOM | INSECURE */
-#define ECHILD_ 10
+#define PR_SET_NAME          15
+#define PR_GET_NAME          16
+#define GRND_ALLOWED         7 /* NONBLOCK | RANDOM | INSECURE */
+#define ECHILD_              10
 
 int64_t sys_exit_group(struct instance *in, const uint64_t *a)
 {
@@ -42,7 +42,8 @@ int64_t sys_fork(struct instance *in, const uint64_t *a)
     if (nr < MAX_SYSCALL && !(in->unknown_logged[nr / 64] & (1ull << (nr % 64)))) {
         in->unknown_logged[nr / 64] |= 1ull << (nr % 64);
         kprintf("instance %lu: system call %lu (fork, vfork, execve) would make a new process: "
-                "not supported in a unikernel (-ENOSYS)\n", in->id, nr);
+                "not supported in a unikernel (-ENOSYS)\n",
+                in->id, nr);
     }
     return -ENOSYS;
 }
@@ -145,13 +146,13 @@ int64_t sys_prlimit64(struct instance *in, const uint64_t *a)
 
 int64_t sys_getrlimit(struct instance *in, const uint64_t *a)
 {
-    const uint64_t args[4] = { 0, a[0], 0, a[1] };
+    const uint64_t args[4] = {0, a[0], 0, a[1]};
     return sys_prlimit64(in, args);
 }
 
 int64_t sys_setrlimit(struct instance *in, const uint64_t *a)
 {
-    const uint64_t args[4] = { 0, a[0], a[1], 0 };
+    const uint64_t args[4] = {0, a[0], a[1], 0};
     return sys_prlimit64(in, args);
 }
 
@@ -159,7 +160,7 @@ int64_t sys_prctl(struct instance *in, const uint64_t *a)
 {
     switch (a[0]) {
     case PR_SET_NAME: {
-        char name[16] = { 0 };
+        char name[16] = {0};
         uint64_t len;
         int r = user_strlen(in, a[1], sizeof name, &len);
         if (r == -ENAMETOOLONG)
@@ -203,7 +204,7 @@ int64_t sys_sched_setaffinity(struct instance *in, const uint64_t *a)
      * core they were placed on (sched.c). */
     if (a[0] != 0 && a[0] != PID && !thread_by_tid(in, (uint32_t)a[0]))
         return -ESRCH;
-    uint8_t mask[AZ_BOOT_MAX_CPUS / 8] = { 0 };
+    uint8_t mask[AZ_BOOT_MAX_CPUS / 8] = {0};
     uint64_t len = a[1] < sizeof mask ? a[1] : sizeof mask;
     int r = copy_from_user(in, mask, a[2], len);
     if (r)
@@ -228,7 +229,7 @@ int64_t sys_getcpu(struct instance *in, const uint64_t *a)
 int64_t sys_sched_getaffinity(struct instance *in, const uint64_t *a)
 {
     /* One bit per core of the instance, as glibc and musl count CPUs. */
-    uint8_t mask[AZ_BOOT_MAX_CPUS / 8] = { 0 };
+    uint8_t mask[AZ_BOOT_MAX_CPUS / 8] = {0};
     uint64_t bytes = (in->ncpus + 63) / 64 * 8;
     if (a[0] != 0 && a[0] != PID && !thread_by_tid(in, (uint32_t)a[0]))
         return -ESRCH;

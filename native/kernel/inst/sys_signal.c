@@ -14,12 +14,12 @@
 #include "node/clock.h"
 #include "percpu.h"
 
-#define SIG_BLOCK 0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
-#define SS_AUTODISARM (1u << 31)
-#define MINSIGSTKSZ 2048
-#define ITIMER_REAL 0
+#define SIG_BLOCK      0
+#define SIG_UNBLOCK    1
+#define SIG_SETMASK    2
+#define SS_AUTODISARM  (1u << 31)
+#define MINSIGSTKSZ    2048
+#define ITIMER_REAL    0
 #define EAGAIN_SIGWAIT 11
 
 struct siginfo_k {
@@ -69,10 +69,17 @@ int64_t sys_rt_sigprocmask(struct instance *in, const uint64_t *a)
             return r;
         set &= ~SIG_UNBLOCKABLE;
         switch (a[0]) {
-        case SIG_BLOCK: t->sigmask |= set; break;
-        case SIG_UNBLOCK: t->sigmask &= ~set; break;
-        case SIG_SETMASK: t->sigmask = set; break;
-        default: return -EINVAL;
+        case SIG_BLOCK:
+            t->sigmask |= set;
+            break;
+        case SIG_UNBLOCK:
+            t->sigmask &= ~set;
+            break;
+        case SIG_SETMASK:
+            t->sigmask = set;
+            break;
+        default:
+            return -EINVAL;
         }
     }
     return a[2] ? copy_to_user(in, a[2], &old, sizeof old) : 0;
@@ -235,7 +242,7 @@ int64_t sys_tgkill(struct instance *in, const uint64_t *a)
 {
     if (a[0] != 1)
         return -ESRCH;
-    const uint64_t args[2] = { a[1], a[2] };
+    const uint64_t args[2] = {a[1], a[2]};
     return sys_tkill(in, args);
 }
 
@@ -282,20 +289,20 @@ int64_t sys_setitimer(struct instance *in, const uint64_t *a)
 {
     if (a[0] != ITIMER_REAL)
         return -EINVAL;
-    struct itimerval_k nv = { 0, 0, 0, 0 };
+    struct itimerval_k nv = {0, 0, 0, 0};
     if (a[1]) {
         int r = copy_from_user(in, &nv, a[1], sizeof nv);
         if (r)
             return r;
-        if (nv.interval_sec < 0 || nv.value_sec < 0 || nv.interval_usec < 0 || nv.value_usec < 0
-            || nv.interval_usec >= 1000000 || nv.value_usec >= 1000000)
+        if (nv.interval_sec < 0 || nv.value_sec < 0 || nv.interval_usec < 0 || nv.value_usec < 0 ||
+            nv.interval_usec >= 1000000 || nv.value_usec >= 1000000)
             return -EINVAL;
     }
     uint64_t ov, oi;
     itimer_swap(in, usec_of(nv.value_sec, nv.value_usec), usec_of(nv.interval_sec, nv.interval_usec), &ov, &oi);
     if (a[2]) {
-        struct itimerval_k o = { (int64_t)(oi / 1000000), (int64_t)(oi % 1000000), (int64_t)(ov / 1000000),
-                                 (int64_t)(ov % 1000000) };
+        struct itimerval_k o = {(int64_t)(oi / 1000000), (int64_t)(oi % 1000000), (int64_t)(ov / 1000000),
+                                (int64_t)(ov % 1000000)};
         return copy_to_user(in, a[2], &o, sizeof o);
     }
     return 0;
@@ -311,8 +318,8 @@ int64_t sys_getitimer(struct instance *in, const uint64_t *a)
         left = tsc_to_ns(in->itimer.deadline - now) / 1000 + 1;
     uint64_t iv = tsc_to_ns(in->itimer_interval) / 1000;
     iunlock(&in->sig_lock);
-    struct itimerval_k o = { (int64_t)(iv / 1000000), (int64_t)(iv % 1000000), (int64_t)(left / 1000000),
-                             (int64_t)(left % 1000000) };
+    struct itimerval_k o = {(int64_t)(iv / 1000000), (int64_t)(iv % 1000000), (int64_t)(left / 1000000),
+                            (int64_t)(left % 1000000)};
     return copy_to_user(in, a[1], &o, sizeof o);
 }
 

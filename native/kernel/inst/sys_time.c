@@ -12,17 +12,17 @@
 #include "lib/errno.h"
 #include "node/clock.h"
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
+#define CLOCK_REALTIME           0
+#define CLOCK_MONOTONIC          1
 #define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
-#define CLOCK_TAI 11
-#define TIMER_ABSTIME 1
-#define NS 1000000000ull
+#define CLOCK_THREAD_CPUTIME_ID  3
+#define CLOCK_MONOTONIC_RAW      4
+#define CLOCK_REALTIME_COARSE    5
+#define CLOCK_MONOTONIC_COARSE   6
+#define CLOCK_BOOTTIME           7
+#define CLOCK_TAI                11
+#define TIMER_ABSTIME            1
+#define NS                       1000000000ull
 
 struct timespec64 {
     int64_t sec, nsec;
@@ -54,7 +54,7 @@ int64_t clock_now(struct instance *in, uint64_t clock)
 
 static int put_ts(struct instance *in, uint64_t va, int64_t ns)
 {
-    struct timespec64 ts = { ns / (int64_t)NS, ns % (int64_t)NS };
+    struct timespec64 ts = {ns / (int64_t)NS, ns % (int64_t)NS};
     return copy_to_user(in, va, &ts, sizeof ts);
 }
 
@@ -88,7 +88,7 @@ int64_t sys_gettimeofday(struct instance *in, const uint64_t *a)
     if (!a[0])
         return 0;
     int64_t now = clock_now(in, CLOCK_REALTIME);
-    int64_t tv[2] = { now / (int64_t)NS, now % (int64_t)NS / 1000 };
+    int64_t tv[2] = {now / (int64_t)NS, now % (int64_t)NS / 1000};
     return copy_to_user(in, a[0], tv, sizeof tv);
 }
 

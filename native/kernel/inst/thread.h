@@ -30,7 +30,7 @@ enum thread_state {
 
 /* A deadline on one core's timer list (sched.c). */
 struct ktimer {
-    uint64_t deadline;             /* TSC */
+    uint64_t deadline; /* TSC */
     struct ktimer *next;
     void (*fire)(struct ktimer *); /* called on the list's core, no lock held */
     uint32_t core;                 /* the list it is on, or KTIMER_IDLE */
@@ -50,30 +50,30 @@ struct sigaltstack_k {
 };
 
 struct thread {
-    uint64_t ksp;               /* saved kernel %rsp while switched out (switch.S) */
+    uint64_t ksp; /* saved kernel %rsp while switched out (switch.S) */
     uint64_t kstack_top;
     uint64_t fs_base;
     struct instance *in;
     uint32_t tid, slot;
-    uint32_t home;              /* index of its core in the instance */
-    volatile uint32_t state;    /* enum thread_state; changed under its home core's lock */
-    uint32_t woken;             /* a wake-up came while it was not yet blocked (sched.c) */
+    uint32_t home;           /* index of its core in the instance */
+    volatile uint32_t state; /* enum thread_state; changed under its home core's lock */
+    uint32_t woken;          /* a wake-up came while it was not yet blocked (sched.c) */
     int32_t prio;
-    struct thread *rq_next;     /* run queue link */
+    struct thread *rq_next; /* run queue link */
 
-    uint64_t clear_child_tid;   /* CLONE_CHILD_CLEARTID / set_tid_address */
+    uint64_t clear_child_tid; /* CLONE_CHILD_CLEARTID / set_tid_address */
     uint64_t robust_list, robust_len;
 
     /* futex.c: the queue it waits on. */
-    uint64_t fkey;              /* user address waited on */
+    uint64_t fkey; /* user address waited on */
     uint32_t fbitset;
-    uint32_t fqueued;           /* on a bucket's list; cleared by the waker */
+    uint32_t fqueued; /* on a bucket's list; cleared by the waker */
     struct thread *fnext, *fprev;
 
     /* Waiting with a deadline. */
     struct ktimer timer;
     volatile uint32_t timed_out;
-    uint32_t interruptible;     /* a signal ends this wait (-EINTR) */
+    uint32_t interruptible; /* a signal ends this wait (-EINTR) */
 
     /* offload.c: the request it waits for. */
     uint64_t off_id;
@@ -87,26 +87,26 @@ struct thread {
 
     /* signal.c */
     uint64_t sigmask;
-    uint64_t sigpending;        /* thread-directed */
-    uint64_t saved_mask;        /* rt_sigsuspend: restored after the handler */
+    uint64_t sigpending; /* thread-directed */
+    uint64_t saved_mask; /* rt_sigsuspend: restored after the handler */
     uint32_t restore_mask;
-    uint32_t fault_code;        /* a fault turned into a signal: its si_code */
-    uint64_t fault_addr;        /* and si_addr */
+    uint32_t fault_code; /* a fault turned into a signal: its si_code */
+    uint64_t fault_addr; /* and si_addr */
     uint32_t fault_sig;
     uint32_t reserved1;
     uint64_t fault_trapno, fault_err; /* for the signal frame's sigcontext */
-    uint64_t stale_addr;        /* uaccess.c: last page fault taken for a stale TLB entry */
+    uint64_t stale_addr;              /* uaccess.c: last page fault taken for a stale TLB entry */
     struct sigaltstack_k altstack;
 
     /* CPU time. */
-    uint64_t run_tsc;           /* TSC spent running, up to the last switch-out */
-    uint64_t run_start;         /* TSC at the last switch-in */
+    uint64_t run_tsc;   /* TSC spent running, up to the last switch-out */
+    uint64_t run_start; /* TSC at the last switch-in */
 
     /* sys_file.c: pointer arrays rebuilt with guest-physical addresses;
      * they must live as long as the request, which may outlive a switch. */
     uint64_t iov_bounce[2 * THREAD_BOUNCE_IOV];
     uint64_t msg_bounce[8];
-    uint64_t *big_bounce;       /* 2 * AZ_IOV_MAX words, allocated on first need */
+    uint64_t *big_bounce; /* 2 * AZ_IOV_MAX words, allocated on first need */
 
     uint8_t fpu[] __attribute__((aligned(64))); /* fpu_state_size bytes */
 };

@@ -32,7 +32,7 @@ void tlb_shootdown(struct instance *in)
     struct cpu *c = this_cpu();
     if (!c->inst || __atomic_load_n(&in->njoined, __ATOMIC_ACQUIRE) <= 1)
         return;
-    uint32_t want[AZ_BOOT_MAX_CPUS / 32] = { 0 };
+    uint32_t want[AZ_BOOT_MAX_CPUS / 32] = {0};
     for (uint32_t i = 0; i < in->ncpus; i++) {
         struct inst_cpu *ic = &in->icpu[i];
         if (ic == c->icpu || __atomic_load_n(&ic->join_state, __ATOMIC_ACQUIRE) != JOIN_JOINED)

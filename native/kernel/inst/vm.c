@@ -14,13 +14,13 @@
 #include "lib/kheap.h"
 #include "lib/string.h"
 
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_PWT (1ull << 3)
-#define PTE_PCD (1ull << 4)
-#define PTE_PS (1ull << 7)
-#define PTE_NX (1ull << 63)
-#define PTE_ADDR 0x000FFFFFFFFFF000ull
+#define PTE_P           (1ull << 0)
+#define PTE_W           (1ull << 1)
+#define PTE_PWT         (1ull << 3)
+#define PTE_PCD         (1ull << 4)
+#define PTE_PS          (1ull << 7)
+#define PTE_NX          (1ull << 63)
+#define PTE_ADDR        0x000FFFFFFFFFF000ull
 #define FLUSH_ALL_PAGES 64
 
 extern char boot_pd[];

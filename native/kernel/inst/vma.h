@@ -14,10 +14,10 @@
 #define VMA_MAX 4096
 
 /* prot: Linux PROT_* bits. */
-#define PROT_NONE 0
-#define PROT_READ 1
+#define PROT_NONE  0
+#define PROT_READ  1
 #define PROT_WRITE 2
-#define PROT_EXEC 4
+#define PROT_EXEC  4
 
 enum vma_kind {
     VMA_USER = 1,    /* the program's: image, brk, stack, mmap */
@@ -28,7 +28,7 @@ enum vma_kind {
 
 /* vma.flags */
 #define VMA_F_UNZEROED (1u << 0) /* contents unknown: zero before the program can read them */
-#define VMA_F_BRK (1u << 1)
+#define VMA_F_BRK      (1u << 1)
 
 struct vma {
     uint64_t start, end; /* [start, end), page aligned */
@@ -41,7 +41,7 @@ struct vma {
 struct vma_map {
     uint32_t count;
     uint32_t reserved;
-    uint64_t lo, hi;     /* the partition: where identity ranges may go */
+    uint64_t lo, hi; /* the partition: where identity ranges may go */
     struct vma v[VMA_MAX];
 };
 

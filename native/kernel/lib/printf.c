@@ -28,8 +28,7 @@ static void put_padded(struct out *o, const char *s, size_t n, int width, int le
             put(o, ' ');
 }
 
-static void put_number(struct out *o, uint64_t v, int neg, unsigned base, int upper, int width, int left,
-                       char pad)
+static void put_number(struct out *o, uint64_t v, int neg, unsigned base, int upper, int width, int left, char pad)
 {
     char tmp[24];
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -51,7 +50,7 @@ static void put_number(struct out *o, uint64_t v, int neg, unsigned base, int up
 
 size_t kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-    struct out o = { buf, size, 0 };
+    struct out o = {buf, size, 0};
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
             put(&o, *fmt);

@@ -11,9 +11,22 @@
 
 struct acpi_info acpi;
 
-static uint8_t rd8(const uint8_t *p) { return *p; }
-static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static uint8_t rd8(const uint8_t *p)
+{
+    return *p;
+}
+static uint32_t rd32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static uint64_t rd64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
 
 static int checksum_ok(const uint8_t *p, uint32_t len)
 {
@@ -115,8 +128,8 @@ static void parse_srat(const uint8_t *t)
         if (elen < 2 || off + elen > len)
             break;
         if (type == 0 && elen >= 16 && (rd32(e + 4) & 1)) {
-            uint32_t node = rd8(e + 2) | (uint32_t)rd8(e + 9) << 8 | (uint32_t)rd8(e + 10) << 16
-                | (uint32_t)rd8(e + 11) << 24;
+            uint32_t node =
+                rd8(e + 2) | (uint32_t)rd8(e + 9) << 8 | (uint32_t)rd8(e + 10) << 16 | (uint32_t)rd8(e + 11) << 24;
             set_cpu_node(rd8(e + 3), node);
         } else if (type == 2 && elen >= 24 && (rd32(e + 12) & 1)) {
             set_cpu_node(rd32(e + 8), rd32(e + 4));
@@ -124,7 +137,7 @@ static void parse_srat(const uint8_t *t)
             uint64_t base = rd64(e + 8), size = rd64(e + 16);
             uint32_t node = rd32(e + 2);
             if (size) {
-                acpi.mem[acpi.nmem++] = (struct acpi_mem){ base, size, node };
+                acpi.mem[acpi.nmem++] = (struct acpi_mem){base, size, node};
                 if (node + 1 > acpi.nnodes)
                     acpi.nnodes = node + 1;
             }

@@ -18,13 +18,13 @@ struct acpi_mem {
 
 struct acpi_info {
     uint32_t ncpus;
-    uint32_t apic_id[MAX_CPUS];      /* enabled CPUs, MADT order */
-    uint32_t cpu_node[MAX_CPUS];     /* proximity domain per CPU (0 without SRAT) */
+    uint32_t apic_id[MAX_CPUS];  /* enabled CPUs, MADT order */
+    uint32_t cpu_node[MAX_CPUS]; /* proximity domain per CPU (0 without SRAT) */
     int have_srat;
     uint32_t nmem;
     struct acpi_mem mem[ACPI_MAX_MEM]; /* SRAT memory affinity, enabled entries */
     uint32_t nnodes;
-    uint16_t pm_timer_port;          /* 0 if none */
+    uint16_t pm_timer_port; /* 0 if none */
     int pm_timer_32bit;
 };
 

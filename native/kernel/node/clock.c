@@ -7,8 +7,8 @@
 #include "lib/console.h"
 #include "node/acpi.h"
 
-#define PM_TIMER_HZ 3579545ull
-#define PIT_HZ 1193182ull
+#define PM_TIMER_HZ      3579545ull
+#define PIT_HZ           1193182ull
 #define CALIBRATE_MIN_MS 20
 
 uint64_t tsc_hz;

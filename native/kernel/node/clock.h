@@ -15,8 +15,8 @@ extern uint64_t lapic_timer_hz;
 extern uint64_t tsc_at_boot;       /* TSC at the kernel's first instruction */
 extern uint64_t rtc_boot_epoch_ns; /* wall clock at tsc_at_boot, from the RTC */
 
-void clock_calibrate_begin(void);  /* boot CPU, early */
-void clock_calibrate_end(void);    /* boot CPU, once the other CPUs are up */
+void clock_calibrate_begin(void); /* boot CPU, early */
+void clock_calibrate_end(void);   /* boot CPU, once the other CPUs are up */
 /* Nanoseconds between two TSC readings. */
 uint64_t tsc_to_ns(uint64_t ticks);
 /* TSC ticks and local APIC timer ticks in `ns` nanoseconds. */

@@ -26,9 +26,9 @@ static struct kick kicks[MAX_CPUS];
  * the TSC, not by counting wake-ups, so the rate holds whatever wakes us.
  */
 static struct {
-    uint64_t step;  /* TSC ticks between two pings */
-    uint64_t next;  /* TSC of the next ping */
-    uint32_t core;  /* the next core to ping, 1..ncpus-1 */
+    uint64_t step; /* TSC ticks between two pings */
+    uint64_t next; /* TSC of the next ping */
+    uint32_t core; /* the next core to ping, 1..ncpus-1 */
 } pinger;
 
 static void heartbeat_bump(struct az_core_mailbox *mb)

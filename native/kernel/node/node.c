@@ -90,9 +90,9 @@ void node_publish(void)
     }
     publish_ranges();
     n->tsc_hz = tsc_hz;
-    n->features = (lapic_x2apic ? AZ_NODE_F_X2APIC : 0) | (cpu_features.rdrand ? AZ_NODE_F_RDRAND : 0)
-        | (cpu_features.rdseed ? AZ_NODE_F_RDSEED : 0) | (cpu_features.xsave ? AZ_NODE_F_XSAVE : 0)
-        | (cpu_features.avx ? AZ_NODE_F_AVX : 0) | (acpi.have_srat ? AZ_NODE_F_SRAT : 0);
+    n->features = (lapic_x2apic ? AZ_NODE_F_X2APIC : 0) | (cpu_features.rdrand ? AZ_NODE_F_RDRAND : 0) |
+                  (cpu_features.rdseed ? AZ_NODE_F_RDSEED : 0) | (cpu_features.xsave ? AZ_NODE_F_XSAVE : 0) |
+                  (cpu_features.avx ? AZ_NODE_F_AVX : 0) | (acpi.have_srat ? AZ_NODE_F_SRAT : 0);
     n->tsc_ready = rdtsc();
     __atomic_store_n(&n->state, AZ_NODE_READY, __ATOMIC_RELEASE);
 }

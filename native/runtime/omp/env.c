@@ -14,8 +14,8 @@
 #include "gomp.h"
 
 #define DEFAULT_STACK (1ul << 20) /* thread stacks are real memory here: no overcommit */
-#define SPIN_ACTIVE 100000u
-#define SPIN_DEFAULT 20000u
+#define SPIN_ACTIVE   100000u
+#define SPIN_DEFAULT  20000u
 
 struct icv gomp_icv;
 static atomic_int initialised; /* 0 no, 1 in progress, 2 done */
@@ -25,17 +25,30 @@ static unsigned long parse_size(const char *s)
     char *end;
     unsigned long v = strtoul(s, &end, 10);
     switch (*end) {
-    case 'B': case 'b': return v;
-    case 'M': case 'm': return v << 20;
-    case 'G': case 'g': return v << 30;
-    default: return v << 10; /* K, or no unit: kilobytes */
+    case 'B':
+    case 'b':
+        return v;
+    case 'M':
+    case 'm':
+        return v << 20;
+    case 'G':
+    case 'g':
+        return v << 30;
+    default:
+        return v << 10; /* K, or no unit: kilobytes */
     }
 }
 
 static void parse_schedule(const char *s)
 {
-    static const struct { const char *name; int sched; } kinds[] = {
-        { "static", SCHED_STATIC }, { "dynamic", SCHED_DYNAMIC }, { "guided", SCHED_GUIDED }, { "auto", SCHED_AUTO },
+    static const struct {
+        const char *name;
+        int sched;
+    } kinds[] = {
+        {"static", SCHED_STATIC},
+        {"dynamic", SCHED_DYNAMIC},
+        {"guided", SCHED_GUIDED},
+        {"auto", SCHED_AUTO},
     };
     if (strncasecmp(s, "monotonic:", 10) == 0)
         s += 10;
@@ -97,8 +110,8 @@ int omp_get_thread_num(void)
 int omp_get_max_threads(void)
 {
     gomp_init();
-    return gomp_self.team && gomp_self.team->n > 1 && gomp_self.level >= gomp_icv.max_levels
-        ? 1 : (int)gomp_icv.nthreads;
+    return gomp_self.team && gomp_self.team->n > 1 && gomp_self.level >= gomp_icv.max_levels ? 1
+                                                                                             : (int)gomp_icv.nthreads;
 }
 
 void omp_set_num_threads(int n)

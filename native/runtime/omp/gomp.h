@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define WS_RING 16
+#define WS_RING  16
 #define MAX_TEAM 256
 
 enum ws_kind { WS_LOOP = 1, WS_SECTIONS, WS_SINGLE };
@@ -29,24 +29,24 @@ enum sched { SCHED_STATIC = 1, SCHED_DYNAMIC, SCHED_GUIDED, SCHED_AUTO, SCHED_RU
 
 /* One worksharing construct of a team. */
 struct ws {
-    atomic_int lock;            /* held by whoever sets the slot up */
-    atomic_uint_fast64_t gen;   /* the construct's number in the region; ~0 when never used */
-    atomic_uint left;           /* threads that have not yet left it */
+    atomic_int lock;          /* held by whoever sets the slot up */
+    atomic_uint_fast64_t gen; /* the construct's number in the region; ~0 when never used */
+    atomic_uint left;         /* threads that have not yet left it */
     int kind, sched, ordered;
-    uint64_t start, incr;       /* the loop, as the compiler gave it (two's complement) */
-    uint64_t n, chunk;          /* iterations, and the chunk in iterations */
-    atomic_uint_fast64_t next;  /* dynamic, guided, sections: the next free iteration */
-    atomic_int ordered_next;    /* the iteration (mod 2^32) whose ordered region may run; a futex word */
-    atomic_int sleepers;        /* threads asleep on ordered_next or copy_ready */
+    uint64_t start, incr;      /* the loop, as the compiler gave it (two's complement) */
+    uint64_t n, chunk;         /* iterations, and the chunk in iterations */
+    atomic_uint_fast64_t next; /* dynamic, guided, sections: the next free iteration */
+    atomic_int ordered_next;   /* the iteration (mod 2^32) whose ordered region may run; a futex word */
+    atomic_int sleepers;       /* threads asleep on ordered_next or copy_ready */
     atomic_int single_taken;
-    atomic_int copy_ready;      /* copyprivate: the data pointer is published */
+    atomic_int copy_ready; /* copyprivate: the data pointer is published */
     void *copy;
     char pad[64];
 };
 
 struct barrier {
     atomic_uint arrived;
-    atomic_int gen;             /* a futex word */
+    atomic_int gen; /* a futex word */
     atomic_int sleepers;
     unsigned n;
 };
@@ -55,35 +55,35 @@ struct team {
     void (*fn)(void *);
     void *data;
     unsigned n;
-    unsigned level;             /* nesting level of the region (1: outermost) */
-    int combined;               /* ws[0] is a loop or sections every thread starts in */
+    unsigned level; /* nesting level of the region (1: outermost) */
+    int combined;   /* ws[0] is a loop or sections every thread starts in */
     struct barrier bar;
     struct ws ws[WS_RING];
 };
 
 /* What each thread knows about where it is. */
 struct gomp_thread {
-    struct team *team;          /* NULL outside any parallel region */
+    struct team *team; /* NULL outside any parallel region */
     unsigned id;
     unsigned level;
-    uint64_t ws_index;          /* constructs met so far in this region */
-    struct ws *cur;             /* the loop or sections being worked on */
-    uint64_t trip;              /* static schedule: chunks taken */
-    uint64_t iter;              /* ordered: the iteration being run */
-    int ordered_done;           /* ordered: its ordered region has run */
+    uint64_t ws_index; /* constructs met so far in this region */
+    struct ws *cur;    /* the loop or sections being worked on */
+    uint64_t trip;     /* static schedule: chunks taken */
+    uint64_t iter;     /* ordered: the iteration being run */
+    int ordered_done;  /* ordered: its ordered region has run */
 };
 
 extern __thread struct gomp_thread gomp_self;
 
 /* The internal control variables (env.c). */
 struct icv {
-    unsigned nthreads;          /* OMP_NUM_THREADS, omp_set_num_threads */
-    int run_sched;              /* OMP_SCHEDULE, omp_set_schedule */
+    unsigned nthreads; /* OMP_NUM_THREADS, omp_set_num_threads */
+    int run_sched;     /* OMP_SCHEDULE, omp_set_schedule */
     uint64_t run_chunk;
-    unsigned max_levels;        /* active levels allowed (1: nested regions run serially) */
+    unsigned max_levels; /* active levels allowed (1: nested regions run serially) */
     int dynamic;
-    unsigned long stacksize;    /* OMP_STACKSIZE */
-    unsigned spin;              /* OMP_WAIT_POLICY: spins before sleeping */
+    unsigned long stacksize; /* OMP_STACKSIZE */
+    unsigned spin;           /* OMP_WAIT_POLICY: spins before sleeping */
     unsigned nprocs;
 };
 extern struct icv gomp_icv;
@@ -106,8 +106,8 @@ void gomp_team_end(void);
 /* work.c */
 struct ws *gomp_ws_enter(int kind, bool *first);
 void gomp_ws_leave(struct ws *w);
-void gomp_loop_init(struct ws *w, uint64_t start, uint64_t end, uint64_t incr, bool up, int sched,
-                    uint64_t chunk, int ordered);
+void gomp_loop_init(struct ws *w, uint64_t start, uint64_t end, uint64_t incr, bool up, int sched, uint64_t chunk,
+                    int ordered);
 void gomp_sections_init(struct ws *w, unsigned count);
 
 #endif

@@ -146,8 +146,8 @@ void omp_init_nest_lock_with_hint(nest_lock_t *l, int hint)
 
 /* ---- tasks, run where they are created ---- */
 
-static void run_copy(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *), long arg_size,
-                     long arg_align, long *bounds)
+static void run_copy(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *), long arg_size, long arg_align,
+                     long *bounds)
 {
     if (!cpyfn && !bounds) {
         fn(data);
@@ -182,7 +182,7 @@ void GOMP_taskloop(void (*fn)(void *), void *data, void (*cpyfn)(void *, void *)
                    unsigned flags, unsigned long num_tasks, int priority, long start, long end, long step)
 {
     (void)flags, (void)num_tasks, (void)priority, (void)step;
-    long bounds[2] = { start, end };
+    long bounds[2] = {start, end};
     run_copy(fn, data, cpyfn, arg_size, arg_align, bounds);
 }
 

@@ -19,7 +19,7 @@ __thread struct gomp_thread gomp_self;
 
 struct worker {
     pthread_t th;
-    atomic_int go;        /* bumped by the master for each region it gives this worker */
+    atomic_int go; /* bumped by the master for each region it gives this worker */
     atomic_int sleepers;
     struct team *team;
     unsigned id;
@@ -38,7 +38,7 @@ static void *worker_main(void *arg)
         gomp_wait_change(&w->go, seen, &w->sleepers);
         seen = atomic_load(&w->go);
         struct team *t = w->team;
-        gomp_self = (struct gomp_thread){ .team = t, .id = w->id, .level = t->level };
+        gomp_self = (struct gomp_thread){.team = t, .id = w->id, .level = t->level};
         if (t->combined) {
             /* a combined construct: the region starts inside its loop or sections */
             gomp_self.ws_index = 1;
@@ -121,7 +121,7 @@ static void launch(struct team *t, struct gomp_thread *saved)
         if (atomic_load(&w->sleepers))
             gomp_futex_wake(&w->go, 1);
     }
-    gomp_self = (struct gomp_thread){ .team = t, .id = 0, .level = t->level };
+    gomp_self = (struct gomp_thread){.team = t, .id = 0, .level = t->level};
     if (t->combined) {
         gomp_self.ws_index = 1;
         gomp_self.cur = &t->ws[0];
@@ -223,16 +223,16 @@ static void setup_loop(struct ws *w, void *arg)
 static void parallel_loop(void (*fn)(void *), void *data, unsigned num_threads, long start, long end, long incr,
                           long chunk, int sched)
 {
-    struct loop_args a = { start, end, incr, chunk, sched };
+    struct loop_args a = {start, end, incr, chunk, sched};
     run_region(fn, data, team_size(num_threads), setup_loop, &a);
 }
 
-#define PARALLEL_LOOP(name, sched)                                                                            \
-    void GOMP_parallel_loop_##name(void (*fn)(void *), void *data, unsigned num_threads, long start, long end, \
-                                   long incr, long chunk, unsigned flags)                                     \
-    {                                                                                                          \
-        (void)flags;                                                                                           \
-        parallel_loop(fn, data, num_threads, start, end, incr, chunk, sched);                                  \
+#define PARALLEL_LOOP(name, sched)                                                                                     \
+    void GOMP_parallel_loop_##name(void (*fn)(void *), void *data, unsigned num_threads, long start, long end,         \
+                                   long incr, long chunk, unsigned flags)                                              \
+    {                                                                                                                  \
+        (void)flags;                                                                                                   \
+        parallel_loop(fn, data, num_threads, start, end, incr, chunk, sched);                                          \
     }
 
 PARALLEL_LOOP(static, SCHED_STATIC)
@@ -241,22 +241,22 @@ PARALLEL_LOOP(guided, SCHED_GUIDED)
 PARALLEL_LOOP(nonmonotonic_dynamic, SCHED_DYNAMIC)
 PARALLEL_LOOP(nonmonotonic_guided, SCHED_GUIDED)
 
-void GOMP_parallel_loop_runtime(void (*fn)(void *), void *data, unsigned num_threads, long start, long end,
-                                long incr, unsigned flags)
+void GOMP_parallel_loop_runtime(void (*fn)(void *), void *data, unsigned num_threads, long start, long end, long incr,
+                                unsigned flags)
 {
     (void)flags;
     gomp_init();
     parallel_loop(fn, data, num_threads, start, end, incr, (long)gomp_icv.run_chunk, gomp_icv.run_sched);
 }
 
-void GOMP_parallel_loop_nonmonotonic_runtime(void (*fn)(void *), void *data, unsigned num_threads, long start,
-                                             long end, long incr, unsigned flags)
+void GOMP_parallel_loop_nonmonotonic_runtime(void (*fn)(void *), void *data, unsigned num_threads, long start, long end,
+                                             long incr, unsigned flags)
 {
     GOMP_parallel_loop_runtime(fn, data, num_threads, start, end, incr, flags);
 }
 
-void GOMP_parallel_loop_maybe_nonmonotonic_runtime(void (*fn)(void *), void *data, unsigned num_threads,
-                                                   long start, long end, long incr, unsigned flags)
+void GOMP_parallel_loop_maybe_nonmonotonic_runtime(void (*fn)(void *), void *data, unsigned num_threads, long start,
+                                                   long end, long incr, unsigned flags)
 {
     GOMP_parallel_loop_runtime(fn, data, num_threads, start, end, incr, flags);
 }

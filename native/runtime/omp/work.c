@@ -107,7 +107,7 @@ static uint64_t iterations(uint64_t start, uint64_t end, uint64_t incr, bool up)
 void gomp_loop_init(struct ws *w, uint64_t start, uint64_t end, uint64_t incr, bool up, int sched, uint64_t chunk,
                     int ordered)
 {
-    struct loop_spec s = { start, incr, iterations(start, end, incr, up), chunk, sched, ordered };
+    struct loop_spec s = {start, incr, iterations(start, end, incr, up), chunk, sched, ordered};
     init_loop(w, &s);
 }
 
@@ -214,7 +214,7 @@ static bool loop_next(long *istart, long *iend)
 static bool loop_start(uint64_t start, uint64_t end, uint64_t incr, bool up, int sched, uint64_t chunk, int ordered,
                        long *istart, long *iend)
 {
-    struct loop_spec spec = { start, incr, iterations(start, end, incr, up), chunk, sched, ordered };
+    struct loop_spec spec = {start, incr, iterations(start, end, incr, up), chunk, sched, ordered};
     gomp_self.cur = enter(init_loop, &spec);
     gomp_self.trip = 0;
     gomp_self.ordered_done = 1;
@@ -253,48 +253,47 @@ bool GOMP_loop_end_cancel(void)
     return false;
 }
 
-#define LOOP(name, sched, ordered)                                                                           \
-    bool GOMP_loop_##name##_start(long start, long end, long incr, long chunk, long *istart, long *iend)    \
-    {                                                                                                         \
-        return loop_start_l(start, end, incr, sched, chunk, ordered, istart, iend);                           \
-    }                                                                                                         \
-    bool GOMP_loop_##name##_next(long *istart, long *iend)                                                    \
-    {                                                                                                         \
-        return loop_next(istart, iend);                                                                       \
-    }                                                                                                         \
-    bool GOMP_loop_ull_##name##_start(bool up, unsigned long long start, unsigned long long end,              \
-                                      unsigned long long incr, unsigned long long chunk,                      \
-                                      unsigned long long *istart, unsigned long long *iend)                  \
-    {                                                                                                         \
-        if (up ? start >= end : start <= end)                                                                 \
-            end = start;                                                                                      \
-        return loop_start(start, end, incr, up, sched, chunk, ordered, (long *)istart, (long *)iend);         \
-    }                                                                                                         \
-    bool GOMP_loop_ull_##name##_next(unsigned long long *istart, unsigned long long *iend)                    \
-    {                                                                                                         \
-        return loop_next((long *)istart, (long *)iend);                                                       \
+#define LOOP(name, sched, ordered)                                                                                     \
+    bool GOMP_loop_##name##_start(long start, long end, long incr, long chunk, long *istart, long *iend)               \
+    {                                                                                                                  \
+        return loop_start_l(start, end, incr, sched, chunk, ordered, istart, iend);                                    \
+    }                                                                                                                  \
+    bool GOMP_loop_##name##_next(long *istart, long *iend)                                                             \
+    {                                                                                                                  \
+        return loop_next(istart, iend);                                                                                \
+    }                                                                                                                  \
+    bool GOMP_loop_ull_##name##_start(bool up, unsigned long long start, unsigned long long end,                       \
+                                      unsigned long long incr, unsigned long long chunk, unsigned long long *istart,   \
+                                      unsigned long long *iend)                                                        \
+    {                                                                                                                  \
+        if (up ? start >= end : start <= end)                                                                          \
+            end = start;                                                                                               \
+        return loop_start(start, end, incr, up, sched, chunk, ordered, (long *)istart, (long *)iend);                  \
+    }                                                                                                                  \
+    bool GOMP_loop_ull_##name##_next(unsigned long long *istart, unsigned long long *iend)                             \
+    {                                                                                                                  \
+        return loop_next((long *)istart, (long *)iend);                                                                \
     }
 
-#define RUNTIME_LOOP(name, ordered)                                                                           \
-    bool GOMP_loop_##name##_start(long start, long end, long incr, long *istart, long *iend)                  \
-    {                                                                                                         \
-        return loop_start_l(start, end, incr, SCHED_RUNTIME, 0, ordered, istart, iend);                      \
-    }                                                                                                         \
-    bool GOMP_loop_##name##_next(long *istart, long *iend)                                                    \
-    {                                                                                                         \
-        return loop_next(istart, iend);                                                                       \
-    }                                                                                                         \
-    bool GOMP_loop_ull_##name##_start(bool up, unsigned long long start, unsigned long long end,              \
-                                      unsigned long long incr, unsigned long long *istart,                    \
-                                      unsigned long long *iend)                                               \
-    {                                                                                                         \
-        if (up ? start >= end : start <= end)                                                                 \
-            end = start;                                                                                      \
-        return loop_start(start, end, incr, up, SCHED_RUNTIME, 0, ordered, (long *)istart, (long *)iend);     \
-    }                                                                                                         \
-    bool GOMP_loop_ull_##name##_next(unsigned long long *istart, unsigned long long *iend)                    \
-    {                                                                                                         \
-        return loop_next((long *)istart, (long *)iend);                                                       \
+#define RUNTIME_LOOP(name, ordered)                                                                                    \
+    bool GOMP_loop_##name##_start(long start, long end, long incr, long *istart, long *iend)                           \
+    {                                                                                                                  \
+        return loop_start_l(start, end, incr, SCHED_RUNTIME, 0, ordered, istart, iend);                                \
+    }                                                                                                                  \
+    bool GOMP_loop_##name##_next(long *istart, long *iend)                                                             \
+    {                                                                                                                  \
+        return loop_next(istart, iend);                                                                                \
+    }                                                                                                                  \
+    bool GOMP_loop_ull_##name##_start(bool up, unsigned long long start, unsigned long long end,                       \
+                                      unsigned long long incr, unsigned long long *istart, unsigned long long *iend)   \
+    {                                                                                                                  \
+        if (up ? start >= end : start <= end)                                                                          \
+            end = start;                                                                                               \
+        return loop_start(start, end, incr, up, SCHED_RUNTIME, 0, ordered, (long *)istart, (long *)iend);              \
+    }                                                                                                                  \
+    bool GOMP_loop_ull_##name##_next(unsigned long long *istart, unsigned long long *iend)                             \
+    {                                                                                                                  \
+        return loop_next((long *)istart, (long *)iend);                                                                \
     }
 
 LOOP(static, SCHED_STATIC, 0)
@@ -334,8 +333,8 @@ bool GOMP_loop_ordered_start(long start, long end, long incr, long sched, long c
     return loop_start_l(start, end, incr, (int)(sched & 0xFF), chunk, 1, istart, iend);
 }
 
-bool GOMP_loop_ull_start(bool up, unsigned long long start, unsigned long long end, unsigned long long incr,
-                         long sched, unsigned long long chunk, unsigned long long *istart, unsigned long long *iend,
+bool GOMP_loop_ull_start(bool up, unsigned long long start, unsigned long long end, unsigned long long incr, long sched,
+                         unsigned long long chunk, unsigned long long *istart, unsigned long long *iend,
                          uintptr_t *reductions, void **mem)
 {
     no_task_reductions(reductions, mem);

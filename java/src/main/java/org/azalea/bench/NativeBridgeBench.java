@@ -17,10 +17,11 @@ public final class NativeBridgeBench {
     private static final int SAMPLES = 300;
     private static final int WARMUP_BATCHES = 300; // ~300k calls: past C2 compilation
 
-    private static final MethodHandle FFM_GETPPID = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT),
-            Linker.Option.critical(false));
+    private static final MethodHandle FFM_GETPPID = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("getppid").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT),
+                    Linker.Option.critical(false));
 
     /** JNA direct mapping: the fastest way JNA offers. */
     static final class JnaLibc {

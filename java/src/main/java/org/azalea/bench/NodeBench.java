@@ -71,7 +71,8 @@ public final class NodeBench {
 
             Samples unikernel = new Samples(5), user = new Samples(5);
             for (int i = 0; i < 5; i++) {
-                unikernel.add(figures(runImage(node, root, "offload_bench", "compute")).get("compute_loop_ns"));
+                unikernel.add(figures(runImage(node, root, "offload_bench", "compute"))
+                        .get("compute_loop_ns"));
                 user.add(figures(userMode("offload_bench", "compute")).get("compute_loop_ns"));
             }
             report.put("guest_compute_loop_ms" + sfx, unikernel.median() / 1e6);
@@ -90,8 +91,8 @@ public final class NodeBench {
         Sideloader sl = new Sideloader(node, java.util.Set.of(0));
         Samples reclaim = new Samples(launches);
         for (int i = 0; i < launches; i++) {
-            ManagedInstance mi = sl.launch(LaunchRequest.of(buildDir.resolve("test-images/hello"), List.of(),
-                    PartitionRequest.of(1, 1, 64L << 20), root));
+            ManagedInstance mi = sl.launch(LaunchRequest.of(
+                    buildDir.resolve("test-images/hello"), List.of(), PartitionRequest.of(1, 1, 64L << 20), root));
             InstanceOutcome o = mi.awaitReclaimed(Duration.ofSeconds(30));
             if (o == null || o.processStatus() != 0) throw new IOException("hello failed under the sideloader");
             reclaim.add(mi.reclaimTime().toNanos() / 1e6);
@@ -106,8 +107,16 @@ public final class NodeBench {
         long base = (r.base() + (2L << 20) - 1) & -(2L << 20);
         List<String> argv = new java.util.ArrayList<>(List.of(image));
         argv.addAll(args);
-        return new InstanceSpec(++launched, image, ElfImage.load(BuildPaths.testImage(buildDir, image)), argv,
-                List.of("HOME=/"), new int[] {node.shape().firstCpu(1)}, base, 64L << 20, root,
+        return new InstanceSpec(
+                ++launched,
+                image,
+                ElfImage.load(BuildPaths.testImage(buildDir, image)),
+                argv,
+                List.of("HOME=/"),
+                new int[] {node.shape().firstCpu(1)},
+                base,
+                64L << 20,
+                root,
                 Stdio.of(InputStream.nullInputStream(), out, out));
     }
 
@@ -135,7 +144,8 @@ public final class NodeBench {
     }
 
     private String userMode(String image, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-x86_64", BuildPaths.testImage(buildDir, image).toString()));
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of("qemu-x86_64", BuildPaths.testImage(buildDir, image).toString()));
         cmd.addAll(List.of(args));
         return BenchIo.run(cmd, null, Duration.ofMinutes(2));
     }

@@ -34,7 +34,8 @@ public final class OffloadBench {
         Path root = Files.createTempDirectory("azalea-bench-root");
         try {
             Files.write(root.resolve("data4k"), new byte[1 << 16]);
-            Map<String, Double> nat = runJson(List.of(bin("bench-native"), Long.toString(samples), root.toString()), null);
+            Map<String, Double> nat =
+                    runJson(List.of(bin("bench-native"), Long.toString(samples), root.toString()), null);
             report.put("getppid_ns", nat.get("getppid_ns"));
             report.put("pread4k_native_p50_ns", nat.get("pread4k_native_p50_ns"));
 
@@ -70,7 +71,8 @@ public final class OffloadBench {
     private void measureIdleProxy(BenchReport report) throws Exception {
         int intervalUs = org.azalea.ring.Region.MAX_POLL_INTERVAL_US;
         Thread parker = Thread.ofPlatform().name("azalea-bench-parker").daemon().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) java.util.concurrent.locks.LockSupport.parkNanos(intervalUs * 1000L);
+            while (!Thread.currentThread().isInterrupted())
+                java.util.concurrent.locks.LockSupport.parkNanos(intervalUs * 1000L);
         });
         Path root = Files.createTempDirectory("azalea-bench-idle");
         try (HostStubSession s = new HostStubSession(root, 1, 64, intervalUs, Stdio.discard())) {
@@ -93,8 +95,9 @@ public final class OffloadBench {
     static void addRatios(BenchReport r) {
         r.put("ratio_null_rtt_to_pingpong", r.get("offload_null_rtt_p50_ns") / r.get("pingpong_rtt_p50_ns"));
         r.note("ratio_null_rtt_to_pingpong", "target <= 2");
-        r.put("ratio_pread_to_native_plus_null", r.get("offload_pread4k_p50_ns")
-                / (r.get("pread4k_native_p50_ns") + r.get("offload_null_rtt_p50_ns")));
+        r.put(
+                "ratio_pread_to_native_plus_null",
+                r.get("offload_pread4k_p50_ns") / (r.get("pread4k_native_p50_ns") + r.get("offload_null_rtt_p50_ns")));
         r.note("ratio_pread_to_native_plus_null", "target <= 1");
         r.put("ratio_jna_to_ffm_getppid", r.get("jna_getppid_ns") / r.get("ffm_getppid_ns"));
         r.note("offload_null_ops_per_s_1", "target >= 5000000 per proxy thread");

@@ -46,8 +46,10 @@ public final class ThreadsBench {
             Matcher h = OMP.matcher(onHost("openmp"));
             if (g.find()) report.put("omp_speedup_16" + sfx, Double.parseDouble(g.group(1)));
             if (h.find()) report.put("omp_speedup_host", Double.parseDouble(h.group(1)));
-            report.note("omp_speedup_16" + sfx, "16 cores of one instance; bounded by this host's "
-                    + Runtime.getRuntime().availableProcessors() + " cpus, see omp_speedup_host");
+            report.note(
+                    "omp_speedup_16" + sfx,
+                    "16 cores of one instance; bounded by this host's "
+                            + Runtime.getRuntime().availableProcessors() + " cpus, see omp_speedup_host");
         } finally {
             org.apache.commons.io.file.PathUtils.deleteDirectory(root);
         }
@@ -55,11 +57,20 @@ public final class ThreadsBench {
 
     private String inInstance(Sideloader sl, Path root, String image, int cores) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ManagedInstance mi = sl.launch(new LaunchRequest(image, images.resolve(image), List.of(), List.of("HOME=/"),
-                PartitionRequest.of(1, cores, 256L << 20), root, InputStream.nullInputStream(), out, out));
+        ManagedInstance mi = sl.launch(new LaunchRequest(
+                image,
+                images.resolve(image),
+                List.of(),
+                List.of("HOME=/"),
+                PartitionRequest.of(1, cores, 256L << 20),
+                root,
+                InputStream.nullInputStream(),
+                out,
+                out));
         var o = mi.awaitReclaimed(Duration.ofMinutes(5));
         if (o == null || o.processStatus() != 0) {
-            throw new IOException(image + " failed in the unikernel: " + (o == null ? "timeout" : o.describe()) + "\n" + out);
+            throw new IOException(
+                    image + " failed in the unikernel: " + (o == null ? "timeout" : o.describe()) + "\n" + out);
         }
         return out.toString(StandardCharsets.UTF_8);
     }

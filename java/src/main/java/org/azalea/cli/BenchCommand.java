@@ -6,8 +6,8 @@ import java.util.List;
 import org.azalea.BuildPaths;
 import org.azalea.bench.BenchReport;
 import org.azalea.bench.NodeBench;
-import org.azalea.bench.ThreadsBench;
 import org.azalea.bench.OffloadBench;
+import org.azalea.bench.ThreadsBench;
 
 /** {@code azalea bench}: measures, prints a table, writes JSON. */
 final class BenchCommand implements Command {

@@ -54,7 +54,9 @@ final class DemoCommand implements Command {
             List<String> cmd = new ArrayList<>(s.stubArgs(0, 1));
             cmd.add("files");
             out.println("== stub transcript (every call offloaded to the Java proxy, root " + root + ")");
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
             p.getOutputStream().close();
             out.print(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             int status = p.waitFor();

@@ -78,7 +78,7 @@ final class DeployCommand implements Command {
                 case "--root" -> rootBase = Path.of(o.value(opt)).toAbsolutePath();
                 case "--timeout" -> timeout = o.intValue(opt, 1, Integer.MAX_VALUE);
                 case "--private" -> privateNode = true;
-                case "--verbose" -> { }
+                case "--verbose" -> {}
                 default -> throw new UsageException("unknown option '" + opt + "' (see azalea deploy --help)");
             }
         }
@@ -105,15 +105,17 @@ final class DeployCommand implements Command {
         if (running.isPresent()) {
             Set<Integer> fwk = fwkOf(running.get().status());
             if (!fwk.equals(d.fullWeightKernel())) {
-                err.println("azalea deploy: the running node's full-weight kernel is on quadrant(s) " + fwk + ", " + file
-                        + " wants " + d.fullWeightKernel());
+                err.println("azalea deploy: the running node's full-weight kernel is on quadrant(s) " + fwk + ", "
+                        + file + " wants " + d.fullWeightKernel());
                 return 1;
             }
             session = running.get();
-            out.println("== deploying " + file + " on the running node (pid " + running.get().pid() + ")");
+            out.println("== deploying " + file + " on the running node (pid "
+                    + running.get().pid() + ")");
         } else {
             Node.Config config = Node.Config.defaults(BuildPaths.dir()).withShape(d.shape());
-            out.println("== booting a node (" + d.shape().cpus() + " cpus, " + d.shape().quadrants() + " quadrants of "
+            out.println("== booting a node (" + d.shape().cpus() + " cpus, "
+                    + d.shape().quadrants() + " quadrants of "
                     + SizeParser.format(d.shape().memoryPerQuadrant()) + ") for " + file);
             session = NodeSession.boot(config, d.fullWeightKernel());
         }
@@ -135,10 +137,17 @@ final class DeployCommand implements Command {
         return q;
     }
 
-    private static int deploy(NodeSession session, Deployment d, Path rootBase, boolean ownRoot, Duration timeout,
-            PrintStream out, PrintStream err) throws Exception {
-        out.println("== full-weight kernel on quadrant(s) " + d.fullWeightKernel() + "; " + d.entries().size()
-                + " unikernels; roots under " + rootBase + (ownRoot ? " (temporary)" : ""));
+    private static int deploy(
+            NodeSession session,
+            Deployment d,
+            Path rootBase,
+            boolean ownRoot,
+            Duration timeout,
+            PrintStream out,
+            PrintStream err)
+            throws Exception {
+        out.println("== full-weight kernel on quadrant(s) " + d.fullWeightKernel() + "; "
+                + d.entries().size() + " unikernels; roots under " + rootBase + (ownRoot ? " (temporary)" : ""));
         int width = d.entries().stream().mapToInt(e -> e.name().length()).max().orElse(8);
         List<InstanceHandle> handles = new ArrayList<>();
         List<LinePrefixer> outputs = new ArrayList<>();
@@ -147,8 +156,16 @@ final class DeployCommand implements Command {
             LinePrefixer o = new LinePrefixer(out, e.name(), width), x = new LinePrefixer(err, e.name(), width);
             outputs.add(o);
             outputs.add(x);
-            LaunchRequest r = new LaunchRequest(e.name(), e.program(), e.args(), List.of("HOME=/", "PATH=/bin:/usr/bin"),
-                    e.partition(), root, null, o, x);
+            LaunchRequest r = new LaunchRequest(
+                    e.name(),
+                    e.program(),
+                    e.args(),
+                    List.of("HOME=/", "PATH=/bin:/usr/bin"),
+                    e.partition(),
+                    root,
+                    null,
+                    o,
+                    x);
             try {
                 handles.add(session.launch(r));
             } catch (ResourceUnavailableException | ElfImage.NotRunnable | IOException ex) {
@@ -170,7 +187,8 @@ final class DeployCommand implements Command {
             ends.add(v != null ? v : h.launched());
         }
         for (LinePrefixer p : outputs) p.close();
-        if (timedOut) err.println("azalea deploy: instances still running after " + timeout.toSeconds() + " s were killed");
+        if (timedOut)
+            err.println("azalea deploy: instances still running after " + timeout.toSeconds() + " s were killed");
         return report(session, ends, out) && !timedOut ? 0 : 1;
     }
 
@@ -195,8 +213,10 @@ final class DeployCommand implements Command {
         out.println();
         out.println("== the node afterwards");
         out.print(Render.quadrants(s.usage()));
-        out.println(s.allFree() ? "every core and byte of memory for instances is free again"
-                : "some cores or memory are still held (other instances run on this node: azalea ps)");
+        out.println(
+                s.allFree()
+                        ? "every core and byte of memory for instances is free again"
+                        : "some cores or memory are still held (other instances run on this node: azalea ps)");
         out.println(ok ? "deployment succeeded: every instance exited with status 0" : "deployment FAILED");
         return ok;
     }

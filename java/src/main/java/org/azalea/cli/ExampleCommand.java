@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.azalea.BuildPaths;
 import org.apache.commons.io.file.PathUtils;
+import org.azalea.BuildPaths;
 import org.azalea.example.OffloadFromJava;
 import org.azalea.example.QuickStart;
 

@@ -43,8 +43,9 @@ final class KillCommand implements Command {
         for (long id : ids) {
             try {
                 InstanceView v = node.kill(id);
-                out.printf("killed instance %d (%s): %s; reclaimed in %.1f ms%n", v.id(), v.name(), v.outcome(),
-                        v.reclaimMicros() / 1000.0);
+                out.printf(
+                        "killed instance %d (%s): %s; reclaimed in %.1f ms%n",
+                        v.id(), v.name(), v.outcome(), v.reclaimMicros() / 1000.0);
             } catch (org.azalea.service.ServiceException e) {
                 err.println("azalea kill: " + e.getMessage());
                 status = 1;

@@ -17,8 +17,17 @@ public final class Main {
     }
 
     static Main standard() {
-        return new Main(List.of(new NodeCommand(), new RunCommand(), new PsCommand(), new KillCommand(), new LogsCommand(),
-                new StatsCommand(), new DeployCommand(), new ExampleCommand(), new DemoCommand(), new BenchCommand()));
+        return new Main(List.of(
+                new NodeCommand(),
+                new RunCommand(),
+                new PsCommand(),
+                new KillCommand(),
+                new LogsCommand(),
+                new StatsCommand(),
+                new DeployCommand(),
+                new ExampleCommand(),
+                new DemoCommand(),
+                new BenchCommand()));
     }
 
     public static void main(String[] args) {
@@ -28,7 +37,10 @@ public final class Main {
     }
 
     int run(List<String> args, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
+        if (args.isEmpty()
+                || args.get(0).equals("--help")
+                || args.get(0).equals("-h")
+                || args.get(0).equals("help")) {
             if (args.size() > 1 && commands.containsKey(args.get(1))) {
                 out.print(commands.get(args.get(1)).help());
             } else {

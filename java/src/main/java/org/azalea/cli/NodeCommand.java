@@ -90,7 +90,8 @@ final class NodeCommand implements Command {
                 out.println(s.get().stopService() + " (pid " + s.get().pid() + ")");
                 yield 0;
             }
-            default -> throw new UsageException("unknown node command '" + args.getFirst() + "' (start, status or stop)");
+            default ->
+                throw new UsageException("unknown node command '" + args.getFirst() + "' (start, status or stop)");
         };
     }
 
@@ -103,12 +104,14 @@ final class NodeCommand implements Command {
         RuntimeDir dir = RuntimeDir.standard().create();
         Optional<RemoteSession> running = Nodes.running();
         if (running.isPresent()) {
-            err.println("azalea node start: a node is already running (pid " + running.get().pid() + ", socket "
-                    + dir.socket() + ")");
+            err.println("azalea node start: a node is already running (pid "
+                    + running.get().pid() + ", socket " + dir.socket() + ")");
             return 1;
         }
-        ProcessBuilder pb = new ProcessBuilder(serviceCommand(dir, o)).redirectErrorStream(true)
-                .redirectOutput(dir.serviceLog().toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(serviceCommand(dir, o))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.serviceLog().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
@@ -185,7 +188,9 @@ final class NodeCommand implements Command {
 
     private static String lastLine(Path log) {
         try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank())
+                    .toList();
             return lines.isEmpty() ? "(no output)" : lines.getLast().strip();
         } catch (IOException | java.io.UncheckedIOException e) {
             return "(log unreadable: " + e.getMessage() + ")";

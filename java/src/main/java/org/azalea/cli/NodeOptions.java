@@ -43,11 +43,12 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
                 case "--accel" -> accel = o.value(opt);
                 case "--fwk" -> fwkText = o.value(opt);
                 case "--foreground" -> foreground = true;
-                case "--verbose" -> { } // handled by Main
+                case "--verbose" -> {} // handled by Main
                 default -> throw new UsageException("unknown option '" + opt + "' (see azalea node --help)");
             }
         }
-        if (!o.rest().isEmpty()) throw new UsageException("unexpected '" + o.rest().getFirst() + "'");
+        if (!o.rest().isEmpty())
+            throw new UsageException("unexpected '" + o.rest().getFirst() + "'");
         NodeShape shape;
         try {
             shape = NodeShape.of(smp, quadrants, mem);
@@ -92,6 +93,7 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
     }
 
     String describe() {
-        return shape.cpus() + " cpus, " + shape.quadrants() + " quadrants of " + SizeParser.format(shape.memoryPerQuadrant());
+        return shape.cpus() + " cpus, " + shape.quadrants() + " quadrants of "
+                + SizeParser.format(shape.memoryPerQuadrant());
     }
 }

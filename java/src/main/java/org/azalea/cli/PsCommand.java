@@ -43,13 +43,16 @@ final class PsCommand implements Command {
                 default -> throw new UsageException("unknown option '" + opt + "' (see azalea ps --help)");
             }
         }
-        if (!o.rest().isEmpty()) throw new UsageException("unexpected '" + o.rest().getFirst() + "'");
+        if (!o.rest().isEmpty())
+            throw new UsageException("unexpected '" + o.rest().getFirst() + "'");
         RemoteSession node = Nodes.require();
         List<InstanceView> list = node.instances();
-        List<InstanceView> shown = all ? list : list.stream().filter(v -> !v.ended()).toList();
+        List<InstanceView> shown =
+                all ? list : list.stream().filter(v -> !v.ended()).toList();
         out.print(Render.instances(shown));
         long hidden = list.size() - shown.size();
-        if (hidden > 0) out.println("(" + hidden + " ended instance" + (hidden == 1 ? "" : "s") + " not shown: azalea ps -a)");
+        if (hidden > 0)
+            out.println("(" + hidden + " ended instance" + (hidden == 1 ? "" : "s") + " not shown: azalea ps -a)");
         NodeStatus s = node.status();
         out.println();
         out.print(Render.quadrants(s.usage()));

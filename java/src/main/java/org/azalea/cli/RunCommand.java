@@ -39,6 +39,7 @@ final class RunCommand implements Command {
     /** The node kernel keeps the first 32 MiB of quadrant 0; leave slack for alignment. */
     /** `azalea run`'s own failure: the node refused or lost the instance (as `docker run` uses 125). */
     static final int REFUSED = 125;
+
     static final int TIMED_OUT = 124;
 
     @Override
@@ -126,7 +127,7 @@ final class RunCommand implements Command {
                     nodeOptionsGiven = true;
                 }
                 case "--timeout" -> timeoutSecs = o.intValue(opt, 1, Integer.MAX_VALUE);
-                case "--verbose" -> { } // handled by Main before any logger exists
+                case "--verbose" -> {} // handled by Main before any logger exists
                 default -> throw new UsageException("unknown option '" + opt + "' (see azalea run --help)");
             }
         }
@@ -149,29 +150,43 @@ final class RunCommand implements Command {
         }
 
         String name = programPath.getFileName().toString();
-        PartitionRequest partition = quadrantGiven == null ? PartitionRequest.of(cores, mem)
+        PartitionRequest partition = quadrantGiven == null
+                ? PartitionRequest.of(cores, mem)
                 : PartitionRequest.of(quadrantGiven, cores, mem);
-        LaunchRequest request = new LaunchRequest(name, programPath, rest.subList(1, rest.size()),
-                env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList(), partition, root, System.in, out, err);
+        LaunchRequest request = new LaunchRequest(
+                name,
+                programPath,
+                rest.subList(1, rest.size()),
+                env.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList(),
+                partition,
+                root,
+                System.in,
+                out,
+                err);
 
         Optional<RemoteSession> running = privateNode ? Optional.empty() : Nodes.running();
         if (attachOnly && running.isEmpty()) {
-            err.println("azalea run: --attach: no node is running (runtime directory " + RuntimeDir.standard().dir()
-                    + ")");
+            err.println("azalea run: --attach: no node is running (runtime directory "
+                    + RuntimeDir.standard().dir() + ")");
             return REFUSED;
         }
         NodeSession session;
         if (running.isPresent()) {
-            if (nodeOptionsGiven) err.println("azalea run: --smp and --accel ignored: running on the node service (pid "
-                    + running.get().pid() + ")");
+            if (nodeOptionsGiven)
+                err.println("azalea run: --smp and --accel ignored: running on the node service (pid "
+                        + running.get().pid() + ")");
             checkFits(running.get().status(), quadrantGiven, cores, mem);
             session = running.get();
         } else {
             NodeShape shape = shapeFor(smp);
             checkFits(shape, quadrantGiven != null ? quadrantGiven : shape.quadrants() > 1 ? 1 : 0, cores, mem);
             // Quadrant 0 is the full-weight kernel's, unless asked for or the only one.
-            Set<Integer> fwk = shape.quadrants() > 1 && !Integer.valueOf(0).equals(quadrantGiven) ? Set.of(0) : Set.of();
-            Node.Config config = Node.Config.defaults(BuildPaths.dir()).withShape(shape).withAccel(accelChoice);
+            Set<Integer> fwk =
+                    shape.quadrants() > 1 && !Integer.valueOf(0).equals(quadrantGiven) ? Set.of(0) : Set.of();
+            Node.Config config =
+                    Node.Config.defaults(BuildPaths.dir()).withShape(shape).withAccel(accelChoice);
             session = NodeSession.boot(config, fwk);
         }
         try (session) {
@@ -179,8 +194,10 @@ final class RunCommand implements Command {
         }
     }
 
-    private static int runOn(NodeSession session, LaunchRequest request, long timeoutSecs, PrintStream err) throws Exception {
-        String console = session.status().consoleLog(); // asked now: a service may be gone by the time the instance ends
+    private static int runOn(NodeSession session, LaunchRequest request, long timeoutSecs, PrintStream err)
+            throws Exception {
+        String console =
+                session.status().consoleLog(); // asked now: a service may be gone by the time the instance ends
         InstanceHandle h;
         try {
             h = session.launch(request);
@@ -191,14 +208,16 @@ final class RunCommand implements Command {
             throw new UsageException(e.getMessage());
         }
         // Ctrl-C (or SIGTERM) of this command ends the instance, not only the command.
-        Thread hook = new Thread(() -> {
-            try {
-                h.kill();
-                h.await(Duration.ofSeconds(5));
-            } catch (Exception ignored) {
-                // the JVM is going; a service also kills a run whose connection closes
-            }
-        }, "azalea-run-interrupted");
+        Thread hook = new Thread(
+                () -> {
+                    try {
+                        h.kill();
+                        h.await(Duration.ofSeconds(5));
+                    } catch (Exception ignored) {
+                        // the JVM is going; a service also kills a run whose connection closes
+                    }
+                },
+                "azalea-run-interrupted");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             InstanceView end;
@@ -215,8 +234,8 @@ final class RunCommand implements Command {
                 return TIMED_OUT;
             }
             if (end.ending() != LifecycleState.EXITED) {
-                err.println("azalea run: " + request.name() + " " + end.outcome() + " (instance " + end.id() + "; node console: "
-                        + console + ")");
+                err.println("azalea run: " + request.name() + " " + end.outcome() + " (instance " + end.id()
+                        + "; node console: " + console + ")");
             }
             return end.exitStatus();
         } finally {
@@ -239,11 +258,13 @@ final class RunCommand implements Command {
     /** What a private node of {@code shape} could never give (busy resources are the node's to refuse). */
     static void checkFits(NodeShape shape, int quadrant, int cores, long mem) throws UsageException {
         if (quadrant >= shape.quadrants()) {
-            throw new UsageException("--quadrant " + quadrant + ": the node has quadrants 0.." + (shape.quadrants() - 1));
+            throw new UsageException(
+                    "--quadrant " + quadrant + ": the node has quadrants 0.." + (shape.quadrants() - 1));
         }
         int freeCores = shape.instanceCpus(quadrant);
         if (cores > freeCores) {
-            throw new UsageException("--cores " + cores + ": quadrant " + quadrant + " has " + freeCores + " cores for instances");
+            throw new UsageException(
+                    "--cores " + cores + ": quadrant " + quadrant + " has " + freeCores + " cores for instances");
         }
         long usable = shape.instanceMemory(quadrant);
         if (mem > usable) {
@@ -270,7 +291,8 @@ final class RunCommand implements Command {
         }
         if (cores > maxCores) throw new UsageException("--cores " + cores + ": " + where + " more than " + maxCores);
         if (mem > maxMem) {
-            throw new UsageException("--mem " + SizeParser.format(mem) + ": " + where + " more than " + SizeParser.format(maxMem));
+            throw new UsageException(
+                    "--mem " + SizeParser.format(mem) + ": " + where + " more than " + SizeParser.format(maxMem));
         }
     }
 }

@@ -73,16 +73,30 @@ final class StatsCommand implements Command {
 
     static String json(NodeStatus s, List<InstanceView> list) {
         JsonWriter w = new JsonWriter().beginObject();
-        w.name("node").beginObject().field("pid", s.pid()).field("version", s.version()).field("cpus", s.cpus())
-                .field("quadrants", s.quadrants()).field("memory_per_quadrant", s.memoryPerQuadrant())
-                .field("accelerator", s.accelerator()).field("boot_ms", s.bootMillis()).field("uptime_ms", s.uptimeMillis())
-                .field("alive", s.alive()).field("running", s.running()).endObject();
+        w.name("node")
+                .beginObject()
+                .field("pid", s.pid())
+                .field("version", s.version())
+                .field("cpus", s.cpus())
+                .field("quadrants", s.quadrants())
+                .field("memory_per_quadrant", s.memoryPerQuadrant())
+                .field("accelerator", s.accelerator())
+                .field("boot_ms", s.bootMillis())
+                .field("uptime_ms", s.uptimeMillis())
+                .field("alive", s.alive())
+                .field("running", s.running())
+                .endObject();
         w.name("quadrants").beginArray();
         for (QuadrantUsage u : s.usage()) {
-            w.beginObject().field("quadrant", u.quadrant()).field("full_weight_kernel", u.fullWeightKernel())
-                    .field("cores_total", u.coresTotal()).field("cores_free", u.coresFree())
-                    .field("memory_total", u.memoryTotal()).field("memory_free", u.memoryFree())
-                    .field("largest_free_block", u.largestFreeBlock()).endObject();
+            w.beginObject()
+                    .field("quadrant", u.quadrant())
+                    .field("full_weight_kernel", u.fullWeightKernel())
+                    .field("cores_total", u.coresTotal())
+                    .field("cores_free", u.coresFree())
+                    .field("memory_total", u.memoryTotal())
+                    .field("memory_free", u.memoryFree())
+                    .field("largest_free_block", u.largestFreeBlock())
+                    .endObject();
         }
         w.endArray();
         w.name("instances").beginArray();
@@ -97,16 +111,30 @@ final class StatsCommand implements Command {
         w.endArray().field("quadrant", v.quadrant());
         w.name("cpus").beginArray();
         for (int c : v.cpus()) w.value(c);
-        w.endArray().field("mem_base", v.memBase()).field("mem_size", v.memSize()).field("state", v.state().name())
+        w.endArray()
+                .field("mem_base", v.memBase())
+                .field("mem_size", v.memSize())
+                .field("state", v.state().name())
                 .field("ending", v.ending() == null ? null : v.ending().name())
-                .field("exit_status", v.exitStatus()).field("outcome", v.outcome()).field("started_at_ms", v.startedAtMillis())
-                .field("uptime_ms", v.uptimeMillis()).field("reclaim_us", v.reclaimMicros()).field("offloads", v.offloads())
+                .field("exit_status", v.exitStatus())
+                .field("outcome", v.outcome())
+                .field("started_at_ms", v.startedAtMillis())
+                .field("uptime_ms", v.uptimeMillis())
+                .field("reclaim_us", v.reclaimMicros())
+                .field("offloads", v.offloads())
                 .field("offload_errors", v.offloadErrors());
         w.name("opcodes").beginArray();
         for (OpcodeView op : v.opcodes()) {
-            w.beginObject().field("name", op.name()).field("count", op.count()).field("errors", op.errors())
-                    .field("bytes", op.bytes()).field("p50_ns", op.p50Nanos()).field("p99_ns", op.p99Nanos()).field("max_ns", op.maxNanos())
-                    .field("mean_ns", op.meanNanos()).endObject();
+            w.beginObject()
+                    .field("name", op.name())
+                    .field("count", op.count())
+                    .field("errors", op.errors())
+                    .field("bytes", op.bytes())
+                    .field("p50_ns", op.p50Nanos())
+                    .field("p99_ns", op.p99Nanos())
+                    .field("max_ns", op.maxNanos())
+                    .field("mean_ns", op.meanNanos())
+                    .endObject();
         }
         w.endArray().endObject();
     }

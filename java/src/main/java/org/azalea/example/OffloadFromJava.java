@@ -42,6 +42,7 @@ import org.azalea.ring.Region;
 public final class OffloadFromJava {
     /** Where the partition sits in "guest-physical" memory: any 4 KiB-aligned address; pointers are relative to it. */
     static final long BASE = 0x4000_0000L;
+
     static final long SIZE = 1L << 20;
     static final int RING_ENTRIES = 64;
     /** How long a sleeping proxy waits before it re-polls (a Java client rings its doorbell, so this is a safety net). */
@@ -61,11 +62,14 @@ public final class OffloadFromJava {
             memory.map(file, BASE, SIZE);
             Partition partition = memory.partition(BASE, SIZE);
             long regionSize = (Region.sizeFor(1, RING_ENTRIES) + 4095) & -4096L;
-            Region region = Region.format(partition.memory().asSlice(0, regionSize), BASE, 1, RING_ENTRIES, POLL_INTERVAL_US);
+            Region region =
+                    Region.format(partition.memory().asSlice(0, regionSize), BASE, 1, RING_ENTRIES, POLL_INTERVAL_US);
             Scratch scratch = new Scratch(partition, BASE + regionSize);
 
-            HostSyscalls syscalls = new HostSyscalls(partition, root, Stdio.discard(), new InstanceIdentity("java-example", Version.STRING));
-            try (OffloadProxy proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults("java-example"))) {
+            HostSyscalls syscalls = new HostSyscalls(
+                    partition, root, Stdio.discard(), new InstanceIdentity("java-example", Version.STRING));
+            try (OffloadProxy proxy =
+                    new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults("java-example"))) {
                 proxy.start();
                 OffloadClient client = new OffloadClient(region, 0);
                 return calls(client, scratch, root, out);
@@ -82,20 +86,29 @@ public final class OffloadFromJava {
         long back = s.alloc(text.length);
         long stat = s.alloc(LinuxLayouts.STAT_SIZE);
 
-        long fd = show(out, "open(\"/hello.txt\", O_CREAT|O_RDWR, 0644)",
+        long fd = show(
+                out,
+                "open(\"/hello.txt\", O_CREAT|O_RDWR, 0644)",
                 c.call(AZ_OP_OPEN(), path, Linux.O_CREAT | Linux.O_RDWR, 0644));
         if (fd < 0) return 1;
         long wrote = show(out, "write(fd, text, " + text.length + ")", c.call(AZ_OP_WRITE(), fd, data, text.length));
-        long read = show(out, "pread64(fd, buf, " + text.length + ", 0)", c.call(AZ_OP_PREAD64(), fd, back, text.length, 0));
+        long read = show(
+                out, "pread64(fd, buf, " + text.length + ", 0)", c.call(AZ_OP_PREAD64(), fd, back, text.length, 0));
         String readBack = new String(s.read(back, Math.max(0, read)), UTF_8);
         out.println("    read back: " + readBack.strip());
         long fstat = show(out, "fstat(fd, &st)", c.call(AZ_OP_FSTAT(), fd, stat));
-        out.println("    st_size " + s.memory(stat + LinuxLayouts.STAT_ST_SIZE, 8).get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+        out.println(
+                "    st_size " + s.memory(stat + LinuxLayouts.STAT_ST_SIZE, 8).get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
         long closed = show(out, "close(fd)", c.call(AZ_OP_CLOSE(), fd));
         long missing = show(out, "stat(\"/no/such/file\", &st)", c.call(AZ_OP_STAT(), s.string("/no/such/file"), stat));
-        out.println("host file: " + root.resolve("hello.txt") + " (" + root.resolve("hello.txt").toFile().length() + " bytes)");
-        boolean ok = wrote == text.length && read == text.length && readBack.equals(new String(text, UTF_8)) && fstat == 0
-                && closed == 0 && missing < 0;
+        out.println("host file: " + root.resolve("hello.txt") + " ("
+                + root.resolve("hello.txt").toFile().length() + " bytes)");
+        boolean ok = wrote == text.length
+                && read == text.length
+                && readBack.equals(new String(text, UTF_8))
+                && fstat == 0
+                && closed == 0
+                && missing < 0;
         out.println(ok ? "every call did what it should" : "a call did not do what it should");
         return ok ? 0 : 1;
     }

@@ -51,11 +51,19 @@ public final class QuickStart {
 
             // 2. Launch a program on 1 core and 64 MiB of any quadrant; its stdout comes back to us.
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            LaunchRequest files = new LaunchRequest("quickstart-files", fileserv, List.of("-f", "16"), List.of("HOME=/"),
-                    PartitionRequest.of(1, 64L << 20), root, null, output, output);
+            LaunchRequest files = new LaunchRequest(
+                    "quickstart-files",
+                    fileserv,
+                    List.of("-f", "16"),
+                    List.of("HOME=/"),
+                    PartitionRequest.of(1, 64L << 20),
+                    root,
+                    null,
+                    output,
+                    output);
             InstanceHandle first = node.launch(files);
-            out.println("launched instance " + first.id() + " on quadrant " + first.launched().quadrant() + ", cpus "
-                    + first.launched().cpuText());
+            out.println("launched instance " + first.id() + " on quadrant "
+                    + first.launched().quadrant() + ", cpus " + first.launched().cpuText());
 
             // 3. Wait for it: the view comes back once its cores and memory are reclaimed.
             InstanceView end = first.await(Duration.ofMinutes(2));
@@ -63,19 +71,22 @@ public final class QuickStart {
             out.print(output.toString(StandardCharsets.UTF_8));
             out.println("instance " + end.id() + ": " + end.outcome() + "; " + end.offloads() + " offloaded calls:");
             for (OpcodeView op : end.opcodes()) {
-                out.printf("  %-12s %5d calls, p50 %d ns, p99 %d ns%n", op.name(), op.count(), op.p50Nanos(), op.p99Nanos());
+                out.printf(
+                        "  %-12s %5d calls, p50 %d ns, p99 %d ns%n",
+                        op.name(), op.count(), op.p50Nanos(), op.p99Nanos());
             }
 
             // 4. Launch a long computation on 2 cores of quadrant 2, then kill it.
-            InstanceHandle second = node.launch(LaunchRequest.of(aim7, List.of("-n", "1000000000", "compute"),
-                    PartitionRequest.of(2, 2, 64L << 20), root));
+            InstanceHandle second = node.launch(LaunchRequest.of(
+                    aim7, List.of("-n", "1000000000", "compute"), PartitionRequest.of(2, 2, 64L << 20), root));
             Thread.sleep(300);
             second.kill();
             InstanceView killed = second.await(Duration.ofSeconds(30));
             out.println("instance " + second.id() + ": " + (killed == null ? "still running?" : killed.stateText()));
 
             // 5. Everything is free again.
-            out.println("node free: " + (node.status().allFree() ? "all cores and memory" : "not all (others run here)"));
+            out.println(
+                    "node free: " + (node.status().allFree() ? "all cores and memory" : "not all (others run here)"));
             boolean ok = end.exitStatus() == 0 && killed != null && killed.exitStatus() == 137;
             return ok ? 0 : 1;
         } finally {

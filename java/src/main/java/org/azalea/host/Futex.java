@@ -20,17 +20,19 @@ public final class Futex {
     private Futex() {}
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
-            JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec"));
+    private static final StructLayout TIMESPEC =
+            MemoryLayout.structLayout(JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec"));
     /**
      * {@code long syscall(long nr, void *uaddr, long op, long val, void *timeout)}, variadic after nr:
      * the variadic arguments go as 64-bit values, as glibc's syscall() reads each with va_arg(ap, long).
      */
-    private static final MethodHandle SYSCALL = Native.variadicErrnoCall("syscall", 1,
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SYSCALL = Native.variadicErrnoCall(
+            "syscall", 1, FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
 
     private static void checkWord(MemorySegment word) {
-        if (!word.isNative() || word.byteSize() < JAVA_INT.byteSize() || word.address() % JAVA_INT.byteAlignment() != 0) {
+        if (!word.isNative()
+                || word.byteSize() < JAVA_INT.byteSize()
+                || word.address() % JAVA_INT.byteAlignment() != 0) {
             throw new IllegalArgumentException("futex word must be a native, 4-byte aligned int (address 0x"
                     + Long.toHexString(word.address()) + ", " + word.byteSize() + " bytes)");
         }
@@ -49,13 +51,14 @@ public final class Futex {
             timeout.set(JAVA_LONG, 0, timeoutNanos / NANOS_PER_SECOND);
             timeout.set(JAVA_LONG, 8, timeoutNanos % NANOS_PER_SECOND);
             MemorySegment st = Native.state();
-            long rc = Native.result((long) SYSCALL.invokeExact(st, Linux.SYS_FUTEX, word, Linux.FUTEX_WAIT, (long) expected,
-                    timeout), st);
+            long rc = Native.result(
+                    (long) SYSCALL.invokeExact(st, Linux.SYS_FUTEX, word, Linux.FUTEX_WAIT, (long) expected, timeout),
+                    st);
             if (rc == 0) return 0;
             int errno = (int) -rc;
             if (errno == Errno.EAGAIN || errno == Errno.ETIMEDOUT || errno == Errno.EINTR) return errno;
-            throw new IllegalStateException("futex wait at 0x" + Long.toHexString(word.address()) + " failed: "
-                    + ErrnoNames.of(errno));
+            throw new IllegalStateException(
+                    "futex wait at 0x" + Long.toHexString(word.address()) + " failed: " + ErrnoNames.of(errno));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
@@ -70,11 +73,13 @@ public final class Futex {
         checkWord(word);
         try {
             MemorySegment st = Native.state();
-            long rc = Native.result((long) SYSCALL.invokeExact(st, Linux.SYS_FUTEX, word, Linux.FUTEX_WAKE, (long) count,
-                    MemorySegment.NULL), st);
+            long rc = Native.result(
+                    (long) SYSCALL.invokeExact(
+                            st, Linux.SYS_FUTEX, word, Linux.FUTEX_WAKE, (long) count, MemorySegment.NULL),
+                    st);
             if (rc >= 0) return (int) rc;
-            throw new IllegalStateException("futex wake at 0x" + Long.toHexString(word.address()) + " failed: "
-                    + ErrnoNames.of((int) -rc));
+            throw new IllegalStateException(
+                    "futex wake at 0x" + Long.toHexString(word.address()) + " failed: " + ErrnoNames.of((int) -rc));
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }

@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * partition costs a system call instead of writing every page.
  */
 public final class HolePunch {
-    private static final MethodHandle FALLOCATE = Native.errnoCall("fallocate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FALLOCATE =
+            Native.errnoCall("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
 
     private HolePunch() {}
 
@@ -34,8 +34,10 @@ public final class HolePunch {
         if (fd < 0) return fd;
         try {
             MemorySegment st = Native.state();
-            return (int) Native.result((int) FALLOCATE.invokeExact(st, fd,
-                    Linux.FALLOC_FL_PUNCH_HOLE | Linux.FALLOC_FL_KEEP_SIZE, offset, length), st);
+            return (int) Native.result(
+                    (int) FALLOCATE.invokeExact(
+                            st, fd, Linux.FALLOC_FL_PUNCH_HOLE | Linux.FALLOC_FL_KEEP_SIZE, offset, length),
+                    st);
         } catch (Throwable t) {
             throw Native.rethrow(t);
         } finally {

@@ -25,6 +25,7 @@ public final class Linux {
     public static final int O_DIRECT = 040000;
     /** The kernel's value; glibc defines O_LARGEFILE as 0 on x86-64, musl as this. */
     public static final int O_LARGEFILE = 0100000;
+
     public static final int O_DIRECTORY = 0200000;
     public static final int O_NOFOLLOW = 0400000;
     public static final int O_NOATIME = 01000000;

@@ -21,32 +21,31 @@ public final class LinuxLayouts {
     private LinuxLayouts() {}
 
     /** struct iovec { void *iov_base; size_t iov_len; } */
-    public static final StructLayout IOVEC = MemoryLayout.structLayout(
-            JAVA_LONG.withName("iov_base"),
-            JAVA_LONG.withName("iov_len"));
+    public static final StructLayout IOVEC =
+            MemoryLayout.structLayout(JAVA_LONG.withName("iov_base"), JAVA_LONG.withName("iov_len"));
+
     public static final long IOV_BASE = IOVEC.byteOffset(groupElement("iov_base"));
     public static final long IOV_LEN = IOVEC.byteOffset(groupElement("iov_len"));
 
     /** struct pollfd { int fd; short events; short revents; } */
     public static final StructLayout POLLFD = MemoryLayout.structLayout(
-            JAVA_INT.withName("fd"),
-            JAVA_SHORT.withName("events"),
-            JAVA_SHORT.withName("revents"));
+            JAVA_INT.withName("fd"), JAVA_SHORT.withName("events"), JAVA_SHORT.withName("revents"));
+
     public static final long POLLFD_FD = POLLFD.byteOffset(groupElement("fd"));
     public static final long POLLFD_EVENTS = POLLFD.byteOffset(groupElement("events"));
     public static final long POLLFD_REVENTS = POLLFD.byteOffset(groupElement("revents"));
 
     /** struct timespec { time_t tv_sec; long tv_nsec; } */
-    public static final StructLayout TIMESPEC = MemoryLayout.structLayout(
-            JAVA_LONG.withName("tv_sec"),
-            JAVA_LONG.withName("tv_nsec"));
+    public static final StructLayout TIMESPEC =
+            MemoryLayout.structLayout(JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec"));
+
     public static final long TV_SEC = TIMESPEC.byteOffset(groupElement("tv_sec"));
     public static final long TV_NSEC = TIMESPEC.byteOffset(groupElement("tv_nsec"));
 
     /** struct timeval { time_t tv_sec; suseconds_t tv_usec; }: SO_RCVTIMEO and SO_SNDTIMEO. */
-    public static final StructLayout TIMEVAL = MemoryLayout.structLayout(
-            JAVA_LONG.withName("tv_sec"),
-            JAVA_LONG.withName("tv_usec"));
+    public static final StructLayout TIMEVAL =
+            MemoryLayout.structLayout(JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_usec"));
+
     public static final long TV_USEC = TIMEVAL.byteOffset(groupElement("tv_usec"));
 
     /** struct flock { short l_type; short l_whence; off_t l_start; off_t l_len; pid_t l_pid; } */
@@ -58,6 +57,7 @@ public final class LinuxLayouts {
             JAVA_LONG.withName("l_len"),
             JAVA_INT.withName("l_pid"),
             MemoryLayout.paddingLayout(4));
+
     public static final long FLOCK_TYPE = FLOCK.byteOffset(groupElement("l_type"));
     public static final long FLOCK_START = FLOCK.byteOffset(groupElement("l_start"));
     public static final long FLOCK_LEN = FLOCK.byteOffset(groupElement("l_len"));
@@ -65,9 +65,8 @@ public final class LinuxLayouts {
 
     /** struct open_how { u64 flags; u64 mode; u64 resolve; }: openat2's argument. */
     public static final StructLayout OPEN_HOW = MemoryLayout.structLayout(
-            JAVA_LONG.withName("flags"),
-            JAVA_LONG.withName("mode"),
-            JAVA_LONG.withName("resolve"));
+            JAVA_LONG.withName("flags"), JAVA_LONG.withName("mode"), JAVA_LONG.withName("resolve"));
+
     public static final long HOW_FLAGS = OPEN_HOW.byteOffset(groupElement("flags"));
     public static final long HOW_MODE = OPEN_HOW.byteOffset(groupElement("mode"));
     public static final long HOW_RESOLVE = OPEN_HOW.byteOffset(groupElement("resolve"));
@@ -83,6 +82,7 @@ public final class LinuxLayouts {
             JAVA_LONG.withName("msg_controllen"),
             JAVA_INT.withName("msg_flags"),
             MemoryLayout.paddingLayout(4));
+
     public static final long MSG_NAME = MSGHDR.byteOffset(groupElement("msg_name"));
     public static final long MSG_NAMELEN = MSGHDR.byteOffset(groupElement("msg_namelen"));
     public static final long MSG_IOV = MSGHDR.byteOffset(groupElement("msg_iov"));
@@ -106,6 +106,7 @@ public final class LinuxLayouts {
             JAVA_LONG.withName("st_blocks"),
             MemoryLayout.sequenceLayout(6, JAVA_LONG).withName("st_times"),
             MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("reserved"));
+
     public static final long STAT_SIZE = STAT.byteSize();
     public static final long STAT_INO = STAT.byteOffset(groupElement("st_ino"));
     public static final long STAT_NLINK = STAT.byteOffset(groupElement("st_nlink"));

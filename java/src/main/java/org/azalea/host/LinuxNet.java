@@ -17,6 +17,7 @@ public final class LinuxNet {
     public static final int SOCK_SEQPACKET = 5;
     /** The type bits of socket()'s type argument; the rest are flags. */
     public static final int SOCK_TYPE_MASK = 0xF;
+
     public static final int SOCK_NONBLOCK = Linux.O_NONBLOCK;
     public static final int SOCK_CLOEXEC = Linux.O_CLOEXEC;
 

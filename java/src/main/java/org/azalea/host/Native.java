@@ -48,13 +48,15 @@ public final class Native {
     }
 
     private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = LIBC.find(name).orElseThrow(
-                () -> new UnsatisfiedLinkError("libc has no " + name + "()"));
+        MemorySegment symbol =
+                LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name + "()"));
         try {
             return LINKER.downcallHandle(symbol, descriptor, options);
         } catch (IllegalCallerException e) {
-            throw new IllegalCallerException("native access is disabled: run the JVM with "
-                    + "--enable-native-access=ALL-UNNAMED (bin/azalea and the pom do)", e);
+            throw new IllegalCallerException(
+                    "native access is disabled: run the JVM with "
+                            + "--enable-native-access=ALL-UNNAMED (bin/azalea and the pom do)",
+                    e);
         }
     }
 

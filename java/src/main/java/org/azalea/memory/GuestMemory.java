@@ -37,12 +37,12 @@ public final class GuestMemory implements AutoCloseable {
         }
         for (Range r : ranges) {
             if (gpaBase < r.gpaEnd() && r.gpaBase() < gpaBase + size) {
-                throw new IllegalArgumentException("range 0x" + Long.toHexString(gpaBase) + "+" + size
-                        + " overlaps " + r.file() + " at 0x" + Long.toHexString(r.gpaBase()));
+                throw new IllegalArgumentException("range 0x" + Long.toHexString(gpaBase) + "+" + size + " overlaps "
+                        + r.file() + " at 0x" + Long.toHexString(r.gpaBase()));
             }
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (ch.size() < size) {
                 ch.truncate(size); // no-op when larger; grow by writing the last byte below
                 ch.write(java.nio.ByteBuffer.allocate(1), size - 1);
@@ -69,8 +69,8 @@ public final class GuestMemory implements AutoCloseable {
     public Partition partition(long base, long size) {
         Range r = rangeAt(base);
         if (r == null || size <= 0 || base + size < base || base + size > r.gpaEnd()) {
-            throw new IllegalArgumentException("partition 0x" + Long.toHexString(base) + "+0x"
-                    + Long.toHexString(size) + " is not inside one mapped range");
+            throw new IllegalArgumentException("partition 0x" + Long.toHexString(base) + "+0x" + Long.toHexString(size)
+                    + " is not inside one mapped range");
         }
         return new Partition(base, r.segment().asSlice(base - r.gpaBase(), size));
     }

@@ -50,11 +50,12 @@ public final class Partition {
     public MemorySegment slice(long gpa, long length) throws ErrnoException {
         long offset = gpa - base;
         // Unsigned: gpa below base wraps to a huge offset; length near 2^64 is huge too.
-        if (Long.compareUnsigned(length, size) > 0
-                || Long.compareUnsigned(offset, size - length) > 0) {
-            throw new ErrnoException(Errno.EFAULT, "guest range 0x" + Long.toHexString(gpa) + "+0x"
-                    + Long.toHexString(length) + " is outside partition 0x" + Long.toHexString(base)
-                    + "+0x" + Long.toHexString(size));
+        if (Long.compareUnsigned(length, size) > 0 || Long.compareUnsigned(offset, size - length) > 0) {
+            throw new ErrnoException(
+                    Errno.EFAULT,
+                    "guest range 0x" + Long.toHexString(gpa) + "+0x"
+                            + Long.toHexString(length) + " is outside partition 0x" + Long.toHexString(base)
+                            + "+0x" + Long.toHexString(size));
         }
         return memory.asSlice(offset, length);
     }
@@ -70,8 +71,10 @@ public final class Partition {
     public byte[] readCString(long gpa, int maxWithNul) throws ErrnoException {
         long offset = gpa - base;
         if (Long.compareUnsigned(offset, size) >= 0) {
-            throw new ErrnoException(Errno.EFAULT, "string at 0x" + Long.toHexString(gpa)
-                    + " is outside partition 0x" + Long.toHexString(base) + "+0x" + Long.toHexString(size));
+            throw new ErrnoException(
+                    Errno.EFAULT,
+                    "string at 0x" + Long.toHexString(gpa) + " is outside partition 0x" + Long.toHexString(base) + "+0x"
+                            + Long.toHexString(size));
         }
         long window = Math.min(maxWithNul, size - offset);
         byte[] bytes = new byte[(int) window];
@@ -80,10 +83,13 @@ public final class Partition {
             if (bytes[i] == 0) return java.util.Arrays.copyOf(bytes, i);
         }
         if (window < maxWithNul) {
-            throw new ErrnoException(Errno.EFAULT, "string at 0x" + Long.toHexString(gpa)
-                    + " runs off the end of partition 0x" + Long.toHexString(base) + "+0x" + Long.toHexString(size));
+            throw new ErrnoException(
+                    Errno.EFAULT,
+                    "string at 0x" + Long.toHexString(gpa) + " runs off the end of partition 0x"
+                            + Long.toHexString(base) + "+0x" + Long.toHexString(size));
         }
-        throw new ErrnoException(Errno.ENAMETOOLONG, "string at 0x" + Long.toHexString(gpa)
-                + " has no NUL within " + maxWithNul + " bytes");
+        throw new ErrnoException(
+                Errno.ENAMETOOLONG,
+                "string at 0x" + Long.toHexString(gpa) + " has no NUL within " + maxWithNul + " bytes");
     }
 }

@@ -35,7 +35,8 @@ public record ElfImage(Path path, byte[] bytes, boolean positionIndependent, lon
         try {
             if (Files.isDirectory(path)) throw new NotRunnable(path + ": is a directory");
             long size = Files.size(path);
-            if (size > MAX_SIZE) throw new NotRunnable(path + ": " + size + " bytes, more than the " + MAX_SIZE + " accepted");
+            if (size > MAX_SIZE)
+                throw new NotRunnable(path + ": " + size + " bytes, more than the " + MAX_SIZE + " accepted");
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new NotRunnable(path + ": no such file");
@@ -60,23 +61,32 @@ public record ElfImage(Path path, byte[] bytes, boolean positionIndependent, lon
         int phentsize = Short.toUnsignedInt(b.getShort(54));
         int phnum = Short.toUnsignedInt(b.getShort(56));
         if (machine != EM_X86_64) throw new NotRunnable(path + ": built for ELF machine " + machine + ", not x86-64");
-        if (type != ET_EXEC && type != ET_DYN) throw new NotRunnable(path + ": ELF type " + type + " is not an executable");
-        if (phentsize != PHDR_SIZE || phnum == 0 || phoff < 0 || phoff > bytes.length
+        if (type != ET_EXEC && type != ET_DYN)
+            throw new NotRunnable(path + ": ELF type " + type + " is not an executable");
+        if (phentsize != PHDR_SIZE
+                || phnum == 0
+                || phoff < 0
+                || phoff > bytes.length
                 || (long) phnum * PHDR_SIZE > bytes.length - phoff) {
-            throw new NotRunnable(path + ": malformed program headers (offset " + phoff + ", " + phnum + " x " + phentsize + ")");
+            throw new NotRunnable(
+                    path + ": malformed program headers (offset " + phoff + ", " + phnum + " x " + phentsize + ")");
         }
         boolean hasLoad = false;
         for (int i = 0; i < phnum; i++) {
             int at = (int) (phoff + (long) i * PHDR_SIZE);
             int ptype = b.getInt(at);
             if (ptype == PT_INTERP) {
-                throw new NotRunnable(path + ": dynamically linked (has an interpreter); build it with musl-gcc -static");
+                throw new NotRunnable(
+                        path + ": dynamically linked (has an interpreter); build it with musl-gcc -static");
             }
             if (ptype == PT_LOAD) {
                 long offset = b.getLong(at + 8);
                 long filesz = b.getLong(at + 32);
                 long memsz = b.getLong(at + 40);
-                if (offset < 0 || filesz < 0 || filesz > bytes.length - offset || Long.compareUnsigned(memsz, filesz) < 0) {
+                if (offset < 0
+                        || filesz < 0
+                        || filesz > bytes.length - offset
+                        || Long.compareUnsigned(memsz, filesz) < 0) {
                     throw new NotRunnable(path + ": malformed PT_LOAD segment " + i);
                 }
                 hasLoad = true;

@@ -24,6 +24,7 @@ final class GuestKicks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GuestKicks.class);
     /** An I/O port nothing on QEMU's pc machine uses. */
     static final int PORT = 0x520;
+
     static final int MAX_REGIONS = 256; // one byte names the region
 
     private final Path socket;
@@ -38,8 +39,11 @@ final class GuestKicks implements AutoCloseable {
 
     /** The QEMU arguments that create the kick port and its socket. */
     List<String> qemuArgs() {
-        return List.of("-chardev", "socket,id=azkick,path=" + socket + ",server=on,wait=off",
-                "-device", "isa-debugcon,iobase=0x" + Integer.toHexString(PORT) + ",chardev=azkick");
+        return List.of(
+                "-chardev",
+                "socket,id=azkick,path=" + socket + ",server=on,wait=off",
+                "-device",
+                "isa-debugcon,iobase=0x" + Integer.toHexString(PORT) + ",chardev=azkick");
     }
 
     /** Connects to QEMU's socket (it appears shortly after QEMU starts) and starts reading. */

@@ -23,8 +23,8 @@ import org.azalea.abi.az_core_mailbox;
 import org.azalea.host.ErrnoNames;
 import org.azalea.memory.Partition;
 import org.azalea.proxy.HostSyscalls;
-import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.proxy.OffloadProxy;
+import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.ring.Doorbell;
 import org.azalea.ring.Region;
 import org.slf4j.Logger;
@@ -49,6 +49,7 @@ public final class Instance implements AutoCloseable {
      * only (guests kick through an I/O port), so it may be long.
      */
     static final int GUEST_POLL_INTERVAL_US = 100_000;
+
     private static final long PAGE = 4096;
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -62,8 +63,14 @@ public final class Instance implements AutoCloseable {
     private volatile InstanceOutcome outcome;
     private volatile long endSeenNanos;
 
-    private Instance(Node node, InstanceSpec spec, Partition partition, OffloadProxy proxy, MemorySegment boot,
-            long launchNanos, int kickValue) {
+    private Instance(
+            Node node,
+            InstanceSpec spec,
+            Partition partition,
+            OffloadProxy proxy,
+            MemorySegment boot,
+            long launchNanos,
+            int kickValue) {
         this.kickValue = kickValue;
         this.node = node;
         this.spec = spec;
@@ -77,12 +84,15 @@ public final class Instance implements AutoCloseable {
     public static Instance launch(Node node, InstanceSpec spec) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         int[] cpus = spec.cpus();
-        if (cpus.length > AZ_BOOT_MAX_CPUS()) throw new IllegalArgumentException(cpus.length + " cpus, at most " + AZ_BOOT_MAX_CPUS());
+        if (cpus.length > AZ_BOOT_MAX_CPUS())
+            throw new IllegalArgumentException(cpus.length + " cpus, at most " + AZ_BOOT_MAX_CPUS());
         for (int c : cpus) {
             MemorySegment mb = node.mailbox(c);
-            if (node.info().cpus().get(c).isMonitor()) throw new IllegalArgumentException("cpu " + c + " is the node's monitor");
+            if (node.info().cpus().get(c).isMonitor())
+                throw new IllegalArgumentException("cpu " + c + " is the node's monitor");
             if ((int) NodeHandles.MAILBOX_STATE.getAcquire(mb, 0L) != AZ_CORE_PARKED()
-                    || (int) NodeHandles.MAILBOX_ACK_SEQ.getAcquire(mb, 0L) != (int) NodeHandles.MAILBOX_CMD_SEQ.getAcquire(mb, 0L)) {
+                    || (int) NodeHandles.MAILBOX_ACK_SEQ.getAcquire(mb, 0L)
+                            != (int) NodeHandles.MAILBOX_CMD_SEQ.getAcquire(mb, 0L)) {
                 throw new IllegalStateException("cpu " + c + " is not parked and idle");
             }
         }
@@ -95,8 +105,8 @@ public final class Instance implements AutoCloseable {
         byte[] elf = spec.program().bytes();
         long used = align(elfOffset + elf.length, PAGE);
         if (used + (2L << 20) > spec.memSize()) {
-            throw new IllegalArgumentException("partition of " + SizeParser.format(spec.memSize()) + " is too small for "
-                    + spec.program().path() + " (" + elf.length + " bytes) and its memory");
+            throw new IllegalArgumentException("partition of " + SizeParser.format(spec.memSize())
+                    + " is too small for " + spec.program().path() + " (" + elf.length + " bytes) and its memory");
         }
         MemorySegment mem = p.memory();
         mem.asSlice(0, used).fill((byte) 0);
@@ -107,11 +117,17 @@ public final class Instance implements AutoCloseable {
             Doorbell d = bell.get();
             if (d != null) d.ring();
         });
-        if (kickValue < 0) throw new IllegalStateException("no kick value left: " + GuestKicks.MAX_REGIONS + " instances run");
+        if (kickValue < 0)
+            throw new IllegalStateException("no kick value left: " + GuestKicks.MAX_REGIONS + " instances run");
         OffloadProxy proxy = null;
         try {
-            Region region = Region.format(mem.asSlice(0, regionSize), spec.memGpa(), cpus.length, RING_ENTRIES,
-                    GUEST_POLL_INTERVAL_US, new Region.PortKick(GuestKicks.PORT, kickValue));
+            Region region = Region.format(
+                    mem.asSlice(0, regionSize),
+                    spec.memGpa(),
+                    cpus.length,
+                    RING_ENTRIES,
+                    GUEST_POLL_INTERVAL_US,
+                    new Region.PortKick(GuestKicks.PORT, kickValue));
             bell.set(new Doorbell(region));
             MemorySegment.copy(strings, 0, mem, ValueLayout.JAVA_BYTE, stringsOffset, strings.length);
             MemorySegment.copy(elf, 0, mem, ValueLayout.JAVA_BYTE, elfOffset, elf.length);
@@ -136,7 +152,8 @@ public final class Instance implements AutoCloseable {
             az_boot.ncpus(b, cpus.length);
             for (int i = 0; i < cpus.length; i++) az_boot.cpus(b, i, cpus[i]);
 
-            HostSyscalls syscalls = new HostSyscalls(p, spec.root(), spec.stdio(), new InstanceIdentity(spec.name(), Version.STRING));
+            HostSyscalls syscalls =
+                    new HostSyscalls(p, spec.root(), spec.stdio(), new InstanceIdentity(spec.name(), Version.STRING));
             proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults(spec.name()));
             proxy.start();
             Instance inst = new Instance(node, spec, p, proxy, b, t0, kickValue);
@@ -200,7 +217,8 @@ public final class Instance implements AutoCloseable {
         int[] results = send(cmd, arg, cpus, consoleMark);
         for (int i = 0; i < cpus.length; i++) {
             if (results[i] != 0) {
-                throw refusal(cpus[i], "refused " + commandName(cmd) + " (" + ErrnoNames.of(-results[i]) + ")", consoleMark);
+                throw refusal(
+                        cpus[i], "refused " + commandName(cmd) + " (" + ErrnoNames.of(-results[i]) + ")", consoleMark);
             }
         }
     }
@@ -222,7 +240,9 @@ public final class Instance implements AutoCloseable {
             while ((int) NodeHandles.MAILBOX_ACK_SEQ.getAcquire(mb, 0L) != seqs[i]) {
                 if (!node.isAlive()) throw new IOException("the node went down");
                 if (System.nanoTime() > deadline) {
-                    throw refusal(cpus[i], "did not take " + commandName(cmd) + " in " + ACK_TIMEOUT.toSeconds() + " s",
+                    throw refusal(
+                            cpus[i],
+                            "did not take " + commandName(cmd) + " in " + ACK_TIMEOUT.toSeconds() + " s",
                             consoleMark);
                 }
                 Thread.sleep(0, 100_000);
@@ -245,8 +265,8 @@ public final class Instance implements AutoCloseable {
             Thread.sleep(10);
             reason = node.consoleLineOf(cpu, consoleMark);
         }
-        return new IOException("cpu " + cpu + " " + what + (reason.isEmpty() ? "" : ": " + reason) + " (node console kept: "
-                + node.consoleLog() + ")");
+        return new IOException("cpu " + cpu + " " + what + (reason.isEmpty() ? "" : ": " + reason)
+                + " (node console kept: " + node.consoleLog() + ")");
     }
 
     private static String commandName(int cmd) {
@@ -293,7 +313,8 @@ public final class Instance implements AutoCloseable {
         if (outcome != null) return;
         endSeenNanos = System.nanoTime();
         node.instanceEnded();
-        if (o.state() != InstanceOutcome.State.EXITED && o.state() != InstanceOutcome.State.KILLED) node.keepLogsFor(spec.name());
+        if (o.state() != InstanceOutcome.State.EXITED && o.state() != InstanceOutcome.State.KILLED)
+            node.keepLogsFor(spec.name());
         waitCoresParked(Duration.ofSeconds(5));
         proxy.close();
         node.kicks().unregister(kickValue);
@@ -302,9 +323,17 @@ public final class Instance implements AutoCloseable {
     }
 
     private InstanceOutcome read(InstanceOutcome.State s) {
-        return new InstanceOutcome(s, az_boot.exit_status(boot), az_boot.error(boot), az_boot.fault_vector(boot),
-                az_boot.fault_cpu(boot), az_boot.fault_address(boot), az_boot.fault_rip(boot), az_boot.fault_rsp(boot),
-                (az_boot.fault_flags(boot) & AZ_FAULT_IN_KERNEL()) != 0, Node.cString(az_boot.message(boot)));
+        return new InstanceOutcome(
+                s,
+                az_boot.exit_status(boot),
+                az_boot.error(boot),
+                az_boot.fault_vector(boot),
+                az_boot.fault_cpu(boot),
+                az_boot.fault_address(boot),
+                az_boot.fault_rip(boot),
+                az_boot.fault_rsp(boot),
+                (az_boot.fault_flags(boot) & AZ_FAULT_IN_KERNEL()) != 0,
+                Node.cString(az_boot.message(boot)));
     }
 
     private void waitCoresParked(Duration timeout) throws InterruptedException {
@@ -313,7 +342,8 @@ public final class Instance implements AutoCloseable {
             MemorySegment mb = node.mailbox(c);
             while ((int) NodeHandles.MAILBOX_STATE.getAcquire(mb, 0L) != AZ_CORE_PARKED() && node.isAlive()) {
                 if (System.nanoTime() > deadline) {
-                    log.warn("{}: cpu {} not parked {} ms after the instance ended", spec.name(), c, timeout.toMillis());
+                    log.warn(
+                            "{}: cpu {} not parked {} ms after the instance ended", spec.name(), c, timeout.toMillis());
                     return;
                 }
                 Thread.sleep(0, 200_000);
@@ -349,7 +379,8 @@ public final class Instance implements AutoCloseable {
     public long[] heartbeats() {
         int[] cpus = spec.cpus();
         long[] beats = new long[cpus.length];
-        for (int i = 0; i < cpus.length; i++) beats[i] = (long) NodeHandles.MAILBOX_HEARTBEAT.getAcquire(node.mailbox(cpus[i]), 0L);
+        for (int i = 0; i < cpus.length; i++)
+            beats[i] = (long) NodeHandles.MAILBOX_HEARTBEAT.getAcquire(node.mailbox(cpus[i]), 0L);
         return beats;
     }
 

@@ -10,10 +10,25 @@ import static org.azalea.abi.abi_h.AZ_INSTANCE_KILLED;
  *
  * @param exitStatus EXITED: the exit_group argument (the process status is its low 8 bits)
  */
-public record InstanceOutcome(State state, int exitStatus, int error, int faultVector, int faultCpu, long faultAddress,
-        long faultRip, long faultRsp, boolean faultInKernel, String message) {
+public record InstanceOutcome(
+        State state,
+        int exitStatus,
+        int error,
+        int faultVector,
+        int faultCpu,
+        long faultAddress,
+        long faultRip,
+        long faultRsp,
+        boolean faultInKernel,
+        String message) {
 
-    public enum State { EXITED, FAULTED, FAILED, KILLED, NODE_DOWN }
+    public enum State {
+        EXITED,
+        FAULTED,
+        FAILED,
+        KILLED,
+        NODE_DOWN
+    }
 
     static State fromAbi(int s) {
         if (s == AZ_INSTANCE_EXITED()) return State.EXITED;
@@ -37,9 +52,17 @@ public record InstanceOutcome(State state, int exitStatus, int error, int faultV
     public String describe() {
         return switch (state) {
             case EXITED -> "exited with status " + (exitStatus & 0xff);
-            case FAULTED -> String.format("crashed: exception %d (%s) at rip 0x%x, address 0x%x, rsp 0x%x, cpu %d%s%s",
-                    faultVector, vectorName(faultVector), faultRip, faultAddress, faultRsp, faultCpu,
-                    faultInKernel ? ", inside the kernel" : "", message.isEmpty() ? "" : ": " + message);
+            case FAULTED ->
+                String.format(
+                        "crashed: exception %d (%s) at rip 0x%x, address 0x%x, rsp 0x%x, cpu %d%s%s",
+                        faultVector,
+                        vectorName(faultVector),
+                        faultRip,
+                        faultAddress,
+                        faultRsp,
+                        faultCpu,
+                        faultInKernel ? ", inside the kernel" : "",
+                        message.isEmpty() ? "" : ": " + message);
             case FAILED -> "failed to start (errno " + -error + ")" + (message.isEmpty() ? "" : ": " + message);
             case KILLED -> "killed";
             case NODE_DOWN -> "the node went down" + (message.isEmpty() ? "" : ": " + message);

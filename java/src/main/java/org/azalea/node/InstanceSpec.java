@@ -14,8 +14,17 @@ import org.azalea.proxy.Stdio;
  * @param memGpa partition base (4 KiB aligned)
  * @param memSize partition bytes (a multiple of 4 KiB, at least 2 MiB more than the program needs)
  */
-public record InstanceSpec(long id, String name, ElfImage program, List<String> argv, List<String> env, int[] cpus,
-        long memGpa, long memSize, Path root, Stdio stdio) {
+public record InstanceSpec(
+        long id,
+        String name,
+        ElfImage program,
+        List<String> argv,
+        List<String> env,
+        int[] cpus,
+        long memGpa,
+        long memSize,
+        Path root,
+        Stdio stdio) {
     public InstanceSpec {
         argv = List.copyOf(argv);
         env = List.copyOf(env);
@@ -24,8 +33,8 @@ public record InstanceSpec(long id, String name, ElfImage program, List<String> 
         if (argv.isEmpty()) throw new IllegalArgumentException("argv needs at least the program name");
         if (cpus.length == 0) throw new IllegalArgumentException("an instance needs at least one cpu");
         if ((memGpa & 0xfff) != 0 || (memSize & 0xfff) != 0 || memSize <= 0) {
-            throw new IllegalArgumentException("partition 0x" + Long.toHexString(memGpa) + "+0x" + Long.toHexString(memSize)
-                    + " is not 4 KiB aligned");
+            throw new IllegalArgumentException("partition 0x" + Long.toHexString(memGpa) + "+0x"
+                    + Long.toHexString(memSize) + " is not 4 KiB aligned");
         }
     }
 

@@ -44,8 +44,12 @@ public final class Node implements AutoCloseable {
      */
     public record Config(NodeShape shape, Accelerator.Choice accel, Path kernel, Path workDir, Duration bootTimeout) {
         public static Config defaults(Path buildDir) throws IOException {
-            return new Config(NodeShape.KNL_SNC4, Accelerator.detect(), BuildPaths.kernel(buildDir),
-                    null, Duration.ofSeconds(60));
+            return new Config(
+                    NodeShape.KNL_SNC4,
+                    Accelerator.detect(),
+                    BuildPaths.kernel(buildDir),
+                    null,
+                    Duration.ofSeconds(60));
         }
 
         public Config withShape(NodeShape s) {
@@ -71,11 +75,23 @@ public final class Node implements AutoCloseable {
     private final AtomicInteger liveInstances;
     /** The instances whose failure keeps the logs after close (their console tells why). */
     private final java.util.Set<String> keptFor;
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Node(Config config, GuestMemory memory, List<Path> nodeFiles, Process qemu, MemorySegment info,
-            NodeInfo nodeInfo, long bootNanos, Thread hook, GuestKicks kicks, Path workDir, boolean ownsWorkDir,
-            AtomicInteger liveInstances, java.util.Set<String> keptFor) {
+    private Node(
+            Config config,
+            GuestMemory memory,
+            List<Path> nodeFiles,
+            Process qemu,
+            MemorySegment info,
+            NodeInfo nodeInfo,
+            long bootNanos,
+            Thread hook,
+            GuestKicks kicks,
+            Path workDir,
+            boolean ownsWorkDir,
+            AtomicInteger liveInstances,
+            java.util.Set<String> keptFor) {
         this.keptFor = keptFor;
         this.liveInstances = liveInstances;
         this.kicks = kicks;
@@ -115,27 +131,37 @@ public final class Node implements AutoCloseable {
                 memory.map(f, s.memoryBase(q), s.memoryPerQuadrant()); // created fresh: all zero
             }
             List<Path> toRemove = List.copyOf(files);
-            List<String> cmd = QemuCommand.build("qemu-system-x86_64", s, c.accel().accelerator(), c.kernel(), files,
-                    serial, nonce);
+            List<String> cmd = QemuCommand.build(
+                    "qemu-system-x86_64", s, c.accel().accelerator(), c.kernel(), files, serial, nonce);
             cmd.addAll(kicks.qemuArgs());
-            log.info("booting a {}-cpu node ({} quadrants, {} each) with {} ({})", s.cpus(), s.quadrants(),
-                    SizeParser.format(s.memoryPerQuadrant()), c.accel().accelerator(), c.accel().reason());
+            log.info(
+                    "booting a {}-cpu node ({} quadrants, {} each) with {} ({})",
+                    s.cpus(),
+                    s.quadrants(),
+                    SizeParser.format(s.memoryPerQuadrant()),
+                    c.accel().accelerator(),
+                    c.accel().reason());
             long t0 = System.nanoTime();
-            qemu = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(work.resolve("qemu.log").toFile()).start();
+            qemu = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("qemu.log").toFile())
+                    .start();
             Process started = qemu;
             AtomicInteger live = new AtomicInteger();
             liveRef = live;
             // On SIGTERM/SIGINT the owners' hooks (the service, `azalea run`) kill their instances in
             // order; give them a moment before QEMU goes, so instances end KILLED, not CRASHED.
-            hook = new Thread(() -> {
-                awaitNoInstances(live, SHUTDOWN_GRACE);
-                destroy(started, toRemove);
-                removeWorkDir(work, owns, kept);
-            }, "azalea-node-shutdown");
+            hook = new Thread(
+                    () -> {
+                        awaitNoInstances(live, SHUTDOWN_GRACE);
+                        destroy(started, toRemove);
+                        removeWorkDir(work, owns, kept);
+                    },
+                    "azalea-node-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             kicks.connect(qemu, c.bootTimeout());
-            MemorySegment info = memory.partition(AZ_NODE_INFO_GPA(), AZ_NODE_INFO_SIZE()).memory();
+            MemorySegment info =
+                    memory.partition(AZ_NODE_INFO_GPA(), AZ_NODE_INFO_SIZE()).memory();
             waitReady(qemu, info, nonce, c, work);
             long bootNanos = System.nanoTime() - t0;
             NodeInfo ni = NodeInfo.read(info);
@@ -176,7 +202,8 @@ public final class Node implements AutoCloseable {
                         + lastLine(serial) + "' (log: " + work.resolve("qemu.log") + ", console: " + serial + ")");
             }
             if (System.nanoTime() > deadline) {
-                throw new NodeBootException("node not ready after " + c.bootTimeout().toSeconds() + " s (console: " + serial + ")");
+                throw new NodeBootException(
+                        "node not ready after " + c.bootTimeout().toSeconds() + " s (console: " + serial + ")");
             }
             Thread.sleep(0, 200_000);
         }
@@ -287,7 +314,10 @@ public final class Node implements AutoCloseable {
     /** Removes a temporary work directory, unless an instance's failure asked for its logs. */
     private static void removeWorkDir(Path workDir, boolean owned, java.util.Set<String> keptFor) {
         if (!keptFor.isEmpty()) {
-            log.warn("node logs kept for diagnosis of {} in {}", String.join(", ", new java.util.TreeSet<>(keptFor)), workDir);
+            log.warn(
+                    "node logs kept for diagnosis of {} in {}",
+                    String.join(", ", new java.util.TreeSet<>(keptFor)),
+                    workDir);
         } else if (owned) {
             try {
                 org.apache.commons.io.file.PathUtils.deleteDirectory(workDir);

@@ -19,8 +19,17 @@ import org.azalea.abi.az_node_range;
  * said READY and checked: the node kernel is ours, but its memory is guest
  * memory, and a broken kernel must give a clear error, not a wild index.
  */
-public record NodeInfo(List<Cpu> cpus, List<MemoryRange> ranges, int monitorCpu, long tscHz, long tscBoot,
-        long tscCpusParked, long tscReady, long mailboxGpa, int mailboxStride, int features) {
+public record NodeInfo(
+        List<Cpu> cpus,
+        List<MemoryRange> ranges,
+        int monitorCpu,
+        long tscHz,
+        long tscBoot,
+        long tscCpusParked,
+        long tscReady,
+        long mailboxGpa,
+        int mailboxStride,
+        int features) {
 
     public record Cpu(int index, int apicId, int numaNode, int flags) {
         public boolean isMonitor() {
@@ -39,7 +48,8 @@ public record NodeInfo(List<Cpu> cpus, List<MemoryRange> ranges, int monitorCpu,
         int ncpus = az_node_info.ncpus(info);
         int nranges = az_node_info.nranges(info);
         if (ncpus < 1 || ncpus > AZ_NODE_MAX_CPUS()) throw new IllegalStateException("node reports " + ncpus + " cpus");
-        if (nranges < 0 || nranges > AZ_NODE_MAX_RANGES()) throw new IllegalStateException("node reports " + nranges + " ranges");
+        if (nranges < 0 || nranges > AZ_NODE_MAX_RANGES())
+            throw new IllegalStateException("node reports " + nranges + " ranges");
         List<Cpu> cpus = new ArrayList<>();
         for (int i = 0; i < ncpus; i++) {
             MemorySegment c = az_node_info.cpus(info, i);
@@ -55,9 +65,17 @@ public record NodeInfo(List<Cpu> cpus, List<MemoryRange> ranges, int monitorCpu,
         long mailboxGpa = az_node_info.mailbox_gpa(info);
         int stride = az_node_info.mailbox_stride(info);
         checkMailboxes(mailboxGpa, stride, ncpus);
-        return new NodeInfo(List.copyOf(cpus), List.copyOf(ranges), monitor, az_node_info.tsc_hz(info),
-                az_node_info.tsc_boot(info), az_node_info.tsc_cpus_parked(info), az_node_info.tsc_ready(info),
-                mailboxGpa, stride, az_node_info.features(info));
+        return new NodeInfo(
+                List.copyOf(cpus),
+                List.copyOf(ranges),
+                monitor,
+                az_node_info.tsc_hz(info),
+                az_node_info.tsc_boot(info),
+                az_node_info.tsc_cpus_parked(info),
+                az_node_info.tsc_ready(info),
+                mailboxGpa,
+                stride,
+                az_node_info.features(info));
     }
 
     /**
@@ -73,8 +91,9 @@ public record NodeInfo(List<Cpu> cpus, List<MemoryRange> ranges, int monitorCpu,
                     + az_core_mailbox.sizeof() + ", a multiple of 64)");
         }
         if (gpa < lo || gpa >= hi || (hi - gpa) / stride < ncpus) {
-            throw new IllegalStateException("node reports " + ncpus + " mailboxes of " + stride + " bytes at 0x"
-                    + Long.toHexString(gpa) + ", outside its info area 0x" + Long.toHexString(lo) + "-0x" + Long.toHexString(hi));
+            throw new IllegalStateException(
+                    "node reports " + ncpus + " mailboxes of " + stride + " bytes at 0x" + Long.toHexString(gpa)
+                            + ", outside its info area 0x" + Long.toHexString(lo) + "-0x" + Long.toHexString(hi));
         }
     }
 

@@ -12,19 +12,20 @@ public record NodeShape(int cpus, int quadrants, long memoryPerQuadrant) {
     public static final NodeShape KNL_SNC4 = of(72, null, null);
 
     public NodeShape {
-        if (cpus < 1 || cpus > MAX_CPUS) throw new IllegalArgumentException("cpus must be 1.." + MAX_CPUS + ", not " + cpus);
+        if (cpus < 1 || cpus > MAX_CPUS)
+            throw new IllegalArgumentException("cpus must be 1.." + MAX_CPUS + ", not " + cpus);
         if (quadrants < 1 || quadrants > cpus || cpus % quadrants != 0) {
             throw new IllegalArgumentException(cpus + " cpus cannot be split evenly into " + quadrants + " quadrants");
         }
         if (memoryPerQuadrant < (16L << 20) || memoryPerQuadrant % (2L << 20) != 0) {
-            throw new IllegalArgumentException("memory per quadrant must be a multiple of 2M and at least 16M, not "
-                    + memoryPerQuadrant);
+            throw new IllegalArgumentException(
+                    "memory per quadrant must be a multiple of 2M and at least 16M, not " + memoryPerQuadrant);
         }
         // Keep all guest RAM below the PCI hole of QEMU's pc machine, so quadrant q
         // is one contiguous guest-physical range at q * memoryPerQuadrant.
         if (memoryPerQuadrant * quadrants > (2L << 30) + (768L << 20)) {
-            throw new IllegalArgumentException("at most 2816M of node memory in all, not "
-                    + SizeParser.format(memoryPerQuadrant * quadrants));
+            throw new IllegalArgumentException(
+                    "at most 2816M of node memory in all, not " + SizeParser.format(memoryPerQuadrant * quadrants));
         }
     }
 

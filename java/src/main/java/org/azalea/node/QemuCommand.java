@@ -21,29 +21,53 @@ public final class QemuCommand {
      * @param serialLog where the node's console goes
      * @param nonce echoed by the kernel in az_node_info.boot_nonce: tells this boot from a stale file
      */
-    public static List<String> build(String qemu, NodeShape shape, Accelerator accel, Path kernel,
-            List<Path> nodeFiles, Path serialLog, long nonce) {
+    public static List<String> build(
+            String qemu,
+            NodeShape shape,
+            Accelerator accel,
+            Path kernel,
+            List<Path> nodeFiles,
+            Path serialLog,
+            long nonce) {
         if (nodeFiles.size() != shape.quadrants()) {
-            throw new IllegalArgumentException(nodeFiles.size() + " memory files for " + shape.quadrants() + " quadrants");
+            throw new IllegalArgumentException(
+                    nodeFiles.size() + " memory files for " + shape.quadrants() + " quadrants");
         }
         long mib = shape.memoryPerQuadrant() >> 20;
-        List<String> a = new ArrayList<>(List.of(qemu,
-                "-M", "pc",
-                "-accel", accel == Accelerator.TCG ? accel.qemuAccel() + ",tb-size=64" : accel.qemuAccel(),
-                "-cpu", accel == Accelerator.KVM ? "host" : "max",
-                "-smp", Integer.toString(shape.cpus()),
-                "-m", (mib * shape.quadrants()) + "M",
-                "-nodefaults", "-no-user-config", "-display", "none", "-monitor", "none", "-no-reboot",
-                "-serial", "file:" + serialLog,
-                "-kernel", kernel.toString(),
-                "-append", "azalea.nonce=" + Long.toUnsignedString(nonce)));
+        List<String> a = new ArrayList<>(List.of(
+                qemu,
+                "-M",
+                "pc",
+                "-accel",
+                accel == Accelerator.TCG ? accel.qemuAccel() + ",tb-size=64" : accel.qemuAccel(),
+                "-cpu",
+                accel == Accelerator.KVM ? "host" : "max",
+                "-smp",
+                Integer.toString(shape.cpus()),
+                "-m",
+                (mib * shape.quadrants()) + "M",
+                "-nodefaults",
+                "-no-user-config",
+                "-display",
+                "none",
+                "-monitor",
+                "none",
+                "-no-reboot",
+                "-serial",
+                "file:" + serialLog,
+                "-kernel",
+                kernel.toString(),
+                "-append",
+                "azalea.nonce=" + Long.toUnsignedString(nonce)));
         if (Files.isReadable(QBOOT)) a.addAll(List.of("-bios", QBOOT.toString()));
         for (int q = 0; q < shape.quadrants(); q++) {
             int first = shape.firstCpu(q);
             a.addAll(List.of(
-                    "-object", "memory-backend-file,id=m" + q + ",size=" + mib + "M,share=on,mem-path=" + nodeFiles.get(q),
-                    "-numa", "node,nodeid=" + q + ",cpus=" + first + "-" + (first + shape.cpusPerQuadrant() - 1)
-                            + ",memdev=m" + q));
+                    "-object",
+                            "memory-backend-file,id=m" + q + ",size=" + mib + "M,share=on,mem-path=" + nodeFiles.get(q),
+                    "-numa",
+                            "node,nodeid=" + q + ",cpus=" + first + "-" + (first + shape.cpusPerQuadrant() - 1)
+                                    + ",memdev=m" + q));
         }
         return a;
     }

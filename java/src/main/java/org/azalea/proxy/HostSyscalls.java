@@ -9,31 +9,30 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.azalea.abi.abi_h;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.ErrnoNames;
 import org.azalea.host.Linux;
 import org.azalea.memory.Partition;
-import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.fs.FdOps;
-import org.azalea.proxy.instance.FdTable;
 import org.azalea.proxy.fs.FileIo;
-import org.azalea.proxy.instance.GuestFd;
-import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.fs.PathAttrs;
 import org.azalea.proxy.fs.PathOps;
-import org.azalea.proxy.instance.PathResolver;
 import org.azalea.proxy.fs.PollOps;
+import org.azalea.proxy.instance.Blocking;
+import org.azalea.proxy.instance.FdTable;
+import org.azalea.proxy.instance.GuestFd;
+import org.azalea.proxy.instance.InstanceIdentity;
+import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.PathResolver;
 import org.azalea.proxy.instance.Waiter;
 import org.azalea.proxy.net.NameLookup;
 import org.azalea.proxy.net.SockOpts;
 import org.azalea.proxy.net.SocketIo;
 import org.azalea.proxy.net.Sockets;
+import org.azalea.ring.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.azalea.proxy.instance.InstanceIdentity;
-import org.azalea.ring.Request;
 
 /**
  * Executes one instance's offloaded system calls on the host: a dispatch table
@@ -227,7 +226,13 @@ public final class HostSyscalls implements SyscallDispatcher {
             return res;
         } catch (ErrnoException e) {
             if (log.isDebugEnabled()) {
-                log.debug("{}: {}{} -> {}: {}", name, Opcodes.name(op), args(r), ErrnoNames.of(e.errno()), e.getMessage());
+                log.debug(
+                        "{}: {}{} -> {}: {}",
+                        name,
+                        Opcodes.name(op),
+                        args(r),
+                        ErrnoNames.of(e.errno()),
+                        e.getMessage());
             }
             return e.result();
         } catch (RuntimeException e) {
@@ -285,7 +290,7 @@ public final class HostSyscalls implements SyscallDispatcher {
     }
 
     private boolean enter() {
-        for (;;) {
+        for (; ; ) {
             int v = inFlight.get();
             if ((v & CLOSED) != 0) return false;
             if (inFlight.compareAndSet(v, v + 1)) return true;

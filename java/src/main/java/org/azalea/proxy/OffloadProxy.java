@@ -19,10 +19,10 @@ import org.azalea.ring.Channel;
 import org.azalea.ring.CompletionProducer;
 import org.azalea.ring.Doorbell;
 import org.azalea.ring.Region;
+import org.azalea.ring.Request;
 import org.azalea.ring.SubmissionConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.azalea.ring.Request;
 
 /**
  * Serves one instance's offload region: one polling thread over all its
@@ -114,8 +114,13 @@ public final class OffloadProxy implements AutoCloseable {
         this.options = options;
         this.lanes = new Lane[region.nchannels()];
         this.doorbell = new Doorbell(region);
-        this.workers = new ThreadPoolExecutor(options.workers(), options.workers(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads(options.name() + "-worker-"));
+        this.workers = new ThreadPoolExecutor(
+                options.workers(),
+                options.workers(),
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                threads(options.name() + "-worker-"));
         workers.allowCoreThreadTimeOut(true);
         this.poller = threads(options.name() + "-poller-").newThread(this::pollLoop);
     }
@@ -139,7 +144,8 @@ public final class OffloadProxy implements AutoCloseable {
      * on this region left them, publishes host_state SERVING, starts the poller.
      */
     public void start() {
-        if (!state.compareAndSet(NEW, SERVING)) throw new IllegalStateException("proxy " + options.name() + " was started before");
+        if (!state.compareAndSet(NEW, SERVING))
+            throw new IllegalStateException("proxy " + options.name() + " was started before");
         for (int i = 0; i < lanes.length; i++) {
             Channel ch = region.channel(i);
             lanes[i] = new Lane(ch, new SubmissionConsumer(ch), new CompletionProducer(ch));
@@ -169,8 +175,11 @@ public final class OffloadProxy implements AutoCloseable {
             }
             workers.shutdown();
             if (!workers.awaitTermination(options.stopTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                log.info("{}: {} requests still running after {}; closing the dispatcher to wake them",
-                        options.name(), workers.getActiveCount() + workers.getQueue().size(), options.stopTimeout());
+                log.info(
+                        "{}: {} requests still running after {}; closing the dispatcher to wake them",
+                        options.name(),
+                        workers.getActiveCount() + workers.getQueue().size(),
+                        options.stopTimeout());
             }
         } catch (InterruptedException e) {
             interrupted = true;
@@ -293,8 +302,12 @@ public final class OffloadProxy implements AutoCloseable {
     /** Serves or hands off one request; returns the time the poller is done with it. */
     private long handle(Lane lane, Request r, long start) {
         if (r.flags() != 0) {
-            log.warn("{}: channel {}: flags 0x{} must be 0: {}", options.name(), lane.channel().index(),
-                    Integer.toHexString(r.flags()), describe(r));
+            log.warn(
+                    "{}: channel {}: flags 0x{} must be 0: {}",
+                    options.name(),
+                    lane.channel().index(),
+                    Integer.toHexString(r.flags()),
+                    describe(r));
             return completeInline(lane, r, -Errno.EINVAL, start);
         }
         if (r.opcode() == AZ_OP_NOP()) return completeInline(lane, r, 0, start);
@@ -340,7 +353,17 @@ public final class OffloadProxy implements AutoCloseable {
     }
 
     private static String describe(Request r) {
-        return String.format("%s(id=%d opcode=%d flags=%d args=0x%x 0x%x 0x%x 0x%x 0x%x 0x%x)", Opcodes.name(r.opcode()),
-                r.id(), r.opcode(), r.flags(), r.a0(), r.a1(), r.a2(), r.a3(), r.a4(), r.a5());
+        return String.format(
+                "%s(id=%d opcode=%d flags=%d args=0x%x 0x%x 0x%x 0x%x 0x%x 0x%x)",
+                Opcodes.name(r.opcode()),
+                r.id(),
+                r.opcode(),
+                r.flags(),
+                r.a0(),
+                r.a1(),
+                r.a2(),
+                r.a3(),
+                r.a4(),
+                r.a5());
     }
 }

@@ -15,13 +15,16 @@ public final class Opcodes {
     private static final String PREFIX = "AZ_OP_";
     /** One past the last opcode: AZ_OP__LAST. */
     public static final int LAST = abi_h.AZ_OP__LAST();
+
     private static final String[] NAMES = names();
 
     private static String[] names() {
         String[] names = new String[LAST];
         for (Method m : abi_h.class.getMethods()) {
             String name = m.getName();
-            if (!name.startsWith(PREFIX) || name.equals("AZ_OP__LAST") || !Modifier.isStatic(m.getModifiers())
+            if (!name.startsWith(PREFIX)
+                    || name.equals("AZ_OP__LAST")
+                    || !Modifier.isStatic(m.getModifiers())
                     || m.getParameterCount() != 0) {
                 continue;
             }

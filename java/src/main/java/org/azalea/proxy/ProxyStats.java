@@ -1,8 +1,7 @@
 package org.azalea.proxy;
 
-import org.azalea.abi.abi_h;
-
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.azalea.abi.abi_h;
 
 /**
  * Per-opcode statistics of one proxy: requests served, errors (results
@@ -37,9 +36,20 @@ public final class ProxyStats {
 
     private static boolean[] movesData() {
         boolean[] m = new boolean[ROWS];
-        for (int op : new int[] {abi_h.AZ_OP_READ(), abi_h.AZ_OP_WRITE(), abi_h.AZ_OP_PREAD64(), abi_h.AZ_OP_PWRITE64(),
-                abi_h.AZ_OP_READV(), abi_h.AZ_OP_WRITEV(), abi_h.AZ_OP_SENDTO(), abi_h.AZ_OP_RECVFROM(),
-                abi_h.AZ_OP_SENDMSG(), abi_h.AZ_OP_RECVMSG(), abi_h.AZ_OP_SENDFILE(), abi_h.AZ_OP_GETDENTS64()}) {
+        for (int op : new int[] {
+            abi_h.AZ_OP_READ(),
+            abi_h.AZ_OP_WRITE(),
+            abi_h.AZ_OP_PREAD64(),
+            abi_h.AZ_OP_PWRITE64(),
+            abi_h.AZ_OP_READV(),
+            abi_h.AZ_OP_WRITEV(),
+            abi_h.AZ_OP_SENDTO(),
+            abi_h.AZ_OP_RECVFROM(),
+            abi_h.AZ_OP_SENDMSG(),
+            abi_h.AZ_OP_RECVMSG(),
+            abi_h.AZ_OP_SENDFILE(),
+            abi_h.AZ_OP_GETDENTS64()
+        }) {
             m[op] = true;
         }
         return m;
@@ -113,9 +123,15 @@ public final class ProxyStats {
             long n = count(op); // op == LAST: the row of every undefined opcode
             if (n == 0) continue;
             LatencyHistogram h = latency(op);
-            sb.append(String.format("%-14s %10d %8d  p50 %d p90 %d p99 %d max %d ns%n",
-                    op < Opcodes.LAST ? Opcodes.name(op) : "(undefined)", n, errors(op),
-                    h.p50(), h.p90(), h.p99(), h.max()));
+            sb.append(String.format(
+                    "%-14s %10d %8d  p50 %d p90 %d p99 %d max %d ns%n",
+                    op < Opcodes.LAST ? Opcodes.name(op) : "(undefined)",
+                    n,
+                    errors(op),
+                    h.p50(),
+                    h.p90(),
+                    h.p99(),
+                    h.max()));
         }
         return sb.toString();
     }

@@ -87,7 +87,8 @@ public final class Stdio implements AutoCloseable {
         try {
             int inFd = open(in == null ? Path.of("/dev/null") : in, Linux.O_RDONLY, owned);
             int outFd = open(out, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_TRUNC | Linux.O_APPEND, owned);
-            int errFd = out.toAbsolutePath().equals(err.toAbsolutePath()) ? outFd
+            int errFd = out.toAbsolutePath().equals(err.toAbsolutePath())
+                    ? outFd
                     : open(err, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_TRUNC | Linux.O_APPEND, owned);
             return new Stdio(new HostFd(inFd), new HostFd(outFd), new HostFd(errFd), List.copyOf(owned));
         } catch (IOException e) {

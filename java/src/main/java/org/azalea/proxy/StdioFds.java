@@ -20,8 +20,12 @@ final class StdioFds {
     static GuestFd dupForeign(int hostFd, int guestFd) throws ErrnoException {
         long dup = LibcIo.fcntl(hostFd, Linux.F_DUPFD_CLOEXEC, 0);
         if (dup < 0) {
-            log.warn("stdio host fd {} for guest fd {} is unusable ({}): guest fd {} stays closed", hostFd, guestFd,
-                    ErrnoNames.of((int) -dup), guestFd);
+            log.warn(
+                    "stdio host fd {} for guest fd {} is unusable ({}): guest fd {} stays closed",
+                    hostFd,
+                    guestFd,
+                    ErrnoNames.of((int) -dup),
+                    guestFd);
             return null;
         }
         try {

@@ -1,4 +1,5 @@
 package org.azalea.proxy;
+
 import org.azalea.ring.Request;
 
 /**

@@ -62,8 +62,11 @@ public final class CompletionProducer {
         if (Integer.compareUnsigned(published - head, entries) > 0) {
             if (!warnedBadHead) {
                 warnedBadHead = true;
-                log.warn("channel {}: guest cq_head {} is outside [{}, {}]; channel stalled until it is",
-                        index, Integer.toUnsignedString(head), Integer.toUnsignedString(published - entries),
+                log.warn(
+                        "channel {}: guest cq_head {} is outside [{}, {}]; channel stalled until it is",
+                        index,
+                        Integer.toUnsignedString(head),
+                        Integer.toUnsignedString(published - entries),
                         Integer.toUnsignedString(published));
             }
             return false;

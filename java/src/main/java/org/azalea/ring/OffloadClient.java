@@ -179,8 +179,8 @@ public final class OffloadClient {
             if (Thread.interrupted()) throw new InterruptedException();
             long waited = System.nanoTime() - start;
             if (waited >= timeoutNanos) {
-                throw new TimeoutException("request " + id + " on channel " + channel.index() + " not done after "
-                        + waited + " ns");
+                throw new TimeoutException(
+                        "request " + id + " on channel " + channel.index() + " not done after " + waited + " ns");
             }
             if (waited < SPIN_NANOS) continue;
             // Parked waiters wake on their own to reap: no thread may be left spinning to do it for them.
@@ -207,8 +207,11 @@ public final class OffloadClient {
                 long id = cq.id();
                 int slot = (int) id & slotMask;
                 if (id == FULL || owners.get(slot) != id || done.get(slot) != 0) {
-                    log.warn("channel {}: completion for id {} (result {}) that no caller awaits",
-                            channel.index(), Long.toUnsignedString(id), cq.result());
+                    log.warn(
+                            "channel {}: completion for id {} (result {}) that no caller awaits",
+                            channel.index(),
+                            Long.toUnsignedString(id),
+                            cq.result());
                     continue;
                 }
                 results[slot] = cq.result();
@@ -246,7 +249,8 @@ public final class OffloadClient {
     }
 
     private static void checkOpcode(int opcode) {
-        if ((opcode & ~0xFFFF) != 0) throw new IllegalArgumentException("opcode " + opcode + " does not fit az_sqe.opcode");
+        if ((opcode & ~0xFFFF) != 0)
+            throw new IllegalArgumentException("opcode " + opcode + " does not fit az_sqe.opcode");
     }
 
     private static long arg(long[] args, int i) {

@@ -50,8 +50,15 @@ public final class Region {
     private final long size;
     private final Channel[] channels;
 
-    private Region(MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs,
-            long channelOffset, long channelStride, long size) {
+    private Region(
+            MemorySegment memory,
+            long gpa,
+            int nchannels,
+            int ringEntries,
+            int pollIntervalUs,
+            long channelOffset,
+            long channelStride,
+            long size) {
         this.memory = memory.asSlice(0, size);
         this.gpa = gpa;
         this.nchannels = nchannels;
@@ -62,7 +69,8 @@ public final class Region {
         this.size = size;
         this.channels = new Channel[nchannels];
         for (int i = 0; i < nchannels; i++) {
-            channels[i] = new Channel(i, this.memory.asSlice(channelOffset + i * channelStride, channelStride), ringEntries);
+            channels[i] =
+                    new Channel(i, this.memory.asSlice(channelOffset + i * channelStride, channelStride), ringEntries);
         }
     }
 
@@ -91,12 +99,14 @@ public final class Region {
 
     private static void checkGeometry(int nchannels, int ringEntries) {
         if (nchannels < 1 || nchannels > AZ_MAX_CHANNELS()) {
-            throw new IllegalArgumentException("nchannels " + Integer.toUnsignedString(nchannels) + " is not in 1.." + AZ_MAX_CHANNELS());
+            throw new IllegalArgumentException(
+                    "nchannels " + Integer.toUnsignedString(nchannels) + " is not in 1.." + AZ_MAX_CHANNELS());
         }
-        if (ringEntries < AZ_MIN_RING_ENTRIES() || ringEntries > AZ_MAX_RING_ENTRIES()
+        if (ringEntries < AZ_MIN_RING_ENTRIES()
+                || ringEntries > AZ_MAX_RING_ENTRIES()
                 || Integer.bitCount(ringEntries) != 1) {
-            throw new IllegalArgumentException("ring_entries " + Integer.toUnsignedString(ringEntries) + " is not a power of two in "
-                    + AZ_MIN_RING_ENTRIES() + ".." + AZ_MAX_RING_ENTRIES());
+            throw new IllegalArgumentException("ring_entries " + Integer.toUnsignedString(ringEntries)
+                    + " is not a power of two in " + AZ_MIN_RING_ENTRIES() + ".." + AZ_MAX_RING_ENTRIES());
         }
     }
 
@@ -106,8 +116,8 @@ public final class Region {
                     + "-byte aligned (address 0x" + Long.toHexString(memory.address()) + ")");
         }
         if (gpa % AZ_REGION_ALIGN() != 0) {
-            throw new IllegalArgumentException("region_gpa 0x" + Long.toHexString(gpa) + " is not "
-                    + AZ_REGION_ALIGN() + "-byte aligned");
+            throw new IllegalArgumentException(
+                    "region_gpa 0x" + Long.toHexString(gpa) + " is not " + AZ_REGION_ALIGN() + "-byte aligned");
         }
     }
 
@@ -126,14 +136,15 @@ public final class Region {
     public record PortKick(int port, int value) {
         public PortKick {
             if (port < 0 || port > 0xffff || value < 0 || value > 0xff) {
-                throw new IllegalArgumentException("port kick 0x" + Integer.toHexString(port) + "/" + value + " out of range");
+                throw new IllegalArgumentException(
+                        "port kick 0x" + Integer.toHexString(port) + "/" + value + " out of range");
             }
         }
     }
 
     /** As {@link #format(MemorySegment, long, int, int, int)}, for a guest that kicks through an I/O port. */
-    public static Region format(MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs,
-            PortKick kick) {
+    public static Region format(
+            MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs, PortKick kick) {
         return format(memory, gpa, nchannels, ringEntries, pollIntervalUs, 0, kick);
     }
 
@@ -142,17 +153,24 @@ public final class Region {
      * free-running position starting at {@code startPosition} (tests use values
      * near 2^32 to cross the wrap of the uint32 counter).
      */
-    static Region format(MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs,
-            int startPosition) {
+    static Region format(
+            MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs, int startPosition) {
         return format(memory, gpa, nchannels, ringEntries, pollIntervalUs, startPosition, null);
     }
 
-    private static Region format(MemorySegment memory, long gpa, int nchannels, int ringEntries, int pollIntervalUs,
-            int startPosition, PortKick kick) {
+    private static Region format(
+            MemorySegment memory,
+            long gpa,
+            int nchannels,
+            int ringEntries,
+            int pollIntervalUs,
+            int startPosition,
+            PortKick kick) {
         checkGeometry(nchannels, ringEntries);
         checkMemory(memory, gpa);
         if (pollIntervalUs < 1 || pollIntervalUs > MAX_POLL_INTERVAL_US) {
-            throw new IllegalArgumentException("poll_interval_us " + pollIntervalUs + " is not in 1.." + MAX_POLL_INTERVAL_US);
+            throw new IllegalArgumentException(
+                    "poll_interval_us " + pollIntervalUs + " is not in 1.." + MAX_POLL_INTERVAL_US);
         }
         long size = sizeFor(nchannels, ringEntries);
         if (memory.byteSize() < size) {
@@ -162,8 +180,9 @@ public final class Region {
         MemorySegment head = memory.asSlice(0, size);
         head.fill((byte) 0);
         az_region.abi_version(head, AZ_ABI_VERSION());
-        az_region.features(head, AZ_FEATURE_FUTEX_DOORBELL() | AZ_FEATURE_TIMED_POLL()
-                | (kick != null ? AZ_FEATURE_PORT_KICK() : 0));
+        az_region.features(
+                head,
+                AZ_FEATURE_FUTEX_DOORBELL() | AZ_FEATURE_TIMED_POLL() | (kick != null ? AZ_FEATURE_PORT_KICK() : 0));
         if (kick != null) {
             az_region.kick_port(head, kick.port());
             az_region.kick_value(head, kick.value());
@@ -176,8 +195,15 @@ public final class Region {
         az_region.channel_stride(head, strideFor(ringEntries));
         az_region.poll_interval_us(head, pollIntervalUs);
         az_region.host_state(head, AZ_HOST_STOPPED());
-        Region region = new Region(memory, gpa, nchannels, ringEntries, pollIntervalUs, firstChannelOffset(),
-                strideFor(ringEntries), size);
+        Region region = new Region(
+                memory,
+                gpa,
+                nchannels,
+                ringEntries,
+                pollIntervalUs,
+                firstChannelOffset(),
+                strideFor(ringEntries),
+                size);
         if (startPosition != 0) {
             for (Channel ch : region.channels) ch.startAt(startPosition);
         }
@@ -197,7 +223,8 @@ public final class Region {
     public static Region attach(MemorySegment memory, long expectedGpa) {
         checkMemory(memory, expectedGpa);
         if (memory.byteSize() < az_region.sizeof()) {
-            throw new IllegalArgumentException("segment of " + memory.byteSize() + " bytes cannot hold a region header");
+            throw new IllegalArgumentException(
+                    "segment of " + memory.byteSize() + " bytes cannot hold a region header");
         }
         long magic = (long) az_region.magic$layout().varHandle().getAcquire(memory, az_region.magic$offset());
         if (magic != AZ_REGION_MAGIC()) {
@@ -213,8 +240,8 @@ public final class Region {
         checkGeometry(nchannels, ringEntries);
         long gpa = az_region.region_gpa(memory);
         if (gpa != expectedGpa) {
-            throw new IllegalArgumentException("region_gpa 0x" + Long.toHexString(gpa) + ", expected 0x"
-                    + Long.toHexString(expectedGpa));
+            throw new IllegalArgumentException(
+                    "region_gpa 0x" + Long.toHexString(gpa) + ", expected 0x" + Long.toHexString(expectedGpa));
         }
         int pollIntervalUs = az_region.poll_interval_us(memory);
         if (pollIntervalUs < 1 || pollIntervalUs > MAX_POLL_INTERVAL_US) {
@@ -225,7 +252,8 @@ public final class Region {
         long stride = az_region.channel_stride(memory);
         long declaredSize = az_region.region_size(memory);
         // Unsigned 64-bit values from shared memory: compare as unsigned, multiply without overflow.
-        if (Long.compareUnsigned(offset, az_region.sizeof()) < 0 || offset % AZ_CACHE_LINE() != 0
+        if (Long.compareUnsigned(offset, az_region.sizeof()) < 0
+                || offset % AZ_CACHE_LINE() != 0
                 || Long.compareUnsigned(offset, memory.byteSize()) > 0) {
             throw new IllegalArgumentException("channel_offset " + Long.toUnsignedString(offset) + " is not a "
                     + AZ_CACHE_LINE() + "-byte aligned offset in " + az_region.sizeof() + ".." + memory.byteSize());
@@ -241,8 +269,8 @@ public final class Region {
         }
         long end = offset + nchannels * stride;
         if (declaredSize != end) {
-            throw new IllegalArgumentException("region_size " + Long.toUnsignedString(declaredSize)
-                    + " does not match the geometry's " + end);
+            throw new IllegalArgumentException(
+                    "region_size " + Long.toUnsignedString(declaredSize) + " does not match the geometry's " + end);
         }
         return new Region(memory, gpa, nchannels, ringEntries, pollIntervalUs, offset, stride, end);
     }

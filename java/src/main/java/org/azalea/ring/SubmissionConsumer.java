@@ -56,8 +56,15 @@ public final class SubmissionConsumer {
         int flags = Short.toUnsignedInt(sq.get(JAVA_SHORT, at + FLAGS));
         long id = sq.get(JAVA_LONG, at + ID);
         long a = at + ARGS;
-        Request request = new Request(id, opcode, flags, sq.get(JAVA_LONG, a), sq.get(JAVA_LONG, a + ARG),
-                sq.get(JAVA_LONG, a + 2 * ARG), sq.get(JAVA_LONG, a + 3 * ARG), sq.get(JAVA_LONG, a + 4 * ARG),
+        Request request = new Request(
+                id,
+                opcode,
+                flags,
+                sq.get(JAVA_LONG, a),
+                sq.get(JAVA_LONG, a + ARG),
+                sq.get(JAVA_LONG, a + 2 * ARG),
+                sq.get(JAVA_LONG, a + 3 * ARG),
+                sq.get(JAVA_LONG, a + 4 * ARG),
                 sq.get(JAVA_LONG, a + 5 * ARG));
         head++;
         return request;

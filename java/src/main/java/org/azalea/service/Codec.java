@@ -29,9 +29,18 @@ final class Codec {
 
     static byte[] launch(LaunchRequest r) {
         PartitionRequest p = r.partition();
-        return new WireWriter().string(r.name()).string(r.program().toString()).strings(r.args()).strings(r.env())
-                .i32(p.quadrant()).bool(p.wholeQuadrant()).i32(p.cores()).i64(p.memory()).bool(p.allowStraddle())
-                .string(r.root().toString()).bytes();
+        return new WireWriter()
+                .string(r.name())
+                .string(r.program().toString())
+                .strings(r.args())
+                .strings(r.env())
+                .i32(p.quadrant())
+                .bool(p.wholeQuadrant())
+                .i32(p.cores())
+                .i64(p.memory())
+                .bool(p.allowStraddle())
+                .string(r.root().toString())
+                .bytes();
     }
 
     /** A launch request without streams; paths must be absolute (the service has no client's cwd). */
@@ -65,14 +74,32 @@ final class Codec {
     // ---- node status
 
     static byte[] status(NodeStatus s) {
-        WireWriter w = new WireWriter().i64(s.pid()).string(s.version()).i32(s.cpus()).i32(s.quadrants())
-                .i64(s.memoryPerQuadrant()).string(s.accelerator()).string(s.acceleratorReason()).i64(s.bootMillis())
-                .i64(s.uptimeMillis()).bool(s.alive()).i32(s.usage().size());
+        WireWriter w = new WireWriter()
+                .i64(s.pid())
+                .string(s.version())
+                .i32(s.cpus())
+                .i32(s.quadrants())
+                .i64(s.memoryPerQuadrant())
+                .string(s.accelerator())
+                .string(s.acceleratorReason())
+                .i64(s.bootMillis())
+                .i64(s.uptimeMillis())
+                .bool(s.alive())
+                .i32(s.usage().size());
         for (QuadrantUsage u : s.usage()) {
-            w.i32(u.quadrant()).bool(u.fullWeightKernel()).i32(u.coresTotal()).i32(u.coresFree()).i64(u.memoryTotal())
-                    .i64(u.memoryFree()).i64(u.largestFreeBlock());
+            w.i32(u.quadrant())
+                    .bool(u.fullWeightKernel())
+                    .i32(u.coresTotal())
+                    .i32(u.coresFree())
+                    .i64(u.memoryTotal())
+                    .i64(u.memoryFree())
+                    .i64(u.largestFreeBlock());
         }
-        return w.i32(s.running()).i32(s.kept()).string(s.consoleLog()).string(s.socket()).bytes();
+        return w.i32(s.running())
+                .i32(s.kept())
+                .string(s.consoleLog())
+                .string(s.socket())
+                .bytes();
     }
 
     static NodeStatus status(WireReader r) throws ProtocolException {
@@ -88,8 +115,22 @@ final class Codec {
         for (int i = 0; i < n; i++) {
             usage.add(new QuadrantUsage(r.i32(), r.bool(), r.i32(), r.i32(), r.i64(), r.i64(), r.i64()));
         }
-        NodeStatus s = new NodeStatus(pid, version, cpus, quadrants, memPerQuadrant, accel, reason, boot, uptime, alive, usage,
-                r.i32(), r.i32(), r.string(MAX_PATH, "console log"), r.string(MAX_PATH, "socket"));
+        NodeStatus s = new NodeStatus(
+                pid,
+                version,
+                cpus,
+                quadrants,
+                memPerQuadrant,
+                accel,
+                reason,
+                boot,
+                uptime,
+                alive,
+                usage,
+                r.i32(),
+                r.i32(),
+                r.string(MAX_PATH, "console log"),
+                r.string(MAX_PATH, "socket"));
         r.end();
         return s;
     }
@@ -97,13 +138,33 @@ final class Codec {
     // ---- instances
 
     static void instance(WireWriter w, InstanceView v) {
-        w.i64(v.id()).string(v.name()).string(v.program()).strings(v.args()).i32(v.quadrant()).ints(v.cpus())
-                .i64(v.memBase()).i64(v.memSize()).string(v.state().name())
-                .string(v.ending() == null ? "" : v.ending().name()).i32(v.exitStatus()).string(v.outcome())
-                .i64(v.startedAtMillis()).i64(v.uptimeMillis()).i64(v.reclaimMicros()).i64(v.offloads())
-                .i64(v.offloadErrors()).bool(v.hung()).i32(v.opcodes().size());
+        w.i64(v.id())
+                .string(v.name())
+                .string(v.program())
+                .strings(v.args())
+                .i32(v.quadrant())
+                .ints(v.cpus())
+                .i64(v.memBase())
+                .i64(v.memSize())
+                .string(v.state().name())
+                .string(v.ending() == null ? "" : v.ending().name())
+                .i32(v.exitStatus())
+                .string(v.outcome())
+                .i64(v.startedAtMillis())
+                .i64(v.uptimeMillis())
+                .i64(v.reclaimMicros())
+                .i64(v.offloads())
+                .i64(v.offloadErrors())
+                .bool(v.hung())
+                .i32(v.opcodes().size());
         for (OpcodeView o : v.opcodes()) {
-            w.string(o.name()).i64(o.count()).i64(o.errors()).i64(o.bytes()).i64(o.p50Nanos()).i64(o.p99Nanos()).i64(o.maxNanos())
+            w.string(o.name())
+                    .i64(o.count())
+                    .i64(o.errors())
+                    .i64(o.bytes())
+                    .i64(o.p50Nanos())
+                    .i64(o.p99Nanos())
+                    .i64(o.maxNanos())
                     .i64(o.meanNanos());
         }
     }
@@ -124,10 +185,29 @@ final class Codec {
         int n = r.count(MAX_OPCODES, 60, "opcodes");
         List<OpcodeView> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ops.add(new OpcodeView(r.string(64, "opcode"), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64()));
+            ops.add(new OpcodeView(
+                    r.string(64, "opcode"), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64(), r.i64()));
         }
-        return new InstanceView(id, name, program, args, quadrant, cpus, base, size, state,
-                ending.isEmpty() ? null : state(ending), exit, outcome, started, uptime, reclaim, offloads, errors, ops, hung);
+        return new InstanceView(
+                id,
+                name,
+                program,
+                args,
+                quadrant,
+                cpus,
+                base,
+                size,
+                state,
+                ending.isEmpty() ? null : state(ending),
+                exit,
+                outcome,
+                started,
+                uptime,
+                reclaim,
+                offloads,
+                errors,
+                ops,
+                hung);
     }
 
     private static LifecycleState state(String s) throws ProtocolException {

@@ -23,10 +23,13 @@ final class Deadline implements AutoCloseable {
     private final AtomicBoolean fired = new AtomicBoolean();
 
     private Deadline(FrameChannel ch, Duration after) {
-        task = TIMER.schedule(() -> {
-            fired.set(true);
-            ch.close();
-        }, after.toMillis(), TimeUnit.MILLISECONDS);
+        task = TIMER.schedule(
+                () -> {
+                    fired.set(true);
+                    ch.close();
+                },
+                after.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     static Deadline closeAfter(FrameChannel ch, Duration after) {

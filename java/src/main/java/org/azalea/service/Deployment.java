@@ -94,7 +94,8 @@ public record Deployment(Path source, NodeShape shape, Set<Integer> fullWeightKe
                     fwk = f[1].equals("none") ? Set.of() : Set.of(number(f[1], where + "fwk quadrant"));
                 }
                 case "run" -> {
-                    if (f.length < 6) throw new Invalid(where + "run needs NAME QUADRANT CORES MEMORY PROGRAM [ARGS...]");
+                    if (f.length < 6)
+                        throw new Invalid(where + "run needs NAME QUADRANT CORES MEMORY PROGRAM [ARGS...]");
                     String name = f[1];
                     if (!NAME.matcher(name).matches()) {
                         throw new Invalid(where + "instance name '" + name + "': letters, digits, . _ - (at most 32)");
@@ -105,17 +106,25 @@ public record Deployment(Path source, NodeShape shape, Set<Integer> fullWeightKe
                     PartitionRequest p;
                     try {
                         if (all) {
-                            if (q == PartitionRequest.ANY) throw new Invalid(where + "cores all needs a quadrant, not any");
+                            if (q == PartitionRequest.ANY)
+                                throw new Invalid(where + "cores all needs a quadrant, not any");
                             if (!whole.add(q)) throw new Invalid(where + "quadrant " + q + " is given whole twice");
-                            p = new PartitionRequest(q, true, 0, f[4].equals("all") ? 0 : SizeParser.parse(f[4]), false);
+                            p = new PartitionRequest(
+                                    q, true, 0, f[4].equals("all") ? 0 : SizeParser.parse(f[4]), false);
                         } else {
                             if (f[4].equals("all")) throw new Invalid(where + "memory all needs cores all");
-                            p = new PartitionRequest(q, false, number(f[3], where + "cores"), SizeParser.parse(f[4]), false);
+                            p = new PartitionRequest(
+                                    q, false, number(f[3], where + "cores"), SizeParser.parse(f[4]), false);
                         }
                     } catch (IllegalArgumentException e) {
                         throw new Invalid(where + e.getMessage());
                     }
-                    entries.add(new Entry(name, p, program(f[5], dir, buildDir), Arrays.asList(f).subList(6, f.length), n));
+                    entries.add(new Entry(
+                            name,
+                            p,
+                            program(f[5], dir, buildDir),
+                            Arrays.asList(f).subList(6, f.length),
+                            n));
                 }
                 default -> throw new Invalid(where + "unknown directive '" + f[0] + "' (node, fwk or run)");
             }

@@ -68,9 +68,13 @@ public final class FrameChannel implements AutoCloseable {
 
     public void write(Protocol.Type type, byte[] payload) throws IOException {
         if (payload.length > type.maxPayload) {
-            throw new IllegalArgumentException(type + " payload of " + payload.length + " bytes exceeds " + type.maxPayload);
+            throw new IllegalArgumentException(
+                    type + " payload of " + payload.length + " bytes exceeds " + type.maxPayload);
         }
-        ByteBuffer h = ByteBuffer.allocate(HEADER).put((byte) type.code).putInt(payload.length).flip();
+        ByteBuffer h = ByteBuffer.allocate(HEADER)
+                .put((byte) type.code)
+                .putInt(payload.length)
+                .flip();
         ByteBuffer p = ByteBuffer.wrap(payload);
         synchronized (writeLock) {
             while (h.hasRemaining() || p.hasRemaining()) channel.write(new ByteBuffer[] {h, p});

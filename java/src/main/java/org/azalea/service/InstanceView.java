@@ -18,9 +18,26 @@ import org.azalea.sideloader.LifecycleState;
  * @param offloads system calls its proxy served; {@code opcodes} splits them by opcode
  * @param hung a core of it has not answered the node's heartbeat pings for seconds (interrupts off, or stuck)
  */
-public record InstanceView(long id, String name, String program, List<String> args, int quadrant, int[] cpus, long memBase,
-        long memSize, LifecycleState state, LifecycleState ending, int exitStatus, String outcome, long startedAtMillis,
-        long uptimeMillis, long reclaimMicros, long offloads, long offloadErrors, List<OpcodeView> opcodes, boolean hung) {
+public record InstanceView(
+        long id,
+        String name,
+        String program,
+        List<String> args,
+        int quadrant,
+        int[] cpus,
+        long memBase,
+        long memSize,
+        LifecycleState state,
+        LifecycleState ending,
+        int exitStatus,
+        String outcome,
+        long startedAtMillis,
+        long uptimeMillis,
+        long reclaimMicros,
+        long offloads,
+        long offloadErrors,
+        List<OpcodeView> opcodes,
+        boolean hung) {
     public InstanceView {
         args = List.copyOf(args);
         cpus = cpus.clone();

@@ -45,19 +45,23 @@ final class Leftovers {
         if (Files.exists(pidFile)) {
             long pid;
             try {
-                pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).strip());
+                pid = Long.parseLong(
+                        Files.readString(pidFile, StandardCharsets.UTF_8).strip());
             } catch (NumberFormatException e) {
                 pid = -1;
             }
             if (pid > 0 && pid != ProcessHandle.current().pid()) {
                 String tag = SHM.resolve("azalea-" + pid + "-").toString();
-                ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains(tag)).orElse(false))
+                ProcessHandle.allProcesses()
+                        .filter(p ->
+                                p.info().commandLine().map(c -> c.contains(tag)).orElse(false))
                         .forEach(Leftovers::stop);
                 int removed = 0;
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(SHM, "azalea-" + pid + "-*")) {
                     for (Path f : files) removed += Files.deleteIfExists(f) ? 1 : 0;
                 }
-                if (removed > 0) log.warn("removed {} shared-memory files of a node service that died (pid {})", removed, pid);
+                if (removed > 0)
+                    log.warn("removed {} shared-memory files of a node service that died (pid {})", removed, pid);
             }
             Files.deleteIfExists(pidFile);
         }

@@ -60,10 +60,22 @@ public final class LocalSession implements NodeSession {
         NodeShape s = node.shape();
         List<ManagedInstance> all = sideloader.instances();
         int running = (int) all.stream().filter(m -> !m.state().ended()).count();
-        return new NodeStatus(ProcessHandle.current().pid(), Version.STRING, s.cpus(), s.quadrants(), s.memoryPerQuadrant(),
-                node.config().accel().accelerator().name().toLowerCase(Locale.ROOT), node.config().accel().reason(),
-                node.bootTime().toMillis(), (System.nanoTime() - readyNanos) / 1_000_000, node.isAlive(),
-                sideloader.resources().usage(), running, all.size(), node.consoleLog().toString(), socket);
+        return new NodeStatus(
+                ProcessHandle.current().pid(),
+                Version.STRING,
+                s.cpus(),
+                s.quadrants(),
+                s.memoryPerQuadrant(),
+                node.config().accel().accelerator().name().toLowerCase(Locale.ROOT),
+                node.config().accel().reason(),
+                node.bootTime().toMillis(),
+                (System.nanoTime() - readyNanos) / 1_000_000,
+                node.isAlive(),
+                sideloader.resources().usage(),
+                running,
+                all.size(),
+                node.consoleLog().toString(),
+                socket);
     }
 
     @Override
@@ -77,8 +89,10 @@ public final class LocalSession implements NodeSession {
     }
 
     ManagedInstance managed(long id) throws ServiceException {
-        return sideloader.instance(id).orElseThrow(
-                () -> new ServiceException(Protocol.ErrorCode.NO_SUCH_INSTANCE, "no instance " + id + " (see azalea ps -a)"));
+        return sideloader
+                .instance(id)
+                .orElseThrow(() -> new ServiceException(
+                        Protocol.ErrorCode.NO_SUCH_INSTANCE, "no instance " + id + " (see azalea ps -a)"));
     }
 
     @Override
@@ -88,12 +102,14 @@ public final class LocalSession implements NodeSession {
         try {
             mi = sideloader.launch(request);
         } catch (IllegalStateException e) { // the sideloader is closed, or the node's cores are not as expected
-            throw new ServiceException(sideloader.node().isAlive() ? Protocol.ErrorCode.INTERNAL : Protocol.ErrorCode.NODE_DOWN,
+            throw new ServiceException(
+                    sideloader.node().isAlive() ? Protocol.ErrorCode.INTERNAL : Protocol.ErrorCode.NODE_DOWN,
                     e.getMessage());
         } catch (ServiceException e) {
             throw e;
         } catch (IOException e) {
-            throw new ServiceException(sideloader.node().isAlive() ? Protocol.ErrorCode.INTERNAL : Protocol.ErrorCode.NODE_DOWN,
+            throw new ServiceException(
+                    sideloader.node().isAlive() ? Protocol.ErrorCode.INTERNAL : Protocol.ErrorCode.NODE_DOWN,
                     e.getMessage());
         }
         InstanceView launched = Views.of(mi);
@@ -110,7 +126,9 @@ public final class LocalSession implements NodeSession {
 
             @Override
             public InstanceView await(Duration timeout) throws InterruptedException {
-                return mi.awaitReclaimed(timeout) == null && mi.state() != LifecycleState.RECLAIMED ? null : Views.of(mi);
+                return mi.awaitReclaimed(timeout) == null && mi.state() != LifecycleState.RECLAIMED
+                        ? null
+                        : Views.of(mi);
             }
 
             @Override
@@ -129,13 +147,18 @@ public final class LocalSession implements NodeSession {
     public InstanceView kill(long id) throws IOException, InterruptedException {
         ManagedInstance mi = managed(id);
         if (mi.state().ended()) {
-            throw new ServiceException(Protocol.ErrorCode.ENDED, "instance " + id + " (" + mi.name() + ") already ended: "
-                    + (mi.outcome() == null ? mi.state().name().toLowerCase(Locale.ROOT) : mi.outcome().describe()));
+            throw new ServiceException(
+                    Protocol.ErrorCode.ENDED,
+                    "instance " + id + " (" + mi.name() + ") already ended: "
+                            + (mi.outcome() == null
+                                    ? mi.state().name().toLowerCase(Locale.ROOT)
+                                    : mi.outcome().describe()));
         }
         sideloader.kill(id);
         if (mi.awaitReclaimed(KILL_WAIT) == null && mi.state() != LifecycleState.RECLAIMED) {
-            throw new ServiceException(Protocol.ErrorCode.INTERNAL, "instance " + id + " not reclaimed "
-                    + KILL_WAIT.toSeconds() + " s after the kill");
+            throw new ServiceException(
+                    Protocol.ErrorCode.INTERNAL,
+                    "instance " + id + " not reclaimed " + KILL_WAIT.toSeconds() + " s after the kill");
         }
         return Views.of(mi);
     }

@@ -173,7 +173,8 @@ public final class NodeService {
         Leftovers.forget(dir);
         lock.close();
         stopped.countDown();
-        String summary = "node stopped (" + why + "): " + running + " running instance" + (running == 1 ? "" : "s") + " killed";
+        String summary =
+                "node stopped (" + why + "): " + running + " running instance" + (running == 1 ? "" : "s") + " killed";
         log.info(summary);
         return summary;
     }

@@ -15,9 +15,22 @@ import org.azalea.sideloader.ResourceManager.QuadrantUsage;
  * @param consoleLog the node kernel's serial console
  * @param socket the control socket, or "" for a private node
  */
-public record NodeStatus(long pid, String version, int cpus, int quadrants, long memoryPerQuadrant, String accelerator,
-        String acceleratorReason, long bootMillis, long uptimeMillis, boolean alive, List<QuadrantUsage> usage, int running,
-        int kept, String consoleLog, String socket) {
+public record NodeStatus(
+        long pid,
+        String version,
+        int cpus,
+        int quadrants,
+        long memoryPerQuadrant,
+        String accelerator,
+        String acceleratorReason,
+        long bootMillis,
+        long uptimeMillis,
+        boolean alive,
+        List<QuadrantUsage> usage,
+        int running,
+        int kept,
+        String consoleLog,
+        String socket) {
     public NodeStatus {
         usage = List.copyOf(usage);
     }

@@ -40,7 +40,8 @@ final class RemoteRun implements InstanceHandle {
         try {
             while (true) {
                 Frame f = ch.read();
-                if (f == null) throw new IOException("the node service closed the connection before the instance ended");
+                if (f == null)
+                    throw new IOException("the node service closed the connection before the instance ended");
                 switch (f.type()) {
                     case STDOUT -> write(out, f.payload());
                     case STDERR -> write(err, f.payload());

@@ -66,8 +66,13 @@ public final class RemoteSession implements NodeSession {
 
     private static Frame hello(FrameChannel ch) throws IOException {
         try (Deadline d = Deadline.closeAfter(ch, HELLO_TIMEOUT)) {
-            ch.write(Protocol.Type.HELLO, new WireWriter().i32(Protocol.MAGIC).u8(Protocol.VERSION >> 8)
-                    .u8(Protocol.VERSION).bytes());
+            ch.write(
+                    Protocol.Type.HELLO,
+                    new WireWriter()
+                            .i32(Protocol.MAGIC)
+                            .u8(Protocol.VERSION >> 8)
+                            .u8(Protocol.VERSION)
+                            .bytes());
             return expect(read(ch, d, HELLO_TIMEOUT), Protocol.Type.WELCOME);
         }
     }
@@ -77,7 +82,8 @@ public final class RemoteSession implements NodeSession {
         try {
             f = ch.read();
         } catch (ClosedChannelException e) {
-            if (d.fired()) throw new IOException("the node service did not answer within " + timeout.toSeconds() + " s");
+            if (d.fired())
+                throw new IOException("the node service did not answer within " + timeout.toSeconds() + " s");
             throw e;
         }
         if (f == null) throw new IOException("the node service closed the connection");
@@ -95,7 +101,8 @@ public final class RemoteSession implements NodeSession {
         try {
             ch = FrameChannel.connect(dir.socket());
         } catch (SocketException e) {
-            throw new ServiceException(Protocol.ErrorCode.NODE_DOWN, "the node service is gone (" + e.getMessage() + ")");
+            throw new ServiceException(
+                    Protocol.ErrorCode.NODE_DOWN, "the node service is gone (" + e.getMessage() + ")");
         }
         try {
             hello(ch);
@@ -106,8 +113,10 @@ public final class RemoteSession implements NodeSession {
         }
     }
 
-    private Frame call(Protocol.Type request, byte[] payload, Protocol.Type reply, Duration timeout) throws IOException {
-        try (FrameChannel ch = open(); Deadline d = Deadline.closeAfter(ch, timeout)) {
+    private Frame call(Protocol.Type request, byte[] payload, Protocol.Type reply, Duration timeout)
+            throws IOException {
+        try (FrameChannel ch = open();
+                Deadline d = Deadline.closeAfter(ch, timeout)) {
             ch.write(request, payload);
             return expect(read(ch, d, timeout), reply);
         }
@@ -129,27 +138,32 @@ public final class RemoteSession implements NodeSession {
 
     @Override
     public NodeStatus status() throws IOException {
-        return Codec.status(call(Protocol.Type.STATUS, new byte[0], Protocol.Type.NODE_STATUS, REQUEST_TIMEOUT).reader());
+        return Codec.status(call(Protocol.Type.STATUS, new byte[0], Protocol.Type.NODE_STATUS, REQUEST_TIMEOUT)
+                .reader());
     }
 
     @Override
     public List<InstanceView> instances() throws IOException {
-        return Codec.instances(call(Protocol.Type.LIST, new byte[0], Protocol.Type.INSTANCES, REQUEST_TIMEOUT).reader());
+        return Codec.instances(call(Protocol.Type.LIST, new byte[0], Protocol.Type.INSTANCES, REQUEST_TIMEOUT)
+                .reader());
     }
 
     @Override
     public InstanceView instance(long id) throws IOException {
-        return Codec.instanceOnly(call(Protocol.Type.INSPECT, Codec.id(id), Protocol.Type.INSTANCE, REQUEST_TIMEOUT).reader());
+        return Codec.instanceOnly(call(Protocol.Type.INSPECT, Codec.id(id), Protocol.Type.INSTANCE, REQUEST_TIMEOUT)
+                .reader());
     }
 
     @Override
     public InstanceView kill(long id) throws IOException {
-        return Codec.instanceOnly(call(Protocol.Type.KILL, Codec.id(id), Protocol.Type.INSTANCE, KILL_TIMEOUT).reader());
+        return Codec.instanceOnly(call(Protocol.Type.KILL, Codec.id(id), Protocol.Type.INSTANCE, KILL_TIMEOUT)
+                .reader());
     }
 
     @Override
     public String logs(long id) throws IOException {
-        WireReader r = call(Protocol.Type.LOGS, Codec.id(id), Protocol.Type.LOG, REQUEST_TIMEOUT).reader();
+        WireReader r = call(Protocol.Type.LOGS, Codec.id(id), Protocol.Type.LOG, REQUEST_TIMEOUT)
+                .reader();
         String text = r.string(Protocol.Type.LOG.maxPayload, "log");
         r.end();
         return text;
@@ -160,7 +174,8 @@ public final class RemoteSession implements NodeSession {
      * socket removed; returns once the service process has exited.
      */
     public String stopService() throws IOException, InterruptedException {
-        WireReader r = call(Protocol.Type.STOP, new byte[0], Protocol.Type.STOPPED, STOP_TIMEOUT).reader();
+        WireReader r = call(Protocol.Type.STOP, new byte[0], Protocol.Type.STOPPED, STOP_TIMEOUT)
+                .reader();
         String summary = r.string(Protocol.MAX_STRING, "summary");
         r.end();
         Optional<ProcessHandle> p = ProcessHandle.of(pid);
@@ -168,7 +183,8 @@ public final class RemoteSession implements NodeSession {
             try {
                 p.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IOException("the node service (pid " + pid + ") stopped its node but did not exit within 30 s");
+                throw new IOException(
+                        "the node service (pid " + pid + ") stopped its node but did not exit within 30 s");
             }
         }
         return summary;
@@ -178,8 +194,16 @@ public final class RemoteSession implements NodeSession {
     public InstanceHandle launch(LaunchRequest request)
             throws ResourceUnavailableException, ElfImage.NotRunnable, IOException, InterruptedException {
         // The service has no working directory of ours: paths go absolute.
-        LaunchRequest abs = new LaunchRequest(request.name(), request.program().toAbsolutePath(), request.args(),
-                request.env(), request.partition(), request.root().toAbsolutePath(), null, null, null);
+        LaunchRequest abs = new LaunchRequest(
+                request.name(),
+                request.program().toAbsolutePath(),
+                request.args(),
+                request.env(),
+                request.partition(),
+                request.root().toAbsolutePath(),
+                null,
+                null,
+                null);
         FrameChannel ch = open();
         try {
             Frame started;
@@ -195,7 +219,8 @@ public final class RemoteSession implements NodeSession {
                     default -> throw e;
                 }
             }
-            InstanceView v = Codec.instanceOnly(started.expect(Protocol.Type.STARTED).reader());
+            InstanceView v =
+                    Codec.instanceOnly(started.expect(Protocol.Type.STARTED).reader());
             return RemoteRun.start(ch, v, request.stdin(), request.stdout(), request.stderr());
         } catch (IOException | ResourceUnavailableException | ElfImage.NotRunnable | RuntimeException e) {
             ch.close();

@@ -30,8 +30,10 @@ public record RuntimeDir(Path dir) {
         String env = System.getenv("AZALEA_RUNTIME_DIR");
         if (env != null && !env.isBlank()) return new RuntimeDir(Path.of(env).toAbsolutePath());
         String xdg = System.getenv("XDG_RUNTIME_DIR");
-        if (xdg != null && !xdg.isBlank() && Files.isDirectory(Path.of(xdg))) return new RuntimeDir(Path.of(xdg, "azalea"));
-        return new RuntimeDir(Path.of(System.getProperty("java.io.tmpdir", "/tmp"), "azalea-" + System.getProperty("user.name")));
+        if (xdg != null && !xdg.isBlank() && Files.isDirectory(Path.of(xdg)))
+            return new RuntimeDir(Path.of(xdg, "azalea"));
+        return new RuntimeDir(
+                Path.of(System.getProperty("java.io.tmpdir", "/tmp"), "azalea-" + System.getProperty("user.name")));
     }
 
     /** The control socket. */

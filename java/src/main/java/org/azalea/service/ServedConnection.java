@@ -64,11 +64,19 @@ final class ServedConnection implements Runnable {
         r.end();
         if (magic != Protocol.MAGIC) throw new ProtocolException("bad magic 0x" + Integer.toHexString(magic));
         if (version != Protocol.VERSION) {
-            throw new ServiceException(Protocol.ErrorCode.VERSION, "this node service speaks protocol " + Protocol.VERSION
-                    + ", the command " + version + ": stop the node and start it with this azalea");
+            throw new ServiceException(
+                    Protocol.ErrorCode.VERSION,
+                    "this node service speaks protocol " + Protocol.VERSION + ", the command " + version
+                            + ": stop the node and start it with this azalea");
         }
-        ch.write(Protocol.Type.WELCOME, new WireWriter().u8(Protocol.VERSION >> 8).u8(Protocol.VERSION)
-                .i64(ProcessHandle.current().pid()).string(Version.STRING).bytes());
+        ch.write(
+                Protocol.Type.WELCOME,
+                new WireWriter()
+                        .u8(Protocol.VERSION >> 8)
+                        .u8(Protocol.VERSION)
+                        .i64(ProcessHandle.current().pid())
+                        .string(Version.STRING)
+                        .bytes());
         return true;
     }
 
@@ -97,7 +105,9 @@ final class ServedConnection implements Runnable {
                 f.reader().end();
                 String summary = service.stopRequested();
                 try {
-                    ch.write(Protocol.Type.STOPPED, new WireWriter().string(summary).bytes());
+                    ch.write(
+                            Protocol.Type.STOPPED,
+                            new WireWriter().string(summary).bytes());
                 } finally {
                     service.stopAnswered();
                 }

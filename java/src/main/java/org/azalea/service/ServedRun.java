@@ -36,8 +36,15 @@ final class ServedRun {
     /** Runs on the connection's thread until the connection ends. */
     void run() throws IOException, InterruptedException {
         StdinBuffer stdin = new StdinBuffer(Protocol.STDIN_WINDOW, this::credit);
-        LaunchRequest r = new LaunchRequest(request.name(), request.program(), request.args(), request.env(),
-                request.partition(), request.root(), stdin, new FrameOutput(Protocol.Type.STDOUT),
+        LaunchRequest r = new LaunchRequest(
+                request.name(),
+                request.program(),
+                request.args(),
+                request.env(),
+                request.partition(),
+                request.root(),
+                stdin,
+                new FrameOutput(Protocol.Type.STDOUT),
                 new FrameOutput(Protocol.Type.STDERR));
         try {
             handle = service.session().launch(r);
@@ -77,7 +84,8 @@ final class ServedRun {
             switch (f.type()) {
                 case STDIN -> {
                     if (!stdin.offer(f.payload())) {
-                        throw protocolError("stdin beyond the " + Protocol.STDIN_WINDOW + "-byte window, or after its end");
+                        throw protocolError(
+                                "stdin beyond the " + Protocol.STDIN_WINDOW + "-byte window, or after its end");
                     }
                 }
                 case STDIN_EOF -> {

@@ -28,11 +28,26 @@ final class Views {
         ProxyStats stats = mi.stats();
         List<OpcodeView> ops = stats == null ? List.of() : opcodes(stats);
         Instant started = ts.getFirst().at();
-        return new InstanceView(mi.id(), mi.name(), mi.request().program().toString(), mi.request().args(), a.quadrant(),
-                a.cpus(), a.memBase(), a.memSize(), state, ending, o == null ? -1 : o.processStatus(),
-                o == null ? "" : o.describe(), started.toEpochMilli(), mi.uptime().toMillis(),
+        return new InstanceView(
+                mi.id(),
+                mi.name(),
+                mi.request().program().toString(),
+                mi.request().args(),
+                a.quadrant(),
+                a.cpus(),
+                a.memBase(),
+                a.memSize(),
+                state,
+                ending,
+                o == null ? -1 : o.processStatus(),
+                o == null ? "" : o.describe(),
+                started.toEpochMilli(),
+                mi.uptime().toMillis(),
                 mi.reclaimTime() == null ? -1 : mi.reclaimTime().toNanos() / 1000,
-                stats == null ? 0 : stats.total(), stats == null ? 0 : stats.totalErrors(), ops, mi.isHung());
+                stats == null ? 0 : stats.total(),
+                stats == null ? 0 : stats.totalErrors(),
+                ops,
+                mi.isHung());
     }
 
     /** The sideloader's mapping of an outcome to a lifecycle state. */
@@ -50,8 +65,15 @@ final class Views {
             long n = s.count(op);
             if (n == 0) continue;
             LatencyHistogram h = s.latency(op);
-            out.add(new OpcodeView(op < Opcodes.LAST ? Opcodes.name(op) : "(undefined)", n, s.errors(op), s.bytes(op), h.p50(), h.p99(),
-                    h.max(), Math.round(h.mean())));
+            out.add(new OpcodeView(
+                    op < Opcodes.LAST ? Opcodes.name(op) : "(undefined)",
+                    n,
+                    s.errors(op),
+                    s.bytes(op),
+                    h.p50(),
+                    h.p99(),
+                    h.max(),
+                    Math.round(h.mean())));
         }
         return out;
     }

@@ -63,8 +63,12 @@ public final class WireReader {
         ByteBuffer slice = buf.slice(buf.position(), n);
         buf.position(buf.position() + n);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(slice)
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new ProtocolException(what + ": not UTF-8");
         }
@@ -86,6 +90,7 @@ public final class WireReader {
 
     /** Fails unless the whole payload was read. */
     public void end() throws ProtocolException {
-        if (buf.hasRemaining()) throw new ProtocolException(buf.remaining() + " unexpected bytes at the end of the payload");
+        if (buf.hasRemaining())
+            throw new ProtocolException(buf.remaining() + " unexpected bytes at the end of the payload");
     }
 }

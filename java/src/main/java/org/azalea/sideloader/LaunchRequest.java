@@ -10,8 +10,16 @@ import java.util.List;
  * and environment, the partition it needs, its file-system root, and where its
  * stdio goes (null streams: no input, output kept only in the instance's log).
  */
-public record LaunchRequest(String name, Path program, List<String> args, List<String> env, PartitionRequest partition,
-        Path root, InputStream stdin, OutputStream stdout, OutputStream stderr) {
+public record LaunchRequest(
+        String name,
+        Path program,
+        List<String> args,
+        List<String> env,
+        PartitionRequest partition,
+        Path root,
+        InputStream stdin,
+        OutputStream stdout,
+        OutputStream stderr) {
     public LaunchRequest {
         args = List.copyOf(args);
         env = List.copyOf(env);
@@ -19,7 +27,15 @@ public record LaunchRequest(String name, Path program, List<String> args, List<S
 
     /** A request with default environment, no stdin, output to the instance's log only. */
     public static LaunchRequest of(Path program, List<String> args, PartitionRequest partition, Path root) {
-        return new LaunchRequest(program.getFileName().toString(), program, args, List.of("HOME=/", "PATH=/bin:/usr/bin"),
-                partition, root, null, null, null);
+        return new LaunchRequest(
+                program.getFileName().toString(),
+                program,
+                args,
+                List.of("HOME=/", "PATH=/bin:/usr/bin"),
+                partition,
+                root,
+                null,
+                null,
+                null);
     }
 }

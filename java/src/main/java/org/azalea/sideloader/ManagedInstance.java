@@ -45,11 +45,12 @@ public final class ManagedInstance {
 
     void ended(InstanceOutcome o) {
         this.outcome = o;
-        transition(switch (o.state()) {
-            case EXITED -> LifecycleState.EXITED;
-            case KILLED -> LifecycleState.KILLED;
-            case FAULTED, FAILED, NODE_DOWN -> LifecycleState.CRASHED;
-        });
+        transition(
+                switch (o.state()) {
+                    case EXITED -> LifecycleState.EXITED;
+                    case KILLED -> LifecycleState.KILLED;
+                    case FAULTED, FAILED, NODE_DOWN -> LifecycleState.CRASHED;
+                });
     }
 
     void reclaimed(Duration took) {

@@ -56,7 +56,8 @@ final class MemoryBlocks {
 
     void give(long start, long size) {
         long stop = start + alignUp(size);
-        if (start < base || stop > end) throw new IllegalArgumentException("block 0x" + Long.toHexString(start) + " is not ours");
+        if (start < base || stop > end)
+            throw new IllegalArgumentException("block 0x" + Long.toHexString(start) + " is not ours");
         Map.Entry<Long, Long> before = free.floorEntry(start);
         Map.Entry<Long, Long> after = free.ceilingEntry(start);
         if ((before != null && before.getValue() > start) || (after != null && after.getKey() < stop)) {

@@ -22,8 +22,14 @@ public final class ResourceManager {
     public record QuadrantSpec(int quadrant, int[] cores, long memBase, long memSize) {}
 
     /** A read-only view, for `azalea ps` and `azalea stats`. */
-    public record QuadrantUsage(int quadrant, boolean fullWeightKernel, int coresTotal, int coresFree, long memoryTotal,
-            long memoryFree, long largestFreeBlock) {}
+    public record QuadrantUsage(
+            int quadrant,
+            boolean fullWeightKernel,
+            int coresTotal,
+            int coresFree,
+            long memoryTotal,
+            long memoryFree,
+            long largestFreeBlock) {}
 
     private final Map<Integer, int[]> cores = new HashMap<>();
     private final Map<Integer, BitSet> busy = new HashMap<>(); // index into cores.get(q)
@@ -52,8 +58,11 @@ public final class ResourceManager {
                 if (shape.quadrantOf(c.index()) == q && !c.isMonitor()) usable.add(c.index());
             }
             NodeInfo.MemoryRange r = info.rangeOf(q);
-            specs.add(new QuadrantSpec(q, usable.stream().mapToInt(Integer::intValue).toArray(),
-                    r == null ? 0 : r.base(), r == null ? 0 : r.size()));
+            specs.add(new QuadrantSpec(
+                    q,
+                    usable.stream().mapToInt(Integer::intValue).toArray(),
+                    r == null ? 0 : r.base(),
+                    r == null ? 0 : r.size()));
         }
         return new ResourceManager(specs, fullWeightKernelQuadrants);
     }
@@ -61,13 +70,16 @@ public final class ResourceManager {
     public synchronized Allocation allocate(PartitionRequest r) throws ResourceUnavailableException {
         if (r.quadrant() != PartitionRequest.ANY) {
             checkQuadrant(r.quadrant());
-            return r.wholeQuadrant() ? takeWhole(r.quadrant(), r.memory()) : takeIn(r.quadrant(), r.cores(), r.memory(), r);
+            return r.wholeQuadrant()
+                    ? takeWhole(r.quadrant(), r.memory())
+                    : takeIn(r.quadrant(), r.cores(), r.memory(), r);
         }
         // Any quadrant: the one with the most free cores that fits, so instances spread out.
         int best = -1;
         for (int q : quadrants) {
             if (fwk.contains(q)) continue;
-            boolean fits = r.wholeQuadrant() ? wholeFree(q) && memFits(q, r.memory())
+            boolean fits = r.wholeQuadrant()
+                    ? wholeFree(q) && memFits(q, r.memory())
                     : freeCores(q) >= r.cores() && memory.get(q).largest() >= MemoryBlocks.alignUp(r.memory());
             if (fits && (best < 0 || freeCores(q) > freeCores(best))) best = q;
         }
@@ -81,7 +93,8 @@ public final class ResourceManager {
         for (int cpu : a.cpus()) {
             for (int q : quadrants) {
                 int[] cs = cores.get(q);
-                for (int i = 0; i < cs.length; i++) if (cs[i] == cpu) busy.get(q).clear(i);
+                for (int i = 0; i < cs.length; i++)
+                    if (cs[i] == cpu) busy.get(q).clear(i);
             }
         }
         memory.get(a.quadrant()).give(a.memBase(), a.memSize());
@@ -95,7 +108,8 @@ public final class ResourceManager {
         List<QuadrantUsage> out = new ArrayList<>();
         for (int q : quadrants) {
             MemoryBlocks m = memory.get(q);
-            out.add(new QuadrantUsage(q, fwk.contains(q), cores.get(q).length, freeCores(q), m.total(), m.free(), m.largest()));
+            out.add(new QuadrantUsage(
+                    q, fwk.contains(q), cores.get(q).length, freeCores(q), m.total(), m.free(), m.largest()));
         }
         return out;
     }
@@ -106,10 +120,18 @@ public final class ResourceManager {
         for (int q : quadrants) {
             if (b.length() > 0) b.append("; ");
             MemoryBlocks m = memory.get(q);
-            b.append("quadrant ").append(q).append(fwk.contains(q) ? " (full-weight kernel)" : "").append(": ")
-                    .append(freeCores(q)).append('/').append(cores.get(q).length).append(" cores, ")
-                    .append(SizeParser.format(m.free())).append(" free (largest block ")
-                    .append(SizeParser.format(m.largest())).append(")");
+            b.append("quadrant ")
+                    .append(q)
+                    .append(fwk.contains(q) ? " (full-weight kernel)" : "")
+                    .append(": ")
+                    .append(freeCores(q))
+                    .append('/')
+                    .append(cores.get(q).length)
+                    .append(" cores, ")
+                    .append(SizeParser.format(m.free()))
+                    .append(" free (largest block ")
+                    .append(SizeParser.format(m.largest()))
+                    .append(")");
         }
         return b.toString();
     }
@@ -123,12 +145,13 @@ public final class ResourceManager {
 
     private Allocation takeWhole(int q, long mem) throws ResourceUnavailableException {
         if (!wholeFree(q)) {
-            throw new ResourceUnavailableException("quadrant " + q + " is not wholly free; free now: " + describeFree());
+            throw new ResourceUnavailableException(
+                    "quadrant " + q + " is not wholly free; free now: " + describeFree());
         }
         long size = mem == 0 ? memory.get(q).total() : mem;
         if (!memFits(q, size)) {
-            throw new ResourceUnavailableException("quadrant " + q + " has " + SizeParser.format(memory.get(q).total())
-                    + " of memory, not " + SizeParser.format(size));
+            throw new ResourceUnavailableException("quadrant " + q + " has "
+                    + SizeParser.format(memory.get(q).total()) + " of memory, not " + SizeParser.format(size));
         }
         int[] cs = cores.get(q);
         busy.get(q).set(0, cs.length);
@@ -139,7 +162,8 @@ public final class ResourceManager {
         MemoryBlocks m = memory.get(q);
         if (freeCores(q) < n || m.largest() < MemoryBlocks.alignUp(mem)) {
             if (r.allowStraddle() && m.largest() >= MemoryBlocks.alignUp(mem)) return takeStraddling(r);
-            throw new ResourceUnavailableException("quadrant " + q + " cannot give " + want(r) + "; free now: " + describeFree());
+            throw new ResourceUnavailableException(
+                    "quadrant " + q + " cannot give " + want(r) + "; free now: " + describeFree());
         }
         long base = m.take(mem);
         return record(q, takeCores(q, n), base, MemoryBlocks.alignUp(mem));
@@ -152,14 +176,15 @@ public final class ResourceManager {
             if (fwk.contains(q)) continue;
             total += freeCores(q);
             boolean preferred = r.quadrant() == PartitionRequest.ANY || q == r.quadrant();
-            if (preferred && memory.get(q).largest() >= MemoryBlocks.alignUp(r.memory())
+            if (preferred
+                    && memory.get(q).largest() >= MemoryBlocks.alignUp(r.memory())
                     && (memQ < 0 || freeCores(q) > freeCores(memQ))) {
                 memQ = q;
             }
         }
         if (total < r.cores() || memQ < 0) {
-            throw new ResourceUnavailableException("the node cannot give " + want(r) + " even across quadrants; free now: "
-                    + describeFree());
+            throw new ResourceUnavailableException(
+                    "the node cannot give " + want(r) + " even across quadrants; free now: " + describeFree());
         }
         List<Integer> picked = new ArrayList<>();
         for (int cpu : takeCores(memQ, Math.min(freeCores(memQ), r.cores()))) picked.add(cpu);
@@ -168,7 +193,8 @@ public final class ResourceManager {
             for (int cpu : takeCores(q, Math.min(freeCores(q), r.cores() - picked.size()))) picked.add(cpu);
         }
         long base = memory.get(memQ).take(r.memory());
-        return record(memQ, picked.stream().mapToInt(Integer::intValue).toArray(), base, MemoryBlocks.alignUp(r.memory()));
+        return record(
+                memQ, picked.stream().mapToInt(Integer::intValue).toArray(), base, MemoryBlocks.alignUp(r.memory()));
     }
 
     private int[] takeCores(int q, int n) {

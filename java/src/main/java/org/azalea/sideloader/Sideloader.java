@@ -74,12 +74,18 @@ public final class Sideloader implements AutoCloseable {
                     else if (now - stood[i] > HUNG_AFTER.toNanos()) hung = true;
                 }
                 if (hung != mi.isHung()) {
-                    if (hung) log.warn("{}: a core has not answered the node's heartbeat for {} s (interrupts off, or stuck); "
-                            + "`azalea kill {}` ends it", mi, HUNG_AFTER.toSeconds(), mi.id());
+                    if (hung)
+                        log.warn(
+                                "{}: a core has not answered the node's heartbeat for {} s (interrupts off, or stuck); "
+                                        + "`azalea kill {}` ends it",
+                                mi,
+                                HUNG_AFTER.toSeconds(),
+                                mi.id());
                     mi.hung(hung);
                 }
             }
-            last.keySet().retainAll(instances().stream().map(ManagedInstance::id).toList());
+            last.keySet()
+                    .retainAll(instances().stream().map(ManagedInstance::id).toList());
             since.keySet().retainAll(last.keySet());
             try {
                 Thread.sleep(1000);
@@ -127,10 +133,21 @@ public final class Sideloader implements AutoCloseable {
             argv.add(req.name());
             argv.addAll(req.args());
             InputStream in = req.stdin() != null ? req.stdin() : InputStream.nullInputStream();
-            OutputStream out = new TeeOutputStream(req.stdout() != null ? req.stdout() : NullOutputStream.INSTANCE, console);
-            OutputStream err = new TeeOutputStream(req.stderr() != null ? req.stderr() : NullOutputStream.INSTANCE, console);
-            InstanceSpec spec = new InstanceSpec(mi.id(), req.name() + "#" + mi.id(), program, argv, req.env(), a.cpus(), a.memBase(),
-                    a.memSize(), req.root(), Stdio.of(in, out, err));
+            OutputStream out =
+                    new TeeOutputStream(req.stdout() != null ? req.stdout() : NullOutputStream.INSTANCE, console);
+            OutputStream err =
+                    new TeeOutputStream(req.stderr() != null ? req.stderr() : NullOutputStream.INSTANCE, console);
+            InstanceSpec spec = new InstanceSpec(
+                    mi.id(),
+                    req.name() + "#" + mi.id(),
+                    program,
+                    argv,
+                    req.env(),
+                    a.cpus(),
+                    a.memBase(),
+                    a.memSize(),
+                    req.root(),
+                    Stdio.of(in, out, err));
             Instance inst = Instance.launch(node, spec);
             mi.attach(inst);
             Thread.ofVirtual().name("azalea-watch-" + mi.id()).start(() -> watch(mi, inst));
@@ -144,7 +161,8 @@ public final class Sideloader implements AutoCloseable {
 
     private void watch(ManagedInstance mi, Instance inst) {
         try {
-            if (inst.awaitStarted(Duration.ofDays(3650)) != null && inst.isRunning()) mi.transition(LifecycleState.RUNNING);
+            if (inst.awaitStarted(Duration.ofDays(3650)) != null && inst.isRunning())
+                mi.transition(LifecycleState.RUNNING);
             InstanceOutcome o = inst.waitFor(Duration.ofDays(3650));
             mi.ended(o);
             reclaim(mi, inst.endSeenNanos());
@@ -183,7 +201,9 @@ public final class Sideloader implements AutoCloseable {
     }
 
     private void trimHistory() {
-        long ended = instances.values().stream().filter(m -> m.state() == LifecycleState.RECLAIMED).count();
+        long ended = instances.values().stream()
+                .filter(m -> m.state() == LifecycleState.RECLAIMED)
+                .count();
         var it = instances.values().iterator();
         while (ended > KEEP_ENDED && it.hasNext()) {
             if (it.next().state() == LifecycleState.RECLAIMED) {

@@ -11,9 +11,9 @@ import org.azalea.Version;
 import org.azalea.memory.GuestMemory;
 import org.azalea.memory.Partition;
 import org.azalea.proxy.HostSyscalls;
-import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.proxy.OffloadProxy;
 import org.azalea.proxy.Stdio;
+import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.ring.Region;
 
 /**
@@ -26,6 +26,7 @@ import org.azalea.ring.Region;
 public final class HostStubSession implements AutoCloseable {
     /** Deliberately not 0, so a confusion of offsets with guest-physical addresses shows. */
     public static final long GPA_BASE = 0x1_0000_0000L;
+
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final Path shmFile;
@@ -45,14 +46,16 @@ public final class HostStubSession implements AutoCloseable {
         if (!Files.isExecutable(stubBinary)) {
             throw new IOException(stubBinary + " is missing: run `make native` first");
         }
-        shmFile = Path.of("/dev/shm", "azalea-stub-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
+        shmFile =
+                Path.of("/dev/shm", "azalea-stub-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
         // The region, then 1 MiB of buffer arena per stub thread, with room to spare.
         long size = align(Region.sizeFor(channels, ringEntries), 1 << 20) + (long) (channels + 4) * (1 << 20);
         try {
             var range = memory.map(shmFile, GPA_BASE, size);
             Partition partition = memory.partition(GPA_BASE, size);
             region = Region.format(range.segment(), GPA_BASE, channels, ringEntries, pollIntervalUs);
-            HostSyscalls syscalls = new HostSyscalls(partition, root, stdio, new InstanceIdentity("azalea-stub", Version.STRING));
+            HostSyscalls syscalls =
+                    new HostSyscalls(partition, root, stdio, new InstanceIdentity("azalea-stub", Version.STRING));
             proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults("stub-" + SEQUENCE.get()));
             proxy.start();
         } catch (IOException | RuntimeException e) {
@@ -73,8 +76,15 @@ public final class HostStubSession implements AutoCloseable {
     public List<String> stubArgs(int channel, int threads) {
         List<String> args = new ArrayList<>();
         args.add(stubBinary.toString());
-        args.addAll(List.of("--shm", shmFile.toString(), "--gpa-base", "0x" + Long.toHexString(GPA_BASE),
-                "--channel", Integer.toString(channel), "--threads", Integer.toString(threads)));
+        args.addAll(List.of(
+                "--shm",
+                shmFile.toString(),
+                "--gpa-base",
+                "0x" + Long.toHexString(GPA_BASE),
+                "--channel",
+                Integer.toString(channel),
+                "--threads",
+                Integer.toString(threads)));
         return args;
     }
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AbiLayoutTest {
     @TempDir
     static Path tmp;
+
     private static Path include;
     private static Map<String, String> fromC;
 
@@ -43,8 +44,17 @@ class AbiLayoutTest {
         include = Path.of(System.getProperty("azalea.include.dir", "include")).toAbsolutePath();
         Path source = include.getParent().resolve("native/tools/abi-dump.c");
         Path binary = tmp.resolve("abi-dump");
-        run(List.of("gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I", include.toString(), "-o",
-                binary.toString(), source.toString()));
+        run(List.of(
+                "gcc",
+                "-std=gnu11",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-I",
+                include.toString(),
+                "-o",
+                binary.toString(),
+                source.toString()));
         fromC = new TreeMap<>();
         for (String line : run(List.of(binary.toString())).split("\n")) {
             String[] parts = line.trim().split(" ");
@@ -71,7 +81,8 @@ class AbiLayoutTest {
             } catch (ClassNotFoundException e) {
                 continue; // every name of it is then "only in C"
             }
-            java.put("sizeof." + name, Long.toUnsignedString((long) struct.getMethod("sizeof").invoke(null)));
+            java.put("sizeof." + name, Long.toUnsignedString((long)
+                    struct.getMethod("sizeof").invoke(null)));
             for (Method m : struct.getMethods()) {
                 if (m.getName().endsWith("$offset") && m.getParameterCount() == 0) {
                     String field = m.getName().substring(0, m.getName().length() - "$offset".length());
@@ -80,12 +91,15 @@ class AbiLayoutTest {
             }
         }
         for (Method m : abi_h.class.getDeclaredMethods()) {
-            if (!Modifier.isPublic(m.getModifiers()) || !Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 0
+            if (!Modifier.isPublic(m.getModifiers())
+                    || !Modifier.isStatic(m.getModifiers())
+                    || m.getParameterCount() != 0
                     || !m.getName().startsWith("AZ_")) {
                 continue;
             }
             Object value = m.invoke(null);
-            String text = value instanceof Long l ? Long.toUnsignedString(l) : Integer.toUnsignedString((Integer) value);
+            String text =
+                    value instanceof Long l ? Long.toUnsignedString(l) : Integer.toUnsignedString((Integer) value);
             java.put(m.getName(), text);
         }
         return java;
@@ -103,23 +117,25 @@ class AbiLayoutTest {
             String j = java.get(e.getKey());
             if (j != null && !j.equals(e.getValue())) differ.add(e.getKey() + ": C " + e.getValue() + ", Java " + j);
         }
-        assertTrue(onlyC.isEmpty() && onlyJava.isEmpty() && differ.isEmpty(),
+        assertTrue(
+                onlyC.isEmpty() && onlyJava.isEmpty() && differ.isEmpty(),
                 "only in C: " + onlyC + "; only in Java: " + onlyJava + "; mismatches: " + differ);
         assertTrue(fromC.size() > 100, "abi-dump printed only " + fromC.size() + " names");
     }
 
     /** The names abi.h declares: macros, enum constants, struct sizes and fields. */
     private static TreeSet<String> declaredInHeader() throws IOException {
-        String header = Files.readString(include.resolve("azalea/abi.h"))
-                .replaceAll("(?s)/\\*.*?\\*/", " ");
+        String header = Files.readString(include.resolve("azalea/abi.h")).replaceAll("(?s)/\\*.*?\\*/", " ");
         TreeSet<String> names = new TreeSet<>();
         Matcher define = Pattern.compile("(?m)^\\s*#\\s*define\\s+(AZ_\\w+)").matcher(header);
         while (define.find()) names.add(define.group(1));
-        Matcher enumBody = Pattern.compile("(?s)enum\\s+az_opcode\\s*\\{(.*?)\\}").matcher(header);
+        Matcher enumBody =
+                Pattern.compile("(?s)enum\\s+az_opcode\\s*\\{(.*?)\\}").matcher(header);
         assertTrue(enumBody.find(), "abi.h has no enum az_opcode");
         Matcher constant = Pattern.compile("(AZ_OP_\\w+)\\s*=").matcher(enumBody.group(1));
         while (constant.find()) names.add(constant.group(1));
-        Matcher struct = Pattern.compile("(?s)struct\\s+(az_\\w+)\\s*\\{(.*?)\\};").matcher(header);
+        Matcher struct =
+                Pattern.compile("(?s)struct\\s+(az_\\w+)\\s*\\{(.*?)\\};").matcher(header);
         while (struct.find()) {
             names.add("sizeof." + struct.group(1));
             Matcher field = Pattern.compile("(?m)^\\s*(?:u?int\\d+_t|char|struct\\s+\\w+)\\s+(\\w+)")
@@ -131,8 +147,10 @@ class AbiLayoutTest {
 
     /** The structs abi.h declares; each has a class of the same name. */
     private static List<String> structsInHeader() throws IOException {
-        return declaredInHeader().stream().filter(n -> n.startsWith("sizeof."))
-                .map(n -> n.substring("sizeof.".length())).toList();
+        return declaredInHeader().stream()
+                .filter(n -> n.startsWith("sizeof."))
+                .map(n -> n.substring("sizeof.".length()))
+                .toList();
     }
 
     @Test
@@ -142,7 +160,8 @@ class AbiLayoutTest {
         missing.removeAll(fromC.keySet());
         TreeSet<String> undeclared = new TreeSet<>(fromC.keySet());
         undeclared.removeAll(declared);
-        assertTrue(missing.isEmpty() && undeclared.isEmpty(),
+        assertTrue(
+                missing.isEmpty() && undeclared.isEmpty(),
                 "abi-dump misses " + missing + " and prints " + undeclared + ", which abi.h does not declare");
     }
 
@@ -159,7 +178,9 @@ class AbiLayoutTest {
             assertEquals((byte) 0x7f, he.get(ValueLayout.JAVA_BYTE, az_hostent.addr$offset() + 3 * 16 + 5));
             az_hostent.family(he, 15, (short) 10);
             assertEquals((short) 10, he.get(ValueLayout.JAVA_SHORT, az_hostent.family$offset() + 15 * 2));
-            assertEquals(List.of(16L, 16L), List.of(az_hostent.addr$dimensions()[0], az_hostent.addr$dimensions()[1]));
+            assertEquals(
+                    List.of(16L, 16L),
+                    List.of(az_hostent.addr$dimensions()[0], az_hostent.addr$dimensions()[1]));
 
             MemorySegment ring = az_cqe.allocateArray(4, arena);
             az_cqe.result(az_cqe.asSlice(ring, 3), -5);

@@ -43,14 +43,14 @@ class BindingsUpToDateTest {
         committed.removeAll(generated);
         for (String name : committed) stale.add(JAVA_DIR + "/" + name + ": not generated from abi.h any more");
         if (!stale.isEmpty()) {
-            fail("the bindings are stale; run `make bindings` and commit the result:\n  "
-                    + String.join("\n  ", stale));
+            fail("the bindings are stale; run `make bindings` and commit the result:\n  " + String.join("\n  ", stale));
         }
     }
 
     private static TreeSet<String> javaFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".java"))
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".java"))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }

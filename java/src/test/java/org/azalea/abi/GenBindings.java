@@ -16,11 +16,14 @@ final class GenBindings {
 
     /** The repository: the parent of the include directory the build names. */
     static Path repo() {
-        return Path.of(System.getProperty("azalea.include.dir", "include")).toAbsolutePath().getParent();
+        return Path.of(System.getProperty("azalea.include.dir", "include"))
+                .toAbsolutePath()
+                .getParent();
     }
 
     static Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("python3", repo().resolve("scripts/gen-bindings.py").toString()));
+        List<String> command = new ArrayList<>(
+                List.of("python3", repo().resolve("scripts/gen-bindings.py").toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -75,13 +75,22 @@ class GenBindingsTest {
     void paddedLayoutMatchesTheCompiler() throws Exception {
         Path header = Files.writeString(tmp.resolve("fix.h"), PADDED);
         Path out = tmp.resolve("out");
-        GenBindings.Result r = GenBindings.run("--header", header.toString(), "--out", out.toString(),
-                "--package", "fixture.abi");
+        GenBindings.Result r =
+                GenBindings.run("--header", header.toString(), "--out", out.toString(), "--package", "fixture.abi");
         assertEquals(0, r.exit(), r.output());
 
         Map<String, String> fromC = new TreeMap<>();
         Path dump = tmp.resolve("dump");
-        run("gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I", tmp.toString(), "-o", dump.toString(),
+        run(
+                "gcc",
+                "-std=gnu11",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-I",
+                tmp.toString(),
+                "-o",
+                dump.toString(),
                 out.resolve("native/tools/abi-dump.c").toString());
         for (String line : run(dump.toString()).split("\n")) {
             String[] parts = line.split(" ");
@@ -93,11 +102,13 @@ class GenBindingsTest {
             Map<String, String> fromJava = new TreeMap<>();
             for (String struct : List.of("fix_inner", "fix_outer")) {
                 Class<?> c = loader.loadClass("fixture.abi." + struct);
-                fromJava.put("sizeof." + struct, String.valueOf(c.getMethod("sizeof").invoke(null)));
+                fromJava.put(
+                        "sizeof." + struct, String.valueOf(c.getMethod("sizeof").invoke(null)));
                 for (Method m : c.getMethods()) {
                     String name = m.getName();
                     if (name.endsWith("$offset")) {
-                        fromJava.put("offsetof." + struct + "." + name.substring(0, name.length() - 7),
+                        fromJava.put(
+                                "offsetof." + struct + "." + name.substring(0, name.length() - 7),
                                 String.valueOf(m.invoke(null)));
                     }
                 }
@@ -105,22 +116,25 @@ class GenBindingsTest {
             Class<?> constants = loader.loadClass("fixture.abi.abi_h");
             for (Method m : constants.getDeclaredMethods()) {
                 Object v = m.invoke(null);
-                fromJava.put(m.getName(), v instanceof Long l ? Long.toUnsignedString(l)
-                        : Integer.toUnsignedString((Integer) v));
+                fromJava.put(
+                        m.getName(),
+                        v instanceof Long l ? Long.toUnsignedString(l) : Integer.toUnsignedString((Integer) v));
             }
             assertEquals(fromC, fromJava);
             assertEquals("72", fromC.get("sizeof.fix_outer"), "the fixture pads as its comments say");
 
             Class<?> outer = loader.loadClass("fixture.abi.fix_outer");
-            MemorySegment s = (MemorySegment) outer.getMethod("allocate",
-                    java.lang.foreign.SegmentAllocator.class).invoke(null, arena);
+            MemorySegment s = (MemorySegment) outer.getMethod("allocate", java.lang.foreign.SegmentAllocator.class)
+                    .invoke(null, arena);
             Method element = outer.getMethod("inner", MemorySegment.class, long.class);
             MemorySegment third = (MemorySegment) element.invoke(null, s, 2L);
             assertEquals(s.address() + 32 + 2 * 8, third.address());
             assertEquals(8, third.byteSize());
-            InvocationTargetException past = assertThrows(InvocationTargetException.class,
-                    () -> element.invoke(null, s, 3L));
-            assertTrue(past.getCause() instanceof IndexOutOfBoundsException, past.getCause().toString());
+            InvocationTargetException past =
+                    assertThrows(InvocationTargetException.class, () -> element.invoke(null, s, 3L));
+            assertTrue(
+                    past.getCause() instanceof IndexOutOfBoundsException,
+                    past.getCause().toString());
 
             outer.getMethod("pair", MemorySegment.class, long.class, long.class, short.class)
                     .invoke(null, s, 2L, 1L, (short) 0x1234);
@@ -151,7 +165,8 @@ class GenBindingsTest {
                 Arguments.of("#include <stdio.h>", "unsupported directive"),
                 Arguments.of("enum e { A, B };", "explicit value"),
                 Arguments.of("#define A 1\nenum e { A = 2 };", "defined twice"),
-                Arguments.of("struct s { uint32_t a; uint8_t b; };\n_Static_assert(sizeof(struct s) == 5, \"s\");",
+                Arguments.of(
+                        "struct s { uint32_t a; uint8_t b; };\n_Static_assert(sizeof(struct s) == 5, \"s\");",
                         "does not hold"));
     }
 

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * a test.
  */
 final class Azalea {
-    static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build")).toAbsolutePath();
+    static final Path BUILD =
+            Path.of(System.getProperty("azalea.build.dir", "build")).toAbsolutePath();
     static final Path IMAGES = BUILD.resolve("test-images");
 
     final Path runtimeDir;
@@ -36,9 +37,13 @@ final class Azalea {
     }
 
     ProcessBuilder command(Path cwd, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dazalea.build.dir=" + BUILD, "-cp",
-                System.getProperty("java.class.path"), "org.azalea.cli.Main"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dazalea.build.dir=" + BUILD,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.azalea.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().put("AZALEA_RUNTIME_DIR", runtimeDir.toString());
@@ -87,7 +92,8 @@ final class Azalea {
     /** The pid of the service serving this runtime directory, or -1. */
     long servicePid() {
         try {
-            return Long.parseLong(Files.readString(runtimeDir.resolve("service.pid")).strip());
+            return Long.parseLong(
+                    Files.readString(runtimeDir.resolve("service.pid")).strip());
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
@@ -100,7 +106,11 @@ final class Azalea {
             var h = ProcessHandle.of(pid);
             if (h.isPresent()) {
                 h.get().destroy();
-                if (!h.get().onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).thenApply(x -> x != null).get()) {
+                if (!h.get()
+                        .onExit()
+                        .completeOnTimeout(null, 30, TimeUnit.SECONDS)
+                        .thenApply(x -> x != null)
+                        .get()) {
                     h.get().destroyForcibly();
                 }
             }
@@ -112,8 +122,10 @@ final class Azalea {
     /** QEMU processes started by service {@code pid} (their memory files carry its pid). */
     static List<ProcessHandle> qemusOf(long pid) {
         String tag = "/dev/shm/azalea-" + pid + "-";
-        return ProcessHandle.allProcesses().filter(p -> p.isAlive() && p.info().commandLine().map(c -> c.contains(tag))
-                .orElse(false)).toList();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.isAlive()
+                        && p.info().commandLine().map(c -> c.contains(tag)).orElse(false))
+                .toList();
     }
 
     static List<Path> shmFilesOf(long pid) throws IOException {

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * runs is never seen.
  */
 class CliRefusalsTest {
-    @TempDir Path runtime;
+    @TempDir
+    Path runtime;
+
     String before;
 
     @BeforeEach
@@ -38,8 +40,11 @@ class CliRefusalsTest {
 
     static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int status = Main.standard().run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = Main.standard()
+                .run(
+                        List.of(args),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -80,7 +85,11 @@ class CliRefusalsTest {
         refused(2, "cannot be split evenly into 5 quadrants", "node", "start", "--quadrants", "5");
         refused(2, "--fwk needs a quadrant number or none", "node", "start", "--fwk", "zero");
         refused(2, "unknown accelerator 'hvf'", "node", "start", "--accel", "hvf");
-        refused(2, "no such deployment file", "deploy", runtime.resolve("absent.deploy").toString());
+        refused(
+                2,
+                "no such deployment file",
+                "deploy",
+                runtime.resolve("absent.deploy").toString());
         refused(2, "one deployment FILE at most", "deploy", "a", "b");
         refused(2, "no example 'now' (quickstart or offload)", "example", "now");
         refused(2, "takes one example name at most", "example", "offload", "now");

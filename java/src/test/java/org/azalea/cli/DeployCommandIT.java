@@ -22,8 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployCommandIT {
     static final Path DEFAULT = Azalea.BUILD.getParent().resolve("deploy/knl-snc4.deploy");
 
-    @TempDir Path runtime;
-    @TempDir Path roots;
+    @TempDir
+    Path runtime;
+
+    @TempDir
+    Path roots;
+
     Azalea az;
 
     @BeforeEach
@@ -39,16 +43,31 @@ class DeployCommandIT {
     private static void assertDeployed(Azalea.Result r) {
         assertEquals(0, r.status(), r.toString());
         for (String name : new String[] {"compute", "fileserv", "shared"}) {
-            assertTrue(Pattern.compile("(?m)^" + name + " +\\| ").matcher(r.out()).find(), name + "'s output: " + r.out());
+            assertTrue(
+                    Pattern.compile("(?m)^" + name + " +\\| ").matcher(r.out()).find(), name + "'s output: " + r.out());
         }
         assertTrue(r.out().contains("fileserv | fileserv: 128 files served"), r.out());
         assertTrue(r.out().contains("compute  | aim7: 15 tests passed"), r.out());
         assertTrue(r.out().contains("shared   | aim7: 36 tests passed"), r.out());
         // Each on its own whole quadrant, each EXITED 0.
-        assertTrue(Pattern.compile("(?m) compute +1 +18 +18-35 .*EXITED 0").matcher(r.out()).find(), r.out());
-        assertTrue(Pattern.compile("(?m) fileserv +2 +18 +36-53 .*EXITED 0").matcher(r.out()).find(), r.out());
-        assertTrue(Pattern.compile("(?m) shared +3 +18 +54-71 .*EXITED 0").matcher(r.out()).find(), r.out());
-        assertTrue(r.out().contains("instance 2 fileserv: quadrant 2") || r.out().contains("fileserv: quadrant 2"), r.out());
+        assertTrue(
+                Pattern.compile("(?m) compute +1 +18 +18-35 .*EXITED 0")
+                        .matcher(r.out())
+                        .find(),
+                r.out());
+        assertTrue(
+                Pattern.compile("(?m) fileserv +2 +18 +36-53 .*EXITED 0")
+                        .matcher(r.out())
+                        .find(),
+                r.out());
+        assertTrue(
+                Pattern.compile("(?m) shared +3 +18 +54-71 .*EXITED 0")
+                        .matcher(r.out())
+                        .find(),
+                r.out());
+        assertTrue(
+                r.out().contains("instance 2 fileserv: quadrant 2") || r.out().contains("fileserv: quadrant 2"),
+                r.out());
         assertTrue(r.out().contains("rename"), "per-opcode statistics: " + r.out());
         assertTrue(r.out().contains("every core and byte of memory for instances is free again"), r.out());
         assertTrue(r.out().contains("deployment succeeded"), r.out());
@@ -80,7 +99,8 @@ class DeployCommandIT {
         Path file = Files.writeString(roots.resolve("bad.deploy"), """
                 run ok   1 2 64M %s
                 run bad  2 1 64M %s 3
-                """.formatted(Azalea.IMAGES.resolve("hello"), Azalea.IMAGES.resolve("exitcode")));
+                """.formatted(
+                        Azalea.IMAGES.resolve("hello"), Azalea.IMAGES.resolve("exitcode")));
         Azalea.Result r = az.run(runtime, "", "deploy", "--private", "--root", roots.toString(), file.toString());
         assertEquals(1, r.status(), r.toString());
         assertTrue(r.out().contains("EXITED 3") && r.out().contains("deployment FAILED"), r.out());

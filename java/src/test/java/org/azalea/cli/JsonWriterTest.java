@@ -7,9 +7,23 @@ import org.junit.jupiter.api.Test;
 class JsonWriterTest {
     @Test
     void nestsEscapesAndSeparates() {
-        String json = new JsonWriter().beginObject().field("a", 1).field("s", "q\"\\\n\u0001é").name("list").beginArray()
-                .value(1).value(true).value((String) null).beginObject().endObject().beginArray().endArray().endArray()
-                .field("b", false).endObject().toString();
+        String json = new JsonWriter()
+                .beginObject()
+                .field("a", 1)
+                .field("s", "q\"\\\n\u0001é")
+                .name("list")
+                .beginArray()
+                .value(1)
+                .value(true)
+                .value((String) null)
+                .beginObject()
+                .endObject()
+                .beginArray()
+                .endArray()
+                .endArray()
+                .field("b", false)
+                .endObject()
+                .toString();
         assertEquals("""
                 {
                   "a": 1,

@@ -21,8 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class NodeLifecycleIT {
-    @TempDir Path runtime;
-    @TempDir Path work;
+    @TempDir
+    Path runtime;
+
+    @TempDir
+    Path work;
+
     Azalea az;
 
     @BeforeEach
@@ -53,8 +57,12 @@ class NodeLifecycleIT {
 
     @Test
     void withoutANodeCommandsSaySoWithStatus3AndStopIsANoOp() throws Exception {
-        for (String[] cmd : List.of(new String[] {"node", "status"}, new String[] {"ps"}, new String[] {"kill", "1"},
-                new String[] {"logs", "1"}, new String[] {"stats"})) {
+        for (String[] cmd : List.of(
+                new String[] {"node", "status"},
+                new String[] {"ps"},
+                new String[] {"kill", "1"},
+                new String[] {"logs", "1"},
+                new String[] {"stats"})) {
             Azalea.Result r = az.run(cmd);
             assertEquals(3, r.status(), String.join(" ", cmd) + ": " + r);
         }
@@ -72,7 +80,8 @@ class NodeLifecycleIT {
         assertEquals(4, Azalea.shmFilesOf(pid).size(), "one memory file per quadrant while it runs");
         assertEquals(1, Azalea.qemusOf(pid).size());
         Process a = az.start(work, "run", Azalea.IMAGES.resolve("spin").toString());
-        Process b = az.start(work, "run", "--cores", "2", Azalea.IMAGES.resolve("stdin").toString());
+        Process b = az.start(
+                work, "run", "--cores", "2", Azalea.IMAGES.resolve("stdin").toString());
         try {
             waitRunning(2);
             Azalea.Result stop = az.run("node", "stop");
@@ -97,7 +106,8 @@ class NodeLifecycleIT {
         ProcessHandle.of(pid).orElseThrow().destroy();
         Azalea.Result r = Azalea.finish(spin, "", 60);
         assertTrue(r.status() == 137 || r.status() == 127, "killed, or lost with its node: " + r);
-        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        ProcessHandle.of(pid)
+                .ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
         assertNothingLeft(pid);
     }
 

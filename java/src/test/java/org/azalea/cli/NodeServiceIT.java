@@ -32,8 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a hang fails the test; @AfterAll still stops the node
 class NodeServiceIT {
-    @TempDir static Path runtime;
-    @TempDir Path work;
+    @TempDir
+    static Path runtime;
+
+    @TempDir
+    Path work;
+
     static Azalea az;
 
     @BeforeAll
@@ -99,8 +103,11 @@ class NodeServiceIT {
     void statusAndASecondStartThatIsRefused() throws Exception {
         Azalea.Result s = az.run("node", "status");
         assertEquals(0, s.status(), s.toString());
-        assertTrue(s.out().contains("node running") && s.out().contains("full-weight kernel")
-                && s.out().contains("accelerator"), s.out());
+        assertTrue(
+                s.out().contains("node running")
+                        && s.out().contains("full-weight kernel")
+                        && s.out().contains("accelerator"),
+                s.out());
         Azalea.Result again = az.run("node", "start");
         assertEquals(1, again.status(), again.toString());
         assertEquals(1, again.err().lines().count(), again.err());
@@ -201,7 +208,10 @@ class NodeServiceIT {
         assertTrue(stats.out().contains("writev"), stats.out());
         Azalea.Result json = az.run("stats", "--json");
         assertEquals(0, json.status(), json.toString());
-        assertTrue(json.out().startsWith("{") && json.out().contains("\"opcodes\": [") && json.out().contains("\"p99_ns\""),
+        assertTrue(
+                json.out().startsWith("{")
+                        && json.out().contains("\"opcodes\": [")
+                        && json.out().contains("\"p99_ns\""),
                 json.out());
         Azalea.Result psAll = az.run("ps", "-a");
         assertTrue(psAll.out().contains("KILLED"), psAll.out());
@@ -233,18 +243,42 @@ class NodeServiceIT {
         // a request with trailing bytes, a reply sent as a request.
         expectError(socket, rawFrame(0xee, 0), Protocol.ErrorCode.PROTOCOL);
         expectError(socket, rawFrame(Protocol.Type.HELLO.code, 0x7fffffff), Protocol.ErrorCode.PROTOCOL);
-        expectError(socket, frame(Protocol.Type.HELLO, new WireWriter().i32(0x12345678).u8(0).u8(1).bytes()),
+        expectError(
+                socket,
+                frame(
+                        Protocol.Type.HELLO,
+                        new WireWriter().i32(0x12345678).u8(0).u8(1).bytes()),
                 Protocol.ErrorCode.PROTOCOL);
-        expectError(socket, frame(Protocol.Type.HELLO, new WireWriter().i32(Protocol.MAGIC).u8(0).u8(99).bytes()),
+        expectError(
+                socket,
+                frame(
+                        Protocol.Type.HELLO,
+                        new WireWriter().i32(Protocol.MAGIC).u8(0).u8(99).bytes()),
                 Protocol.ErrorCode.VERSION);
-        byte[] hello = frame(Protocol.Type.HELLO, new WireWriter().i32(Protocol.MAGIC).u8(0).u8(Protocol.VERSION).bytes());
+        byte[] hello = frame(
+                Protocol.Type.HELLO,
+                new WireWriter().i32(Protocol.MAGIC).u8(0).u8(Protocol.VERSION).bytes());
         expectError(socket, concat(hello, frame(Protocol.Type.INSPECT, new byte[12])), Protocol.ErrorCode.PROTOCOL);
         expectError(socket, concat(hello, frame(Protocol.Type.WELCOME, new byte[0])), Protocol.ErrorCode.PROTOCOL);
         // A RUN whose strings claim more bytes than the payload holds, and one with a relative program path.
-        expectError(socket, concat(hello, frame(Protocol.Type.RUN, new WireWriter().i32(1 << 30).bytes())),
+        expectError(
+                socket,
+                concat(
+                        hello,
+                        frame(Protocol.Type.RUN, new WireWriter().i32(1 << 30).bytes())),
                 Protocol.ErrorCode.PROTOCOL);
-        byte[] relative = new WireWriter().string("x").string("relative/prog").strings(List.of()).strings(List.of()).i32(-1)
-                .bool(false).i32(1).i64(64L << 20).bool(false).string("/").bytes();
+        byte[] relative = new WireWriter()
+                .string("x")
+                .string("relative/prog")
+                .strings(List.of())
+                .strings(List.of())
+                .i32(-1)
+                .bool(false)
+                .i32(1)
+                .i64(64L << 20)
+                .bool(false)
+                .string("/")
+                .bytes();
         expectError(socket, concat(hello, frame(Protocol.Type.RUN, relative)), Protocol.ErrorCode.PROTOCOL);
         // A client that hangs up mid-frame; then everything still works.
         try (var c = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
@@ -257,11 +291,27 @@ class NodeServiceIT {
     @Test
     void aClientOverrunningItsStdinWindowIsRefusedAndItsInstanceKilled() throws Exception {
         Path socket = runtime.resolve("node.sock");
-        byte[] run = new WireWriter().string("spin").string(image("spin")).strings(List.of()).strings(List.of()).i32(-1)
-                .bool(false).i32(1).i64(64L << 20).bool(false).string(work.toString()).bytes();
+        byte[] run = new WireWriter()
+                .string("spin")
+                .string(image("spin"))
+                .strings(List.of())
+                .strings(List.of())
+                .i32(-1)
+                .bool(false)
+                .i32(1)
+                .i64(64L << 20)
+                .bool(false)
+                .string(work.toString())
+                .bytes();
         long id;
         try (FrameChannel ch = FrameChannel.connect(socket)) {
-            ch.write(Protocol.Type.HELLO, new WireWriter().i32(Protocol.MAGIC).u8(0).u8(Protocol.VERSION).bytes());
+            ch.write(
+                    Protocol.Type.HELLO,
+                    new WireWriter()
+                            .i32(Protocol.MAGIC)
+                            .u8(0)
+                            .u8(Protocol.VERSION)
+                            .bytes());
             assertEquals(Protocol.Type.WELCOME, ch.read().type());
             ch.write(Protocol.Type.RUN, run);
             Frame started = ch.read();
@@ -316,7 +366,9 @@ class NodeServiceIT {
             FrameChannel ch = new FrameChannel(c);
             Frame f = ch.read();
             if (f != null && f.type() == Protocol.Type.WELCOME) f = ch.read();
-            assertTrue(f != null && f.type() == Protocol.Type.ERROR, "an ERROR frame, got " + (f == null ? "EOF" : f.type()));
+            assertTrue(
+                    f != null && f.type() == Protocol.Type.ERROR,
+                    "an ERROR frame, got " + (f == null ? "EOF" : f.type()));
             assertEquals(code.ordinal(), f.payload()[0], new String(f.payload(), StandardCharsets.UTF_8));
             assertEquals(null, ch.read(), "closed after the error");
         }

@@ -21,15 +21,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RunCommandIT {
-    @TempDir Path dir;
-    @TempDir Path runtime;
+    @TempDir
+    Path dir;
+
+    @TempDir
+    Path runtime;
 
     record Result(int status, String out, String err) {}
 
     private Result azaleaRun(Path cwd, String stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dazalea.build.dir=" + System.getProperty("azalea.build.dir"),
-                "-cp", System.getProperty("java.class.path"), "org.azalea.cli.Main", "run"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dazalea.build.dir=" + System.getProperty("azalea.build.dir"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.azalea.cli.Main",
+                "run"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().put("AZALEA_RUNTIME_DIR", runtime.toString()); // no service there unless a test starts one
@@ -51,7 +59,9 @@ class RunCommandIT {
     private Path compile(String source) throws Exception {
         Path src = Files.writeString(dir.resolve("prog.c"), source);
         Path out = dir.resolve("prog");
-        Process p = new ProcessBuilder("musl-gcc", "-static", "-O2", "-o", out.toString(), src.toString()).inheritIO().start();
+        Process p = new ProcessBuilder("musl-gcc", "-static", "-O2", "-o", out.toString(), src.toString())
+                .inheritIO()
+                .start();
         assertEquals(0, p.waitFor());
         return out;
     }
@@ -88,7 +98,10 @@ class RunCommandIT {
         Path root = Files.createDirectory(dir.resolve(rootName));
         Result r = azaleaRun(root, "hello from the host\n", prog.toString(), "ARG");
         assertEquals(42, r.status(), r.out() + r.err());
-        assertEquals("read back: written by prog ARG\nsize 20\nentries 3\nstdin said: hello from the host\n", r.out(), r.err());
+        assertEquals(
+                "read back: written by prog ARG\nsize 20\nentries 3\nstdin said: hello from the host\n",
+                r.out(),
+                r.err());
         assertEquals("written by prog ARG\n", Files.readString(root.resolve("out.txt")), "the host sees the file");
     }
 
@@ -105,7 +118,8 @@ class RunCommandIT {
             assertEquals(0, az.run("node", "start").status());
             runsAndChecks(prog, "root-on-service");
             Azalea.Result ps = az.run("ps", "-a");
-            assertTrue(ps.out().contains("prog") && ps.out().contains("EXITED 42"), "it ran on the service: " + ps.out());
+            assertTrue(
+                    ps.out().contains("prog") && ps.out().contains("EXITED 42"), "it ran on the service: " + ps.out());
             assertEquals(0, az.run("node", "stop").status());
         } finally {
             az.cleanUp();

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * developer's own node is never used).
  */
 class RunCommandTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     String before;
 
     @BeforeEach
@@ -38,15 +40,20 @@ class RunCommandTest {
 
     private Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int status = Main.standard().run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = Main.standard()
+                .run(
+                        List.of(args),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     private Path staticProgram() throws Exception {
         Path src = Files.writeString(dir.resolve("p.c"), "int main(void){return 0;}\n");
         Path out = dir.resolve("p");
-        Process p = new ProcessBuilder("musl-gcc", "-static", "-o", out.toString(), src.toString()).inheritIO().start();
+        Process p = new ProcessBuilder("musl-gcc", "-static", "-o", out.toString(), src.toString())
+                .inheritIO()
+                .start();
         assertEquals(0, p.waitFor());
         return out;
     }
@@ -63,7 +70,10 @@ class RunCommandTest {
         String prog = staticProgram().toString();
         refused("unknown option '--bogus'", "run", "--bogus", prog);
         refused("no such file", "run", dir.resolve("absent").toString());
-        refused("not an ELF", "run", Files.writeString(dir.resolve("t.sh"), "#!/bin/sh\n").toString());
+        refused(
+                "not an ELF",
+                "run",
+                Files.writeString(dir.resolve("t.sh"), "#!/bin/sh\n").toString());
         refused("dynamically linked", "run", "/bin/sh");
         refused("quadrant 1 has 18 cores", "run", "--cores", "19", prog);
         refused("quadrant 0 has 17 cores", "run", "--quadrant", "0", "--cores", "18", prog);
@@ -86,7 +96,8 @@ class RunCommandTest {
         Result r = run("run", "--attach", staticProgram().toString());
         assertEquals(RunCommand.REFUSED, r.status(), r.err());
         assertEquals(1, r.err().lines().count(), "one line: " + r.err());
-        assertTrue(r.err().contains("--attach: no node is running (runtime directory " + dir.resolve("runtime")), r.err());
+        assertTrue(
+                r.err().contains("--attach: no node is running (runtime directory " + dir.resolve("runtime")), r.err());
         assertTrue(System.nanoTime() - start < 20_000_000_000L, "nothing was booted");
     }
 
@@ -94,8 +105,18 @@ class RunCommandTest {
     void helpDocumentsEveryOption() {
         Result r = run("run", "--help");
         assertEquals(0, r.status());
-        for (String opt : List.of("--cores", "--quadrant", "--mem", "--root", "--smp", "--accel", "--env", "--timeout",
-                "--private", "--attach", "Exit status")) {
+        for (String opt : List.of(
+                "--cores",
+                "--quadrant",
+                "--mem",
+                "--root",
+                "--smp",
+                "--accel",
+                "--env",
+                "--timeout",
+                "--private",
+                "--attach",
+                "Exit status")) {
             assertTrue(r.out().contains(opt), opt);
         }
         assertEquals(2, run("frobnicate").status());

@@ -69,11 +69,16 @@ class SlurmClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        assumeTrue("0".equals(sh("id", "-u").out().strip()), "skipped: a Slurm cluster needs root (slurmd runs jobs as their users)");
+        assumeTrue(
+                "0".equals(sh("id", "-u").out().strip()),
+                "skipped: a Slurm cluster needs root (slurmd runs jobs as their users)");
         Result check = sh(SCRIPT.toString(), "check");
-        assumeTrue(check.status() == 0, "skipped: Slurm is not installed here (" + check.out().strip()
-                + "); scripts/setup.sh installs slurm-wlm, munge and libslurm-dev where it can");
-        assumeTrue(Files.exists(Path.of("/usr/include/slurm/spank.h")),
+        assumeTrue(
+                check.status() == 0,
+                "skipped: Slurm is not installed here (" + check.out().strip()
+                        + "); scripts/setup.sh installs slurm-wlm, munge and libslurm-dev where it can");
+        assumeTrue(
+                Files.exists(Path.of("/usr/include/slurm/spank.h")),
                 "skipped: libslurm-dev is not installed, so make native built no plugin");
         assertTrue(Files.exists(PLUGIN), "make native built " + PLUGIN);
         // Short: the daemons' sockets (and the node's, below) must fit in sun_path.
@@ -98,7 +103,10 @@ class SlurmClusterIT {
             // the hook runs anyway
         }
         assertEquals(0, down.status(), down.toString());
-        assertEquals(List.of(), processesMentioning(cluster.toString()), "no daemon, QEMU or service of the cluster is left");
+        assertEquals(
+                List.of(),
+                processesMentioning(cluster.toString()),
+                "no daemon, QEMU or service of the cluster is left");
         assertEquals(List.of(), stepDaemonsOfCluster(), "no slurmstepd of the cluster is left");
         assertEquals(List.of(), jobDirs(), "no job's runtime directory is left");
         deleteTree(cluster);
@@ -115,8 +123,17 @@ class SlurmClusterIT {
     @Test
     @Order(1)
     void srunRunsEachTaskAsAnInstanceWithItsStdioStatusAndSlurmEnvironment() throws Exception {
-        Process srun = slurm(cluster, "srun", "-n2", "--label", "--azalea=mem=64M",
-                Azalea.IMAGES.resolve("slurm_task").toString(), "--stdin", "0", "5").start();
+        Process srun = slurm(
+                        cluster,
+                        "srun",
+                        "-n2",
+                        "--label",
+                        "--azalea=mem=64M",
+                        Azalea.IMAGES.resolve("slurm_task").toString(),
+                        "--stdin",
+                        "0",
+                        "5")
+                .start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(srun.getInputStream()), IO);
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(srun.getErrorStream()), IO);
         try {
@@ -126,7 +143,8 @@ class SlurmClusterIT {
         }
     }
 
-    private static void checkTwoTasks(Process srun, CompletableFuture<String> out, CompletableFuture<String> err) throws Exception {
+    private static void checkTwoTasks(Process srun, CompletableFuture<String> out, CompletableFuture<String> err)
+            throws Exception {
         // While the tasks wait for their input, the job's node is up: note its service.
         Path dir = await("the job's runtime directory and node service", () -> {
             List<Path> dirs = jobDirs();
@@ -144,8 +162,11 @@ class SlurmClusterIT {
         for (int rank = 0; rank < 2; rank++) {
             String p = rank + ": ";
             // pid 1 in both: each task is a program of its own instance, not a Linux process.
-            assertTrue(r.out().contains(p + "slurm_task rank=" + rank + " of=2 localid=" + rank + " nodeid=0 job=" + job
-                    + " step=0 host=" + host + " pid=1\n"), r.toString());
+            assertTrue(
+                    r.out()
+                            .contains(p + "slurm_task rank=" + rank + " of=2 localid=" + rank + " nodeid=0 job=" + job
+                                    + " step=0 host=" + host + " pid=1\n"),
+                    r.toString());
             assertTrue(r.out().contains(p + "slurm_task rank=" + rank + " read 'from srun's stdin'\n"), r.toString());
             assertTrue(r.out().contains(p + "AZALEA-TEST-PASS slurm_task\n"), r.toString());
             assertTrue(r.err().contains(p + "slurm_task rank=" + rank + " on stderr\n"), r.toString());
@@ -159,7 +180,14 @@ class SlurmClusterIT {
     @Test
     @Order(2)
     void badOptionsAreOneLineFromSrunAndSbatch() throws Exception {
-        Result r = run(slurm(cluster, "srun", "--azalea=cores=0", Azalea.IMAGES.resolve("hello").toString()), "", 60);
+        Result r = run(
+                slurm(
+                        cluster,
+                        "srun",
+                        "--azalea=cores=0",
+                        Azalea.IMAGES.resolve("hello").toString()),
+                "",
+                60);
         assertNotEquals(0, r.status(), r.toString());
         assertTrue(r.err().contains("azalea: --azalea: cores=0: a number of cores, 1..255"), r.toString());
         r = run(slurm(cluster, "sbatch", "--azalea=cores=2,colour=blue", "--wrap", "true"), "", 60);
@@ -168,34 +196,65 @@ class SlurmClusterIT {
         r = run(slurm(cluster, "srun", "--azalea=root=/etc/../root", "true"), "", 60);
         assertTrue(r.err().contains("root=/etc/../root: an absolute directory path"), r.toString());
         // What only the node can judge is refused by it, per task, with status 125.
-        r = run(slurm(cluster, "srun", "--azalea=node-mem=8G", Azalea.IMAGES.resolve("hello").toString()), "", 120);
+        r = run(
+                slurm(
+                        cluster,
+                        "srun",
+                        "--azalea=node-mem=8G",
+                        Azalea.IMAGES.resolve("hello").toString()),
+                "",
+                120);
         assertEquals(125, r.status(), r.toString());
-        assertTrue(r.err().contains("azalea: the job's node on " + host + " did not start: azalea node start exited with 2: "
-                + "azalea node: at most 2816M of node memory in all, not 8G"), r.toString());
-        await("the refused job to end (its epilog removes its directory)", () -> squeue().isEmpty() && jobDirs().isEmpty() ? true : null);
+        assertTrue(
+                r.err()
+                        .contains("azalea: the job's node on " + host
+                                + " did not start: azalea node start exited with 2: "
+                                + "azalea node: at most 2816M of node memory in all, not 8G"),
+                r.toString());
+        await(
+                "the refused job to end (its epilog removes its directory)",
+                () -> squeue().isEmpty() && jobDirs().isEmpty() ? true : null);
     }
 
     @Test
     @Order(3)
     void thePapersDeploymentRunsAsABatchJob() throws Exception {
         Path out = cluster.resolve("deploy-%j.out");
-        Result r = run(slurm(HOME, "sbatch", "--parsable", "--output=" + out, HOME.resolve("deploy/slurm/deploy.sbatch").toString()),
-                "", 60);
+        Result r = run(
+                slurm(
+                        HOME,
+                        "sbatch",
+                        "--parsable",
+                        "--output=" + out,
+                        HOME.resolve("deploy/slurm/deploy.sbatch").toString()),
+                "",
+                60);
         assertEquals(0, r.status(), r.toString());
         String job = r.out().strip();
         await("the deployment job to end", () -> squeue().isEmpty() ? true : null);
         String log = Files.readString(cluster.resolve("deploy-" + job + ".out"));
         assertTrue(log.contains("shape: 72 cpus in 4 quadrants of 18 cpus and 512M"), log);
         assertTrue(log.contains("compute  | aim7: 15 tests passed"), log);
-        assertTrue(Pattern.compile("fileserv \\| fileserv: unlink +129 ops").matcher(log).find(), log);
+        assertTrue(
+                Pattern.compile("fileserv \\| fileserv: unlink +129 ops")
+                        .matcher(log)
+                        .find(),
+                log);
         for (String name : List.of("compute", "fileserv", "shared")) {
-            assertTrue(Pattern.compile("instance \\d+ " + name + ": quadrant \\d, cpus \\d+-\\d+, 512M; exited with status 0")
-                    .matcher(log).find(), name + ":\n" + log);
+            assertTrue(
+                    Pattern.compile("instance \\d+ " + name
+                                    + ": quadrant \\d, cpus \\d+-\\d+, 512M; exited with status 0")
+                            .matcher(log)
+                            .find(),
+                    name + ":\n" + log);
         }
         assertTrue(log.contains("every core and byte of memory for instances is free again"), log);
         assertTrue(log.contains("deployment succeeded: every instance exited with status 0"), log);
-        assertTrue(sh("env", "SLURM_CONF=" + cluster.resolve("slurm.conf"), "scontrol", "show", "job", job).out()
-                .contains("ExitCode=0:0"), "the job succeeded");
+        assertTrue(
+                sh("env", "SLURM_CONF=" + cluster.resolve("slurm.conf"), "scontrol", "show", "job", job)
+                        .out()
+                        .contains("ExitCode=0:0"),
+                "the job succeeded");
         await("the job's directory removed", () -> jobDirs().isEmpty() ? true : null);
     }
 
@@ -215,7 +274,9 @@ class SlurmClusterIT {
         assertEquals(0, r.status(), r.toString());
         String job = r.out().strip();
         Path log = cluster.resolve("spin-" + job + ".out");
-        await("the instance spinning", () -> Files.exists(log) && read(log).contains("AZALEA-TEST-SPINNING") ? true : null);
+        await(
+                "the instance spinning",
+                () -> Files.exists(log) && read(log).contains("AZALEA-TEST-SPINNING") ? true : null);
         Path dir = cluster.resolve("azalea/job-" + job);
         long service = servicePid(dir);
         Azalea az = new Azalea(dir);
@@ -225,7 +286,9 @@ class SlurmClusterIT {
 
         // Cancelling the step kills its instance; the node gives the core back.
         assertEquals(0, run(slurm(cluster, "scancel", job + ".0"), "", 60).status());
-        await("the step's end in the job's output", () -> read(log).contains("the spinning step ended with status") ? true : null);
+        await(
+                "the step's end in the job's output",
+                () -> read(log).contains("the spinning step ended with status") ? true : null);
         String after = az.run("ps", "-a").out();
         assertEquals(0, count(after, "RUNNING"), after);
         assertTrue(after.contains("KILLED") || !after.contains("spin "), "the instance was killed: " + after);
@@ -234,7 +297,9 @@ class SlurmClusterIT {
         // Cancelling the job stops its node.
         assertEquals(0, run(slurm(cluster, "scancel", job), "", 60).status());
         awaitNothingLeft(job, dir, service);
-        String state = sh("env", "SLURM_CONF=" + cluster.resolve("slurm.conf"), "sinfo", "-h", "-N", "-o", "%T").out().strip();
+        String state = sh("env", "SLURM_CONF=" + cluster.resolve("slurm.conf"), "sinfo", "-h", "-N", "-o", "%T")
+                .out()
+                .strip();
         assertEquals("idle", state, "the host is idle again in Slurm's eyes");
     }
 
@@ -243,8 +308,15 @@ class SlurmClusterIT {
     /** The job ended (epilog done) and left nothing: no directory, service, QEMU or shared memory. */
     private static void awaitNothingLeft(String job, Path dir, long service) throws Exception {
         await("job " + job + " to end", () -> squeue().isEmpty() ? true : null);
-        await("job " + job + "'s node stopped", () -> !Files.exists(dir) && Azalea.qemusOf(service).isEmpty()
-                && !ProcessHandle.of(service).map(ProcessHandle::isAlive).orElse(false) ? true : null);
+        await(
+                "job " + job + "'s node stopped",
+                () -> !Files.exists(dir)
+                                && Azalea.qemusOf(service).isEmpty()
+                                && !ProcessHandle.of(service)
+                                        .map(ProcessHandle::isAlive)
+                                        .orElse(false)
+                        ? true
+                        : null);
         assertEquals(List.of(), Azalea.shmFilesOf(service), "no shared memory of the job's node");
         assertEquals(List.of(), processesMentioning(dir.toString()), "nothing runs in the job's directory");
     }
@@ -272,7 +344,8 @@ class SlurmClusterIT {
     private static long servicePid(Path dir) throws Exception {
         return await("the service's pid in " + dir, () -> {
             try {
-                return Long.parseLong(Files.readString(dir.resolve("service.pid")).strip());
+                return Long.parseLong(
+                        Files.readString(dir.resolve("service.pid")).strip());
             } catch (IOException | NumberFormatException e) {
                 return null;
             }
@@ -282,8 +355,12 @@ class SlurmClusterIT {
     /** Live processes whose command line names {@code text} (QEMU's names the node's directory). */
     private static List<String> processesMentioning(String text) {
         List<String> found = new ArrayList<>();
-        ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).forEach(p -> p.info().commandLine()
-                .filter(c -> c.contains(text)).ifPresent(c -> found.add(p.pid() + " " + c)));
+        ProcessHandle.allProcesses()
+                .filter(ProcessHandle::isAlive)
+                .forEach(p -> p.info()
+                        .commandLine()
+                        .filter(c -> c.contains(text))
+                        .ifPresent(c -> found.add(p.pid() + " " + c)));
         return found;
     }
 
@@ -296,14 +373,18 @@ class SlurmClusterIT {
     private static List<Long> stepDaemonsOfCluster() {
         String conf = "SLURM_CONF=" + cluster.resolve("slurm.conf") + "\0";
         List<Long> found = new ArrayList<>();
-        ProcessHandle.allProcesses().filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("slurmstepd")).forEach(p -> {
-            try {
-                if (new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")), StandardCharsets.UTF_8)
-                        .contains(conf)) found.add(p.pid());
-            } catch (IOException gone) {
-                // ended meanwhile
-            }
-        });
+        ProcessHandle.allProcesses()
+                .filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("slurmstepd"))
+                .forEach(p -> {
+                    try {
+                        if (new String(
+                                        Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")),
+                                        StandardCharsets.UTF_8)
+                                .contains(conf)) found.add(p.pid());
+                    } catch (IOException gone) {
+                        // ended meanwhile
+                    }
+                });
         return found;
     }
 
@@ -372,14 +453,16 @@ class SlurmClusterIT {
             Path f = cluster.resolve("log").resolve(name);
             List<String> lines = read(f).lines().toList();
             b.append("\n--- ").append(f).append('\n');
-            lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> b.append(l).append('\n'));
+            lines.subList(Math.max(0, lines.size() - 15), lines.size())
+                    .forEach(l -> b.append(l).append('\n'));
         }
         return b.toString();
     }
 
     private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.deleteIfExists(p);
+            for (Path p :
+                    s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.deleteIfExists(p);
         }
     }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The documented example of calling the offload proxy from Java does what its output says. */
 class OffloadFromJavaTest {
-    @TempDir Path root;
+    @TempDir
+    Path root;
 
     @Test
     void realCallsThroughTheRingReachTheRootAndComeBack() throws Exception {
@@ -25,6 +26,7 @@ class OffloadFromJavaTest {
         assertTrue(out.contains("read back: written through the offload ring"), out);
         assertTrue(out.contains("st_size 33"), out);
         assertTrue(out.contains("stat(\"/no/such/file\", &st) = -ENOENT"), out);
-        assertEquals("written through the offload ring\n", Files.readString(root.resolve("hello.txt")), "the host file");
+        assertEquals(
+                "written through the offload ring\n", Files.readString(root.resolve("hello.txt")), "the host file");
     }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The API example runs as documented: on a private node here (the runtime directory is the test's, with no service). */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class QuickStartIT {
-    @TempDir Path runtime;
+    @TempDir
+    Path runtime;
+
     String before;
 
     @BeforeEach
@@ -34,8 +36,8 @@ class QuickStartIT {
     @Test
     void runsEveryStep() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int status = QuickStart.run(Path.of(System.getProperty("azalea.build.dir")),
-                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int status = QuickStart.run(
+                Path.of(System.getProperty("azalea.build.dir")), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, out);
         assertTrue(out.contains("a private one, booted for this example"), out);

@@ -73,9 +73,22 @@ class LinuxConstantsTest {
 
     /** Layout sizes checked by name: the StructLayouts themselves. */
     private static final Map<String, String> LAYOUT_SIZES = Map.of(
-            "IOVEC", "sizeof(struct iovec)", "POLLFD", "sizeof(struct pollfd)", "TIMESPEC", "sizeof(struct timespec)",
-            "TIMEVAL", "sizeof(struct timeval)", "FLOCK", "sizeof(struct flock)", "OPEN_HOW", "sizeof(struct open_how)",
-            "MSGHDR", "sizeof(struct msghdr)", "STAT", "sizeof(struct stat)");
+            "IOVEC",
+            "sizeof(struct iovec)",
+            "POLLFD",
+            "sizeof(struct pollfd)",
+            "TIMESPEC",
+            "sizeof(struct timespec)",
+            "TIMEVAL",
+            "sizeof(struct timeval)",
+            "FLOCK",
+            "sizeof(struct flock)",
+            "OPEN_HOW",
+            "sizeof(struct open_how)",
+            "MSGHDR",
+            "sizeof(struct msghdr)",
+            "STAT",
+            "sizeof(struct stat)");
 
     private static final String HEADERS = """
             #define _GNU_SOURCE
@@ -132,14 +145,19 @@ class LinuxConstantsTest {
 
     private Map<String, Long> runC(Map<String, String> expressions) throws IOException, InterruptedException {
         StringBuilder src = new StringBuilder(HEADERS).append("int main(void) {\n");
-        expressions.forEach((k, e) -> src.append("    printf(\"%s %lld\\n\", \"").append(k)
-                .append("\", (long long) (").append(e).append("));\n"));
+        expressions.forEach((k, e) -> src.append("    printf(\"%s %lld\\n\", \"")
+                .append(k)
+                .append("\", (long long) (")
+                .append(e)
+                .append("));\n"));
         src.append("    return 0;\n}\n");
         Path cFile = Files.writeString(dir.resolve("constants.c"), src);
         Path exe = dir.resolve("constants");
         Process cc;
         try {
-            cc = new ProcessBuilder("gcc", "-o", exe.toString(), cFile.toString()).redirectErrorStream(true).start();
+            cc = new ProcessBuilder("gcc", "-o", exe.toString(), cFile.toString())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             Assumptions.abort("no C compiler: " + e.getMessage());
             throw e;

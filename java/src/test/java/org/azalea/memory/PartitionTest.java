@@ -99,7 +99,9 @@ class PartitionTest {
         put(BASE, "a".repeat(16), true);
         assertEquals(Errno.ENAMETOOLONG, errno(() -> partition.readCString(BASE, 16)));
         memory.fill((byte) 'x');
-        assertEquals(Errno.ENAMETOOLONG, errno(() -> partition.readCString(BASE, 4096)),
+        assertEquals(
+                Errno.ENAMETOOLONG,
+                errno(() -> partition.readCString(BASE, 4096)),
                 "no NUL within PATH_MAX bytes, and the partition is exactly that long");
     }
 

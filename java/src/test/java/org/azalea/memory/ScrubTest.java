@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 class ScrubTest {
     @Test
     void zeroesTheRangeOnlyAndReleasesItsPages() throws Exception {
-        Path file = Path.of("/dev/shm", "azalea-scrub-test-" + ProcessHandle.current().pid());
+        Path file = Path.of(
+                "/dev/shm", "azalea-scrub-test-" + ProcessHandle.current().pid());
         long base = 0x1_0000_0000L, size = 8L << 20;
-        try (GuestMemory m = new GuestMemory(); GuestMemory other = new GuestMemory()) {
+        try (GuestMemory m = new GuestMemory();
+                GuestMemory other = new GuestMemory()) {
             var seg = m.map(file, base, size).segment();
             var view = other.map(file, base, size).segment(); // a second mapping, as QEMU's would be
             seg.fill((byte) 0x5a);

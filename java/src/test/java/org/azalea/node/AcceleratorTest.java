@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AcceleratorTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private Path fakeSys(String... modules) throws Exception {
         Path sys = Files.createDirectories(dir.resolve("module"));
@@ -29,12 +30,16 @@ class AcceleratorTest {
     @Test
     void hardwareKvmIsUsed() throws Exception {
         Path kvm = Files.createFile(dir.resolve("kvm"));
-        assertEquals(Accelerator.KVM, Accelerator.detect(kvm, fakeSys("kvm", "kvm_intel")).accelerator());
+        assertEquals(
+                Accelerator.KVM,
+                Accelerator.detect(kvm, fakeSys("kvm", "kvm_intel")).accelerator());
     }
 
     @Test
     void noDeviceMeansTcg() throws Exception {
-        assertEquals(Accelerator.TCG, Accelerator.detect(dir.resolve("absent"), fakeSys()).accelerator());
+        assertEquals(
+                Accelerator.TCG,
+                Accelerator.detect(dir.resolve("absent"), fakeSys()).accelerator());
     }
 
     @Test

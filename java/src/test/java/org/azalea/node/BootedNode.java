@@ -66,7 +66,9 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
 
     static boolean qemuStarts() {
         try {
-            Process p = new ProcessBuilder("qemu-system-x86_64", "-version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("qemu-system-x86_64", "-version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         } catch (Exception e) {
@@ -90,15 +92,24 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
         int[] cpus = new int[ncpus];
         for (int i = 0; i < ncpus; i++) cpus[i] = first + i;
         long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
-        InstanceSpec spec = new InstanceSpec(BootedNode.nextId(), image, ElfImage.load(program), argv, List.of("HOME=/", "PATH=/bin:/usr/bin", "AZALEA_TEST=1"), cpus, base,
-                64L << 20, root, Stdio.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err));
+        InstanceSpec spec = new InstanceSpec(
+                BootedNode.nextId(),
+                image,
+                ElfImage.load(program),
+                argv,
+                List.of("HOME=/", "PATH=/bin:/usr/bin", "AZALEA_TEST=1"),
+                cpus,
+                base,
+                64L << 20,
+                root,
+                Stdio.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err));
         try (Instance inst = Instance.launch(node, spec)) {
             InstanceOutcome o = inst.waitFor(timeout);
             if (o == null) {
                 inst.kill();
                 o = inst.waitFor(Duration.ofSeconds(10));
-                throw new AssertionError(image + " did not end within " + timeout + "; console: "
-                        + tail(node.consoleLog()));
+                throw new AssertionError(
+                        image + " did not end within " + timeout + "; console: " + tail(node.consoleLog()));
             }
             return new Run(o, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), inst);
         }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real executables from the real compilers: what a user would hand to {@code azalea run}. */
 class ElfImageTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private Path compile(String compiler, String... flags) throws Exception {
         Path src = dir.resolve("p.c");
@@ -33,7 +34,8 @@ class ElfImageTest {
     void acceptsMuslStaticAndStaticPie() throws Exception {
         ElfImage plain = ElfImage.load(compile("musl-gcc", "-static", "-no-pie"));
         assertFalse(plain.positionIndependent());
-        ElfImage pie = ElfImage.load(compile(Path.of("scripts/musl-static-pie").toAbsolutePath().toString(), "-O1"));
+        ElfImage pie = ElfImage.load(
+                compile(Path.of("scripts/musl-static-pie").toAbsolutePath().toString(), "-O1"));
         assertTrue(pie.positionIndependent());
     }
 

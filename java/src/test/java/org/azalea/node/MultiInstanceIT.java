@@ -24,11 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * will not end by themselves, even with interrupts off.
  */
 class MultiInstanceIT {
-    @RegisterExtension static final BootedNode booted = BootedNode.perClass();
-    @TempDir Path dir;
+    @RegisterExtension
+    static final BootedNode booted = BootedNode.perClass();
 
+    @TempDir
+    Path dir;
 
-    private InstanceSpec spec(String image, List<String> args, int quadrant, int ncpus, Path root, ByteArrayOutputStream out)
+    private InstanceSpec spec(
+            String image, List<String> args, int quadrant, int ncpus, Path root, ByteArrayOutputStream out)
             throws Exception {
         Node node = booted.node;
         NodeInfo.MemoryRange r = node.info().rangeOf(quadrant);
@@ -37,8 +40,17 @@ class MultiInstanceIT {
         for (int i = 0; i < ncpus; i++) cpus[i] = node.shape().firstCpu(quadrant) + i;
         List<String> argv = new ArrayList<>(List.of(image));
         argv.addAll(args);
-        return new InstanceSpec(BootedNode.nextId(), image + "-q" + quadrant, ElfImage.load(BootedNode.IMAGES.resolve(image)), argv,
-                List.of("HOME=/"), cpus, base, 128L << 20, root, Stdio.of(InputStream.nullInputStream(), out, out));
+        return new InstanceSpec(
+                BootedNode.nextId(),
+                image + "-q" + quadrant,
+                ElfImage.load(BootedNode.IMAGES.resolve(image)),
+                argv,
+                List.of("HOME=/"),
+                cpus,
+                base,
+                128L << 20,
+                root,
+                Stdio.of(InputStream.nullInputStream(), out, out));
     }
 
     @Test

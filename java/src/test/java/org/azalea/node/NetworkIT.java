@@ -35,10 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
  * the host (test-images/echo_client.c).
  */
 class NetworkIT {
-    @RegisterExtension static final BootedNode booted = BootedNode.perClass();
-    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    @TempDir Path root;
+    @RegisterExtension
+    static final BootedNode booted = BootedNode.perClass();
 
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    @TempDir
+    Path root;
 
     /** Starts an image on quadrant 1 without waiting for it (BootedNode.run waits). */
     private Instance launch(String image, List<String> args, int ncpus, ByteArrayOutputStream out) throws Exception {
@@ -51,8 +54,16 @@ class NetworkIT {
         int[] cpus = new int[ncpus];
         for (int i = 0; i < ncpus; i++) cpus[i] = first + i;
         long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
-        InstanceSpec spec = new InstanceSpec(BootedNode.nextId(), image, ElfImage.load(BootedNode.IMAGES.resolve(image)), argv,
-                List.of("HOME=/"), cpus, base, 64L << 20, root,
+        InstanceSpec spec = new InstanceSpec(
+                BootedNode.nextId(),
+                image,
+                ElfImage.load(BootedNode.IMAGES.resolve(image)),
+                argv,
+                List.of("HOME=/"),
+                cpus,
+                base,
+                64L << 20,
+                root,
                 Stdio.of(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream()));
         return Instance.launch(node, spec);
     }
@@ -66,7 +77,7 @@ class NetworkIT {
     /** Connects, retrying while the guest is not listening yet. */
     private static Socket connect(int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (;;) {
+        for (; ; ) {
             try {
                 Socket s = new Socket();
                 s.connect(new InetSocketAddress(LOOPBACK, port), 2000);
@@ -81,7 +92,8 @@ class NetworkIT {
     private static byte[] echoThrough(int port, int client) throws Exception {
         try (Socket s = connect(port)) {
             s.setSoTimeout(30_000);
-            byte[] data = ("host client " + client + " says hello\n").repeat(200).getBytes(StandardCharsets.UTF_8);
+            byte[] data =
+                    ("host client " + client + " says hello\n").repeat(200).getBytes(StandardCharsets.UTF_8);
             s.getOutputStream().write(data);
             s.shutdownOutput();
             byte[] back = s.getInputStream().readAllBytes();

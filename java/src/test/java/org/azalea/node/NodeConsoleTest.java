@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NodeConsoleTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void theLastLineOfOneCpuWithoutItsPrefix() {

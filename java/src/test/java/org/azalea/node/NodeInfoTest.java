@@ -26,9 +26,13 @@ class NodeInfoTest {
             var e = assertThrows(IllegalStateException.class, () -> NodeInfo.checkMailboxes(gpa, 256, 72));
             assertTrue(e.getMessage().contains("0x" + Long.toHexString(gpa)), e.getMessage());
         }
-        assertThrows(IllegalStateException.class, () -> NodeInfo.checkMailboxes(MAILBOXES, 8, 72), "smaller than a mailbox");
+        assertThrows(
+                IllegalStateException.class, () -> NodeInfo.checkMailboxes(MAILBOXES, 8, 72), "smaller than a mailbox");
         assertThrows(IllegalStateException.class, () -> NodeInfo.checkMailboxes(MAILBOXES, 0, 72));
         assertThrows(IllegalStateException.class, () -> NodeInfo.checkMailboxes(MAILBOXES, -256, 72));
-        assertThrows(IllegalStateException.class, () -> NodeInfo.checkMailboxes(MAILBOXES, 1 << 20, 72), "runs past the area");
+        assertThrows(
+                IllegalStateException.class,
+                () -> NodeInfo.checkMailboxes(MAILBOXES, 1 << 20, 72),
+                "runs past the area");
     }
 }

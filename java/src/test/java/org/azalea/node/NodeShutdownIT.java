@@ -19,20 +19,34 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing behind: no QEMU process, no shared-memory file, no work directory.
  */
 class NodeShutdownIT {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void sigtermStopsQemuAndRemovesTheMemoryFilesAndWorkDirectory() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(BootedNode.qemuStarts(), "skipped: qemu cannot start");
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Dazalea.build.dir=" + BootedNode.BUILD.toAbsolutePath(),
-                "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")), "-cp", System.getProperty("java.class.path"), "org.azalea.cli.Main", "run", "--root", dir.toString(),
+        List<String> cmd = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dazalea.build.dir=" + BootedNode.BUILD.toAbsolutePath(),
+                "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.azalea.cli.Main",
+                "run",
+                "--root",
+                dir.toString(),
                 BootedNode.IMAGES.resolve("spin").toAbsolutePath().toString());
-        Process fwk = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(fwk.getInputStream(), StandardCharsets.UTF_8))) {
+        Process fwk = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(fwk.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
             assertEquals("AZALEA-TEST-SPINNING", line, "the instance runs");
-            List<ProcessHandle> qemu = fwk.descendants().filter(p -> p.info().command().orElse("").contains("qemu")).toList();
+            List<ProcessHandle> qemu = fwk.descendants()
+                    .filter(p -> p.info().command().orElse("").contains("qemu"))
+                    .toList();
             assertEquals(1, qemu.size(), "one QEMU under the full-weight kernel");
             String prefix = "azalea-" + fwk.pid() + "-";
             assertTrue(shmFiles(prefix) > 0, "its memory files exist while it runs");
@@ -43,7 +57,10 @@ class NodeShutdownIT {
             assertFalse(qemu.get(0).isAlive(), "QEMU stopped");
             assertEquals(0, shmFiles(prefix), "memory files removed");
             try (var left = Files.list(dir.resolve("tmp"))) {
-                assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("azalea-node")).toList(),
+                assertEquals(
+                        List.of(),
+                        left.filter(p -> p.getFileName().toString().startsWith("azalea-node"))
+                                .toList(),
                         "the node's work directory removed");
             }
         } finally {

@@ -19,9 +19,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * status and success marker checked, stdio through the offload proxy.
  */
 class TestImagesIT {
-    @RegisterExtension static final BootedNode booted = BootedNode.perClass();
-    @TempDir Path root;
+    @RegisterExtension
+    static final BootedNode booted = BootedNode.perClass();
 
+    @TempDir
+    Path root;
 
     private BootedNode.Run run(String image, String... args) throws Exception {
         return booted.run(image, List.of(args), "", root, 1, 2, Duration.ofSeconds(60));
@@ -32,7 +34,8 @@ class TestImagesIT {
     void imagePrintsItsMarker(String image) throws Exception {
         BootedNode.Run r = run(image);
         String marker = "AZALEA-TEST-PASS " + image.replace("-pie", "");
-        assertEquals(InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe() + "\n" + r.stdout());
+        assertEquals(
+                InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe() + "\n" + r.stdout());
         assertEquals(0, r.outcome().processStatus(), r.stdout());
         assertTrue(r.stdout().contains(marker), r.stdout());
     }
@@ -57,7 +60,9 @@ class TestImagesIT {
         assertEquals(0, r.outcome().processStatus(), r.outcome().describe() + "\n" + r.stdout());
         assertTrue(r.stdout().contains("AZALEA-TEST-PASS files"), r.stdout());
         var stats = r.instance().proxy().stats();
-        assertTrue(stats.count(abi_h.AZ_OP_MKDIR()) > 0 && stats.count(abi_h.AZ_OP_OPEN()) + stats.count(abi_h.AZ_OP_OPENAT()) > 0,
+        assertTrue(
+                stats.count(abi_h.AZ_OP_MKDIR()) > 0
+                        && stats.count(abi_h.AZ_OP_OPEN()) + stats.count(abi_h.AZ_OP_OPENAT()) > 0,
                 "file calls were offloaded to the Java proxy: " + stats);
         try (var list = Files.list(root)) {
             assertTrue(list.toList().isEmpty(), "the workload removed its scratch directory, on the host too");
@@ -74,7 +79,8 @@ class TestImagesIT {
     @Test
     void aCrashIsReportedWithItsCauseAndTheNodeGoesOn() throws Exception {
         BootedNode.Run r = run("crash");
-        assertEquals(InstanceOutcome.State.FAULTED, r.outcome().state(), r.outcome().describe());
+        assertEquals(
+                InstanceOutcome.State.FAULTED, r.outcome().state(), r.outcome().describe());
         assertEquals(14, r.outcome().faultVector(), r.outcome().describe());
         assertTrue(r.outcome().describe().contains("page fault"), r.outcome().describe());
         assertTrue(booted.node.logsKeptFor().contains("crash"), "a crash keeps the node's console");
@@ -90,7 +96,9 @@ class TestImagesIT {
         for (int q = 0; q < shape.quadrants(); q++) {
             assertEquals(shape.instanceMemory(q), node.info().rangeOf(q).size(), "quadrant " + q + " memory");
             int quadrant = q;
-            long cpus = node.info().cpus().stream().filter(c -> shape.quadrantOf(c.index()) == quadrant && !c.isMonitor()).count();
+            long cpus = node.info().cpus().stream()
+                    .filter(c -> shape.quadrantOf(c.index()) == quadrant && !c.isMonitor())
+                    .count();
             assertEquals(shape.instanceCpus(q), cpus, "quadrant " + q + " cpus");
         }
     }

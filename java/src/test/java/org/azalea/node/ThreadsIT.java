@@ -18,16 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
  * exit status, the marker, and the facts they print are checked.
  */
 class ThreadsIT {
-    @RegisterExtension static final BootedNode booted = BootedNode.perClass();
-    @TempDir Path root;
+    @RegisterExtension
+    static final BootedNode booted = BootedNode.perClass();
 
+    @TempDir
+    Path root;
 
     private BootedNode.Run run(String image, int cores, String... args) throws Exception {
         return booted.run(image, List.of(args), "", root, 1, cores, Duration.ofSeconds(90));
     }
 
     private static void assertPassed(BootedNode.Run r, String marker) {
-        assertEquals(InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe() + "\n" + r.stdout());
+        assertEquals(
+                InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe() + "\n" + r.stdout());
         assertEquals(0, r.outcome().processStatus(), r.outcome().describe() + "\n" + r.stdout());
         assertTrue(r.stdout().contains("AZALEA-TEST-PASS " + marker), r.stdout());
     }
@@ -60,9 +63,12 @@ class ThreadsIT {
     @Test
     void anUnhandledSignalEndsTheInstanceWithItsStatus() throws Exception {
         BootedNode.Run r = run("signals", 2, "term");
-        assertEquals(InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe());
+        assertEquals(
+                InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe());
         assertEquals(128 + 15, r.outcome().processStatus(), r.outcome().describe());
-        assertTrue(r.outcome().message().contains("killed by signal 15"), r.outcome().message());
+        assertTrue(
+                r.outcome().message().contains("killed by signal 15"),
+                r.outcome().message());
         assertPassed(run("threads", 4, "1"), "threads"); // the cores are usable again
     }
 
@@ -71,7 +77,8 @@ class ThreadsIT {
         BootedNode.Run r = run("glibc", 4, "files");
         assertPassed(r, "glibc");
         assertTrue(r.stdout().contains("glibc: sysconf says 4 cores, affinity 4"), r.stdout());
-        assertTrue(r.stdout().contains("8 threads ran on 4 cores") && r.stdout().contains("glibc: files ok"), r.stdout());
+        assertTrue(
+                r.stdout().contains("8 threads ran on 4 cores") && r.stdout().contains("glibc: files ok"), r.stdout());
     }
 
     @Test

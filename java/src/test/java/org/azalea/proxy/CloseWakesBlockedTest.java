@@ -5,9 +5,9 @@ import static org.azalea.host.Linux.*;
 import static org.azalea.host.LinuxNet.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -15,10 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.azalea.host.Errno;
+import org.azalea.ring.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.azalea.ring.Request;
 
 /**
  * Requests that wait (accept, read, poll, F_SETLKW, stdin) run on a worker, and
@@ -63,7 +63,8 @@ class CloseWakesBlockedTest {
 
     @Test
     void closeWakesABlockedSocketRead() throws Exception {
-        try (Guest a = new Guest(root); Guest b = new Guest(root)) {
+        try (Guest a = new Guest(root);
+                Guest b = new Guest(root)) {
             long[] l = SocketCallsTest.listen(a, 0);
             long c = b.call(AZ_OP_SOCKET(), AF_INET, SOCK_STREAM, 0);
             assertEquals(0, b.call(AZ_OP_CONNECT(), c, b.sockaddrIn(LOOPBACK, (int) l[1]), 16));
@@ -96,7 +97,8 @@ class CloseWakesBlockedTest {
     @Test
     void closeWakesALockWaitAndTheLockWaitsForTheOtherInstance() throws Exception {
         Files.createFile(root.resolve("lock"));
-        try (Guest holder = new Guest(root); Guest waiter = new Guest(root)) {
+        try (Guest holder = new Guest(root);
+                Guest waiter = new Guest(root)) {
             long a = holder.call(AZ_OP_OPEN(), holder.str("lock"), O_RDWR, 0);
             long b = waiter.call(AZ_OP_OPEN(), waiter.str("lock"), O_RDWR, 0);
             assertEquals(0, holder.call(AZ_OP_FCNTL(), a, F_SETLK, FileCallsTest.flock(holder, F_WRLCK, 0, 0)));
@@ -111,8 +113,8 @@ class CloseWakesBlockedTest {
             assertEquals(0, got.get(5, TimeUnit.SECONDS));
 
             // Then: the holder waits for the waiter's lock, and close() ends that wait.
-            assertCloseInterrupts(holder, Guest.req(AZ_OP_FCNTL(), a, F_SETLKW,
-                    FileCallsTest.flock(holder, F_RDLCK, 0, 0)));
+            assertCloseInterrupts(
+                    holder, Guest.req(AZ_OP_FCNTL(), a, F_SETLKW, FileCallsTest.flock(holder, F_RDLCK, 0, 0)));
         }
     }
 
@@ -120,8 +122,8 @@ class CloseWakesBlockedTest {
     void closeWakesAStdinReadFromAJavaStream() throws Exception {
         PipedOutputStream keyboard = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keyboard);
-        try (Guest g = new Guest(root, Stdio.of(in, OutputStream.nullOutputStream(), OutputStream.nullOutputStream()),
-                "stdin")) {
+        try (Guest g = new Guest(
+                root, Stdio.of(in, OutputStream.nullOutputStream(), OutputStream.nullOutputStream()), "stdin")) {
             keyboard.write("typed\n".getBytes());
             keyboard.flush();
             long buf = g.alloc(16);
@@ -135,7 +137,8 @@ class CloseWakesBlockedTest {
 
     @Test
     void aGuestCloseOfAnFdInUseDoesNotPullTheHostFdAway() throws Exception {
-        try (Guest a = new Guest(root); Guest b = new Guest(root)) {
+        try (Guest a = new Guest(root);
+                Guest b = new Guest(root)) {
             long[] l = SocketCallsTest.listen(a, 0);
             long c = b.call(AZ_OP_SOCKET(), AF_INET, SOCK_STREAM, 0);
             assertEquals(0, b.call(AZ_OP_CONNECT(), c, b.sockaddrIn(LOOPBACK, (int) l[1]), 16));

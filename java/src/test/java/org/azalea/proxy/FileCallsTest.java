@@ -145,7 +145,8 @@ class FileCallsTest {
         assertEquals(022, g.call(AZ_OP_UMASK(), 077));
         long fd = open("private", O_CREAT | O_WRONLY, 0666);
         assertTrue(fd >= 0);
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("private"))));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("private"))));
         assertEquals(077, g.call(AZ_OP_UMASK(), 022));
     }
 

@@ -157,8 +157,8 @@ final class Guest implements AutoCloseable {
 
     /** The port of a sockaddr_in/in6 at {@code gpa} (network byte order). */
     int port(long gpa) {
-        return Short.toUnsignedInt(at(gpa + 2, 2).get(
-                ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0));
+        return Short.toUnsignedInt(
+                at(gpa + 2, 2).get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0));
     }
 
     @Override

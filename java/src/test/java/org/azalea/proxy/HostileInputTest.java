@@ -67,7 +67,8 @@ class HostileInputTest {
             assertEquals(-Errno.EFAULT, g.call(AZ_OP_FSTAT(), file, gpa));
             assertEquals(-Errno.EFAULT, g.call(AZ_OP_UNAME(), gpa));
             if (gpa != END - 1) {
-                assertEquals(-Errno.EFAULT, g.call(AZ_OP_OPEN(), gpa, O_RDONLY, 0), "path at 0x" + Long.toHexString(gpa));
+                assertEquals(
+                        -Errno.EFAULT, g.call(AZ_OP_OPEN(), gpa, O_RDONLY, 0), "path at 0x" + Long.toHexString(gpa));
             }
         }
         assertEquals(-Errno.ENOENT, g.call(AZ_OP_OPEN(), END - 1, O_RDONLY, 0), "the last byte is a NUL: \"\"");
@@ -99,7 +100,9 @@ class HostileInputTest {
         assertEquals(-Errno.EFAULT, g.call(AZ_OP_WRITEV(), file, g.iovec(a, 8, END, 8), 2));
         assertEquals(-Errno.EFAULT, g.call(AZ_OP_READV(), file, g.iovec(a, 8, 0, 1), 2));
         assertEquals(-Errno.EINVAL, g.call(AZ_OP_WRITEV(), file, g.iovec(a, Long.MIN_VALUE), 1), "len > SSIZE_MAX");
-        assertEquals(-Errno.EINVAL, g.call(AZ_OP_WRITEV(), file, g.iovec(a, Long.MAX_VALUE, a, 2), 2),
+        assertEquals(
+                -Errno.EINVAL,
+                g.call(AZ_OP_WRITEV(), file, g.iovec(a, Long.MAX_VALUE, a, 2), 2),
                 "the total overflows");
         long many = g.alloc(16L * AZ_IOV_MAX());
         for (int i = 0; i < AZ_IOV_MAX(); i++) g.setLong(many + 16L * i, a);
@@ -115,7 +118,9 @@ class HostileInputTest {
         String huge = "a".repeat(AZ_PATH_MAX());
         assertEquals(-Errno.ENAMETOOLONG, g.call(AZ_OP_OPEN(), g.str(huge), O_RDONLY, 0), "no NUL within PATH_MAX");
         assertEquals(-Errno.ENAMETOOLONG, g.call(AZ_OP_STAT(), g.str(huge + huge), g.alloc(144)));
-        assertEquals(-Errno.ENAMETOOLONG, g.call(AZ_OP_OPEN(), g.str("b".repeat(300)), O_RDONLY, 0),
+        assertEquals(
+                -Errno.ENAMETOOLONG,
+                g.call(AZ_OP_OPEN(), g.str("b".repeat(300)), O_RDONLY, 0),
                 "a component over NAME_MAX");
         String deep = "d/".repeat(2047) + "x"; // 4095 bytes: fits, but is deeper than PATH_MAX with the cwd
         assertEquals(-Errno.ENOENT, g.call(AZ_OP_OPEN(), g.str(deep), O_RDONLY, 0));
@@ -128,8 +133,9 @@ class HostileInputTest {
     void fdsThatAreNotOpenAreEbadf() {
         long buf = g.alloc(8);
         assertEquals(0, g.call(AZ_OP_CLOSE(), g.call(AZ_OP_DUP(), file)));
-        for (long fd : new long[] {4, 500, 1023, 1024, -1, -100, Integer.MAX_VALUE, 1L << 40, Long.MIN_VALUE,
-            3L + (1L << 32)}) {
+        for (long fd :
+                new long[] {4, 500, 1023, 1024, -1, -100, Integer.MAX_VALUE, 1L << 40, Long.MIN_VALUE, 3L + (1L << 32)
+                }) {
             assertEquals(-Errno.EBADF, g.call(AZ_OP_READ(), fd, buf, 1), "fd " + fd);
             assertEquals(-Errno.EBADF, g.call(AZ_OP_CLOSE(), fd));
             assertEquals(-Errno.EBADF, g.call(AZ_OP_FSTAT(), fd, g.alloc(144)));
@@ -162,9 +168,9 @@ class HostileInputTest {
         assertEquals(-Errno.EINVAL, g.call(AZ_OP_POLL(), g.alloc(8), -1, 0));
         assertEquals(-Errno.EFAULT, g.call(AZ_OP_POLL(), END - 8, 2, 0));
         long fds = g.alloc(24);
-        g.setInt(fds, 900);          // never opened
+        g.setInt(fds, 900); // never opened
         g.setShort(fds + 4, POLLIN);
-        g.setInt(fds + 8, -5);       // negative: ignored
+        g.setInt(fds + 8, -5); // negative: ignored
         g.setShort(fds + 12, POLLIN);
         g.setInt(fds + 16, (int) file);
         g.setShort(fds + 20, POLLIN);
@@ -188,16 +194,21 @@ class HostileInputTest {
         assertEquals(-Errno.EFAULT, g.call(AZ_OP_BIND(), s, END - 4, 16));
         assertEquals(-Errno.EFAULT, g.call(AZ_OP_GETSOCKNAME(), s, g.alloc(16), END));
         assertEquals(-Errno.EINVAL, g.call(AZ_OP_GETSOCKNAME(), s, g.alloc(16), g.intCell(-1)));
-        assertEquals(-Errno.ENOPROTOOPT, g.call(AZ_OP_SETSOCKOPT(), s, LinuxNet.SOL_SOCKET, 25 /* SO_BINDTODEVICE */,
-                g.str("lo"), 3));
-        assertEquals(-Errno.ENOPROTOOPT, g.call(AZ_OP_GETSOCKOPT(), s, LinuxNet.SOL_SOCKET, 17 /* SO_PEERCRED */,
-                g.alloc(12), g.intCell(12)));
-        assertEquals(-Errno.EINVAL, g.call(AZ_OP_SETSOCKOPT(), s, LinuxNet.SOL_SOCKET, LinuxNet.SO_REUSEADDR,
-                g.intCell(1), -1L));
-        assertEquals(-Errno.EINVAL, g.call(AZ_OP_SETSOCKOPT(), s, LinuxNet.SOL_SOCKET, LinuxNet.SO_REUSEADDR,
-                g.intCell(1), 1L << 33));
-        assertEquals(-Errno.EINVAL, g.call(AZ_OP_GETSOCKOPT(), s, LinuxNet.SOL_SOCKET, LinuxNet.SO_TYPE,
-                g.alloc(4), g.intCell(-4)));
+        assertEquals(
+                -Errno.ENOPROTOOPT,
+                g.call(AZ_OP_SETSOCKOPT(), s, LinuxNet.SOL_SOCKET, 25 /* SO_BINDTODEVICE */, g.str("lo"), 3));
+        assertEquals(
+                -Errno.ENOPROTOOPT,
+                g.call(AZ_OP_GETSOCKOPT(), s, LinuxNet.SOL_SOCKET, 17 /* SO_PEERCRED */, g.alloc(12), g.intCell(12)));
+        assertEquals(
+                -Errno.EINVAL,
+                g.call(AZ_OP_SETSOCKOPT(), s, LinuxNet.SOL_SOCKET, LinuxNet.SO_REUSEADDR, g.intCell(1), -1L));
+        assertEquals(
+                -Errno.EINVAL,
+                g.call(AZ_OP_SETSOCKOPT(), s, LinuxNet.SOL_SOCKET, LinuxNet.SO_REUSEADDR, g.intCell(1), 1L << 33));
+        assertEquals(
+                -Errno.EINVAL,
+                g.call(AZ_OP_GETSOCKOPT(), s, LinuxNet.SOL_SOCKET, LinuxNet.SO_TYPE, g.alloc(4), g.intCell(-4)));
         long msg = g.alloc(LinuxLayouts.MSGHDR.byteSize());
         g.setLong(msg + LinuxLayouts.MSG_CONTROL, g.alloc(64));
         g.setLong(msg + LinuxLayouts.MSG_CONTROLLEN, 64);

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import org.azalea.host.Errno;
 import org.azalea.host.LinuxLayouts;
 import org.azalea.host.LinuxNet;
+import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.proxy.net.NameLookup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.azalea.proxy.instance.InstanceIdentity;
 
 /** uname, gethostname and gethostbyname answer with the instance's identity and the host's resolver. */
 class IdentityTest {
@@ -80,7 +80,9 @@ class IdentityTest {
         v6[15] = 1;
         assertArrayEquals(v6, g.read(out + ADDR, 16));
 
-        assertEquals(-Errno.ENOENT, g.call(AZ_OP_GETHOSTBYNAME(), g.str("::1"), LinuxNet.AF_INET, out, HOSTENT_SIZE),
+        assertEquals(
+                -Errno.ENOENT,
+                g.call(AZ_OP_GETHOSTBYNAME(), g.str("::1"), LinuxNet.AF_INET, out, HOSTENT_SIZE),
                 "no address of that family");
         assertEquals(-Errno.ENOENT, g.call(AZ_OP_GETHOSTBYNAME(), g.str("no-such-host.invalid"), 0, out, HOSTENT_SIZE));
         assertEquals(-Errno.ENOENT, g.call(AZ_OP_GETHOSTBYNAME(), g.str(""), 0, out, HOSTENT_SIZE));
@@ -98,8 +100,9 @@ class IdentityTest {
 
         assertEquals(0, g.call(AZ_OP_GETHOSTBYNAME(), g.str("127.0.0.1"), 0, out, 8), "only the count fits");
         assertEquals(-Errno.EINVAL, g.call(AZ_OP_GETHOSTBYNAME(), g.str("127.0.0.1"), 0, out, 4));
-        assertEquals(-Errno.EFAULT, g.call(AZ_OP_GETHOSTBYNAME(), g.str("127.0.0.1"), 0, Guest.BASE + Guest.SIZE - 8,
-                HOSTENT_SIZE));
+        assertEquals(
+                -Errno.EFAULT,
+                g.call(AZ_OP_GETHOSTBYNAME(), g.str("127.0.0.1"), 0, Guest.BASE + Guest.SIZE - 8, HOSTENT_SIZE));
         assertEquals(1, g.call(AZ_OP_GETHOSTBYNAME(), g.str("127.0.0.1"), 0, out, -1L), "a huge length is capped");
     }
 }

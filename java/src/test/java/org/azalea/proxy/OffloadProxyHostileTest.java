@@ -14,11 +14,11 @@ import org.azalea.ring.Channel;
 import org.azalea.ring.CompletionConsumer;
 import org.azalea.ring.EchoDispatcher;
 import org.azalea.ring.OffloadClient;
+import org.azalea.ring.Request;
 import org.azalea.ring.RingHandles;
 import org.azalea.ring.ShmRegion;
 import org.azalea.ring.SubmissionProducer;
 import org.junit.jupiter.api.Test;
-import org.azalea.ring.Request;
 
 /** A guest that writes nonsense into its rings hurts only its own channel. */
 class OffloadProxyHostileTest {
@@ -40,7 +40,8 @@ class OffloadProxyHostileTest {
     @Test
     void rewritingASubmissionWhileItIsServedChangesNothing() throws Exception {
         EchoDispatcher d = new EchoDispatcher();
-        try (ShmRegion shm = ShmRegion.create(1, N, 1000); OffloadProxy p = proxy(shm, d)) {
+        try (ShmRegion shm = ShmRegion.create(1, N, 1000);
+                OffloadProxy p = proxy(shm, d)) {
             p.start();
             Channel ch = shm.region.channel(0);
             OffloadClient client = new OffloadClient(shm.region, 0);
@@ -65,7 +66,8 @@ class OffloadProxyHostileTest {
     @Test
     void garbageSeqStallsOnlyItsChannel() throws Exception {
         EchoDispatcher d = new EchoDispatcher();
-        try (ShmRegion shm = ShmRegion.create(2, N, 2_000); OffloadProxy p = proxy(shm, d)) {
+        try (ShmRegion shm = ShmRegion.create(2, N, 2_000);
+                OffloadProxy p = proxy(shm, d)) {
             p.start();
             Channel bad = shm.region.channel(0);
             CompletionConsumer badCompletions = new CompletionConsumer(bad);
@@ -90,7 +92,8 @@ class OffloadProxyHostileTest {
     @Test
     void aLyingOrStuckCqHeadStallsOnlyItsChannel() throws Exception {
         EchoDispatcher d = new EchoDispatcher();
-        try (ShmRegion shm = ShmRegion.create(2, N, 2_000); OffloadProxy p = proxy(shm, d)) {
+        try (ShmRegion shm = ShmRegion.create(2, N, 2_000);
+                OffloadProxy p = proxy(shm, d)) {
             p.start();
             Channel bad = shm.region.channel(0);
             SubmissionProducer sq = new SubmissionProducer(bad);

@@ -16,7 +16,8 @@ class OffloadProxyStatsTest {
         int previous = -1;
         for (long v = 0; v < 1 << 20; v++) {
             int b = LatencyHistogram.bucketOf(v);
-            assertTrue(b == previous || b == previous + 1, "value " + v + " skips from bucket " + previous + " to " + b);
+            assertTrue(
+                    b == previous || b == previous + 1, "value " + v + " skips from bucket " + previous + " to " + b);
             assertTrue(LatencyHistogram.upperEdge(b) >= v, "value " + v + " above its bucket's edge");
             if (b != previous && v > 0) assertEquals(v - 1, LatencyHistogram.upperEdge(previous), "edge below " + v);
             previous = b;

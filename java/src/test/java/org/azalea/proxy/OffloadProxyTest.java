@@ -32,7 +32,8 @@ class OffloadProxyTest {
     @Test
     void nopRoundTripsWithoutTheDispatcher() throws Exception {
         EchoDispatcher d = new EchoDispatcher();
-        try (ShmRegion shm = ShmRegion.create(1, 16, 1000); OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
+        try (ShmRegion shm = ShmRegion.create(1, 16, 1000);
+                OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
             p.start();
             assertEquals(AZ_HOST_SERVING(), shm.region.hostState());
             OffloadClient client = new OffloadClient(shm.region, 0);
@@ -49,7 +50,8 @@ class OffloadProxyTest {
     @Test
     void flagsUnknownOpcodesAndThrowingDispatchersAreAnsweredAndServingGoesOn() throws Exception {
         EchoDispatcher d = new EchoDispatcher();
-        try (ShmRegion shm = ShmRegion.create(1, 16, 1000); OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
+        try (ShmRegion shm = ShmRegion.create(1, 16, 1000);
+                OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
             p.start();
             // The raw producer can set flags, which OffloadClient never does.
             SubmissionProducer raw = new SubmissionProducer(shm.region.channel(0));
@@ -62,8 +64,15 @@ class OffloadProxyTest {
             assertTrue(raw.tryPut(AZ_OP_READ(), 0, 82, 5, EchoDispatcher.THROW_IN_MAY_BLOCK, 0, 0, 0, 0));
             assertTrue(raw.tryPut(AZ_OP_WRITE(), 0, 83, 6, 0, 0, 0, 0, 0));
             raw.publishTail();
-            long[][] expected = {{77, -Errno.EINVAL}, {78, -Errno.EINVAL}, {79, -Errno.ENOSYS}, {80, -Errno.ENOSYS},
-                {81, -Errno.EIO}, {82, -Errno.EIO}, {83, 6}};
+            long[][] expected = {
+                {77, -Errno.EINVAL},
+                {78, -Errno.EINVAL},
+                {79, -Errno.ENOSYS},
+                {80, -Errno.ENOSYS},
+                {81, -Errno.EIO},
+                {82, -Errno.EIO},
+                {83, 6}
+            };
             for (long[] e : expected) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!completions.poll()) {
@@ -84,7 +93,8 @@ class OffloadProxyTest {
     @Test
     void aBlockingRequestRunsOnAWorkerAndDoesNotStallOtherChannels() throws Exception {
         EchoDispatcher d = new EchoDispatcher();
-        try (ShmRegion shm = ShmRegion.create(2, 8, 1000); OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
+        try (ShmRegion shm = ShmRegion.create(2, 8, 1000);
+                OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
             p.start();
             OffloadClient blocked = new OffloadClient(shm.region, 0);
             OffloadClient other = new OffloadClient(shm.region, 1);
@@ -122,7 +132,10 @@ class OffloadProxyTest {
             assertEquals(2, c1.await(brief, 1, TimeUnit.SECONDS), "finished within the stop timeout");
             assertEquals(-Errno.EINTR, c0.await(stuck, 1, TimeUnit.SECONDS), "woken by closing the dispatcher");
             long late = c1.trySubmit(AZ_OP_NOP());
-            assertThrows(TimeoutException.class, () -> c1.await(late, 50, TimeUnit.MILLISECONDS), "no one serves after stop");
+            assertThrows(
+                    TimeoutException.class,
+                    () -> c1.await(late, 50, TimeUnit.MILLISECONDS),
+                    "no one serves after stop");
             p.stop(); // idempotent
             assertThrows(IllegalStateException.class, p::start);
         }
@@ -155,7 +168,8 @@ class OffloadProxyTest {
     void anIdleProxySleepsOnTheDoorbellAndAClientWakesIt() throws Exception {
         EchoDispatcher d = new EchoDispatcher();
         // A re-poll interval of 1 s: an answer well before it shows the doorbell worked.
-        try (ShmRegion shm = ShmRegion.create(2, 8, 1_000_000); OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
+        try (ShmRegion shm = ShmRegion.create(2, 8, 1_000_000);
+                OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
             p.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while ((shm.region.channel(1).flags() & AZ_CHANNEL_NEED_WAKEUP()) == 0) {
@@ -173,7 +187,8 @@ class OffloadProxyTest {
     @Test
     void aGuestThatNeverRingsIsServedByTheTimedRepoll() throws Exception {
         EchoDispatcher d = new EchoDispatcher();
-        try (ShmRegion shm = ShmRegion.create(1, 8, 2_000); OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
+        try (ShmRegion shm = ShmRegion.create(1, 8, 2_000);
+                OffloadProxy p = proxy(shm, d, Duration.ofSeconds(2))) {
             p.start();
             Thread.sleep(50); // past the spin: asleep on the doorbell
             SubmissionProducer raw = new SubmissionProducer(shm.region.channel(0));

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a handler fails here rather than answering ENOSYS in production.
  */
 class OpcodeCoverageTest {
-    @TempDir Path root;
+    @TempDir
+    Path root;
 
     @Test
     void everyOpcodeOfTheAbiHasAHandler() throws Exception {

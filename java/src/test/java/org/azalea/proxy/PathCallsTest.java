@@ -138,7 +138,9 @@ class PathCallsTest {
         long fd = call(AZ_OP_OPEN(), "o", O_RDONLY, 0);
         assertEquals(0, call(AZ_OP_LINKAT(), fd, "", AT_FDCWD, "o2", AT_EMPTY_PATH));
         assertEquals("open", Files.readString(root.resolve("o2")));
-        assertEquals(-Errno.EXDEV, call(AZ_OP_LINKAT(), 1, "", AT_FDCWD, "stdout", AT_EMPTY_PATH),
+        assertEquals(
+                -Errno.EXDEV,
+                call(AZ_OP_LINKAT(), 1, "", AT_FDCWD, "stdout", AT_EMPTY_PATH),
                 "stdio is not a file of the root");
     }
 
@@ -193,14 +195,15 @@ class PathCallsTest {
         assertEquals(-Errno.EINVAL, call(AZ_OP_FCHOWNAT(), AT_FDCWD, "f", -1, -1, 0x2));
 
         long times = g.alloc(32);
-        g.setLong(times, 1_000_000_000L);  // atime
+        g.setLong(times, 1_000_000_000L); // atime
         g.setLong(times + 8, 0);
         g.setLong(times + 16, 1_500_000_000L); // mtime
         g.setLong(times + 24, 0);
         assertEquals(0, call(AZ_OP_UTIMENSAT(), AT_FDCWD, "l", times, 0));
         assertEquals(FileTime.fromMillis(1_500_000_000_000L), Files.getLastModifiedTime(root.resolve("f")));
         assertEquals(0, call(AZ_OP_UTIMENSAT(), AT_FDCWD, "l", times, AT_SYMLINK_NOFOLLOW));
-        assertEquals(FileTime.fromMillis(1_500_000_000_000L),
+        assertEquals(
+                FileTime.fromMillis(1_500_000_000_000L),
                 Files.getLastModifiedTime(root.resolve("l"), LinkOption.NOFOLLOW_LINKS));
         long fd = call(AZ_OP_OPEN(), "f", O_RDONLY, 0);
         g.setLong(times + 16, 1_600_000_000L);

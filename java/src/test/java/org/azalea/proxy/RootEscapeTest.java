@@ -106,7 +106,9 @@ class RootEscapeTest {
     void creatingThroughADanglingSymlinkCreatesInside() throws Exception {
         Path victim = base.resolve("outside/created");
         Files.createSymbolicLink(root.resolve("absolute"), victim);
-        assertEquals(-Errno.ENOENT, g.call(AZ_OP_OPEN(), g.str("absolute"), O_CREAT | O_WRONLY, 0600),
+        assertEquals(
+                -Errno.ENOENT,
+                g.call(AZ_OP_OPEN(), g.str("absolute"), O_CREAT | O_WRONLY, 0600),
                 "its in-root spelling has no parent directory");
         Files.createSymbolicLink(root.resolve("relative"), Path.of("../outside/created"));
         Files.createDirectory(root.resolve("outside"));
@@ -130,10 +132,12 @@ class RootEscapeTest {
         Files.createSymbolicLink(root.resolve("rel"), Path.of("../outside/secret"));
         assertEquals(-Errno.ENOENT, g.call(AZ_OP_LINK(), g.str("../outside/secret"), g.str("stolen")));
         assertEquals(-Errno.ENOENT, g.call(AZ_OP_LINK(), g.str(secret.toString()), g.str("stolen")));
-        assertEquals(-Errno.ENOENT, g.call(AZ_OP_LINKAT(), AT_FDCWD, g.str("abs"), AT_FDCWD, g.str("stolen"),
-                AT_SYMLINK_FOLLOW));
-        assertEquals(-Errno.ENOENT, g.call(AZ_OP_LINKAT(), AT_FDCWD, g.str("rel"), AT_FDCWD, g.str("stolen"),
-                AT_SYMLINK_FOLLOW));
+        assertEquals(
+                -Errno.ENOENT,
+                g.call(AZ_OP_LINKAT(), AT_FDCWD, g.str("abs"), AT_FDCWD, g.str("stolen"), AT_SYMLINK_FOLLOW));
+        assertEquals(
+                -Errno.ENOENT,
+                g.call(AZ_OP_LINKAT(), AT_FDCWD, g.str("rel"), AT_FDCWD, g.str("stolen"), AT_SYMLINK_FOLLOW));
         assertEquals(0, g.call(AZ_OP_LINK(), g.str("abs"), g.str("stolen")), "without follow: a link to the link");
         assertTrue(Files.isSymbolicLink(root.resolve("stolen")));
         assertEquals(-Errno.ENOENT, open("stolen"));
@@ -197,8 +201,10 @@ class RootEscapeTest {
             assertEquals(-Errno.ENOENT, g.call(AZ_OP_CONNECT(), fd, g.sockaddrUn("sock"), Guest.sunLen("sock")));
             String rel = "../outside/host.sock";
             assertEquals(-Errno.ENOENT, g.call(AZ_OP_CONNECT(), fd, g.sockaddrUn(rel), Guest.sunLen(rel)));
-            assertEquals(-Errno.ENOENT, g.call(AZ_OP_BIND(), fd, g.sockaddrUn("../outside/new.sock"),
-                    Guest.sunLen("../outside/new.sock")), "bind resolves its directory in-root too");
+            assertEquals(
+                    -Errno.ENOENT,
+                    g.call(AZ_OP_BIND(), fd, g.sockaddrUn("../outside/new.sock"), Guest.sunLen("../outside/new.sock")),
+                    "bind resolves its directory in-root too");
             assertFalse(Files.exists(base.resolve("outside/new.sock")));
         }
     }

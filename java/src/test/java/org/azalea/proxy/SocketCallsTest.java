@@ -15,12 +15,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.azalea.host.Errno;
 import org.azalea.host.LinuxLayouts;
+import org.azalea.ring.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.azalea.ring.Request;
 
 /** Real sockets on the loopback between two instances, each with its own dispatcher. */
 class SocketCallsTest {
@@ -101,8 +101,9 @@ class SocketCallsTest {
         assertEquals(0, client.call(AZ_OP_READ(), c, cbuf, 16));
         long w = 0;
         for (int i = 0; i < 100 && w >= 0; i++) w = client.call(AZ_OP_WRITE(), c, client.str("x"), 1);
-        assertTrue(w == -Errno.EPIPE || w == -Errno.ECONNRESET, "writing to a closed peer: " + w
-                + " (and no SIGPIPE takes the JVM down)");
+        assertTrue(
+                w == -Errno.EPIPE || w == -Errno.ECONNRESET,
+                "writing to a closed peer: " + w + " (and no SIGPIPE takes the JVM down)");
     }
 
     @Test
@@ -192,7 +193,8 @@ class SocketCallsTest {
         assertEquals(0, server.call(AZ_OP_GETSOCKNAME(), a, name, server.intCell(16)));
         int port = server.port(name);
         long b = client.call(AZ_OP_SOCKET(), AF_INET, SOCK_DGRAM, 0);
-        assertEquals(5, client.call(AZ_OP_SENDTO(), b, client.str("hello"), 5, 0, client.sockaddrIn(LOOPBACK, port), 16));
+        assertEquals(
+                5, client.call(AZ_OP_SENDTO(), b, client.str("hello"), 5, 0, client.sockaddrIn(LOOPBACK, port), 16));
 
         long buf = server.alloc(16);
         long from = server.alloc(16);
@@ -268,8 +270,13 @@ class SocketCallsTest {
         long l = server.call(AZ_OP_SOCKET(), AF_UNIX, SOCK_STREAM, 0);
         assertEquals(0, server.call(AZ_OP_BIND(), l, server.sockaddrUn("srv.sock"), Guest.sunLen("srv.sock")));
         assertTrue(Files.exists(root.resolve("run/srv.sock")), "bound relative to the cwd, inside the root");
-        assertEquals(-Errno.EADDRINUSE, server.call(AZ_OP_BIND(), server.call(AZ_OP_SOCKET(), AF_UNIX, SOCK_STREAM, 0),
-                server.sockaddrUn("srv.sock"), Guest.sunLen("srv.sock")));
+        assertEquals(
+                -Errno.EADDRINUSE,
+                server.call(
+                        AZ_OP_BIND(),
+                        server.call(AZ_OP_SOCKET(), AF_UNIX, SOCK_STREAM, 0),
+                        server.sockaddrUn("srv.sock"),
+                        Guest.sunLen("srv.sock")));
         assertEquals(0, server.call(AZ_OP_LISTEN(), l, 4));
         long name = server.alloc(110);
         long nameLen = server.intCell(110);
@@ -294,7 +301,8 @@ class SocketCallsTest {
         client.setShort(abstractName, (short) AF_UNIX);
         client.at(abstractName + 3, 3).copyFrom(java.lang.foreign.MemorySegment.ofArray("abs".getBytes()));
         long d = client.call(AZ_OP_SOCKET(), AF_UNIX, SOCK_DGRAM, 0);
-        assertEquals(-Errno.EAFNOSUPPORT, client.call(AZ_OP_BIND(), d, abstractName, 6), "abstract names are host-wide");
+        assertEquals(
+                -Errno.EAFNOSUPPORT, client.call(AZ_OP_BIND(), d, abstractName, 6), "abstract names are host-wide");
         assertEquals(-Errno.EAFNOSUPPORT, client.call(AZ_OP_BIND(), d, abstractName, 2), "autobind too");
     }
 

@@ -95,7 +95,8 @@ class StdioTest {
     void hostFilesAsStdio() throws Exception {
         Path in = Files.writeString(root.resolve("in.txt"), "from a file");
         Path out = root.resolve("out.txt");
-        try (Stdio files = Stdio.files(in, out, out); Guest g = new Guest(root, files, "files")) {
+        try (Stdio files = Stdio.files(in, out, out);
+                Guest g = new Guest(root, files, "files")) {
             long buf = g.alloc(32);
             assertEquals(11, g.call(AZ_OP_READ(), 0, buf, 32));
             assertEquals("from a file", g.string(buf, 11));

@@ -30,6 +30,7 @@ public final class EchoDispatcher implements SyscallDispatcher {
     public final Queue<String> threads = new ConcurrentLinkedQueue<>();
     /** One permit per request that entered a BLOCK wait. */
     public final Semaphore blocked = new Semaphore(0);
+
     private final CountDownLatch released = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
 

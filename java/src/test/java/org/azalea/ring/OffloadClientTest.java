@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
 /** The Java client against a real proxy: several producers at once, each completion back to its caller. */
 class OffloadClientTest {
     private static OffloadProxy proxy(ShmRegion shm, EchoDispatcher d) {
-        return new OffloadProxy(shm.region, d, new OffloadProxy.Options("client-test", 4, 20_000, 64, Duration.ofSeconds(2)));
+        return new OffloadProxy(
+                shm.region, d, new OffloadProxy.Options("client-test", 4, 20_000, 64, Duration.ofSeconds(2)));
     }
 
     /** Each caller sends a0 values only it uses and checks it gets exactly its own back. */
-    private static List<Future<Integer>> callers(ExecutorService pool, List<OffloadClient> clients, int perThread,
-            int calls) {
+    private static List<Future<Integer>> callers(
+            ExecutorService pool, List<OffloadClient> clients, int perThread, int calls) {
         List<Future<Integer>> futures = new ArrayList<>();
         int caller = 0;
         for (OffloadClient client : clients) {
@@ -46,9 +47,12 @@ class OffloadClientTest {
 
     @Test
     void threadsSharingAChannelAndThreadsOnOtherChannelsEachGetTheirOwnResults() throws Exception {
-        try (ShmRegion shm = ShmRegion.create(3, 8, 1000); OffloadProxy p = proxy(shm, new EchoDispatcher())) {
+        try (ShmRegion shm = ShmRegion.create(3, 8, 1000);
+                OffloadProxy p = proxy(shm, new EchoDispatcher())) {
             p.start();
-            List<OffloadClient> clients = List.of(new OffloadClient(shm.region, 0), new OffloadClient(shm.region, 1),
+            List<OffloadClient> clients = List.of(
+                    new OffloadClient(shm.region, 0),
+                    new OffloadClient(shm.region, 1),
                     new OffloadClient(shm.region, 2));
             ExecutorService pool = Executors.newFixedThreadPool(7);
             try {
@@ -67,7 +71,8 @@ class OffloadClientTest {
 
     @Test
     void aBatchIsPublishedOnceAndEachResultIsRoutedById() throws Exception {
-        try (ShmRegion shm = ShmRegion.create(1, 8, 1000); OffloadProxy p = proxy(shm, new EchoDispatcher())) {
+        try (ShmRegion shm = ShmRegion.create(1, 8, 1000);
+                OffloadProxy p = proxy(shm, new EchoDispatcher())) {
             p.start();
             OffloadClient client = new OffloadClient(shm.region, 0);
             int[] opcodes = new int[10];

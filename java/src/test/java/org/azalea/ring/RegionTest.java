@@ -48,9 +48,12 @@ class RegionTest {
                 long base = m.address() + az_region.channel_offset(m) + i * stride;
                 assertEquals(base, ch.header().address());
                 assertEquals(base + az_channel.sizeof(), ch.sq().address());
-                assertEquals(base + az_channel.sizeof() + 8 * az_sqe.sizeof(), ch.cq().address());
+                assertEquals(
+                        base + az_channel.sizeof() + 8 * az_sqe.sizeof(),
+                        ch.cq().address());
                 MemorySegment whole = m.asSlice(ch.header().address() - m.address(), stride);
-                for (long b = 0; b < stride; b++) assertEquals(0, whole.get(java.lang.foreign.ValueLayout.JAVA_BYTE, b));
+                for (long b = 0; b < stride; b++)
+                    assertEquals(0, whole.get(java.lang.foreign.ValueLayout.JAVA_BYTE, b));
             }
         }
     }
@@ -97,8 +100,14 @@ class RegionTest {
                 hostile("elsewhere", m -> az_region.region_gpa(m, GPA + 4096), "0x401000"),
                 hostile("channels overlap header", m -> az_region.channel_offset(m, 64), "channel_offset 64"),
                 hostile("unaligned channels", m -> az_region.channel_offset(m, 260), "channel_offset 260"),
-                hostile("channels past the end", m -> az_region.channel_offset(m, 1L << 40), "channel_offset 1099511627776"),
-                hostile("channel offset 2^64-1", m -> az_region.channel_offset(m, -1), "channel_offset 18446744073709551615"),
+                hostile(
+                        "channels past the end",
+                        m -> az_region.channel_offset(m, 1L << 40),
+                        "channel_offset 1099511627776"),
+                hostile(
+                        "channel offset 2^64-1",
+                        m -> az_region.channel_offset(m, -1),
+                        "channel_offset 18446744073709551615"),
                 hostile("stride too small", m -> az_region.channel_stride(m, 512), "channel_stride 512"),
                 hostile("stride wraps", m -> az_region.channel_stride(m, 1L << 62), "stride 4611686018427387904"),
                 hostile("stride 2^64-64", m -> az_region.channel_stride(m, -64), "stride 18446744073709551552"),
@@ -119,7 +128,8 @@ class RegionTest {
             Region.format(mem, GPA, 4, 8, 100);
             corrupt.accept(mem);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Region.attach(mem, GPA));
-            assertTrue(e.getMessage().contains(named), what + ": message '" + e.getMessage() + "' does not name " + named);
+            assertTrue(
+                    e.getMessage().contains(named), what + ": message '" + e.getMessage() + "' does not name " + named);
         }
     }
 
@@ -129,8 +139,8 @@ class RegionTest {
             long size = Region.sizeFor(4, 8);
             MemorySegment mem = arena.allocate(size, 4096);
             Region.format(mem, GPA, 4, 8, 100);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Region.attach(mem.asSlice(0, size - 64), GPA));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Region.attach(mem.asSlice(0, size - 64), GPA));
             assertTrue(e.getMessage().contains(String.valueOf(size - 64)), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> Region.attach(mem.asSlice(0, 100), GPA));
         }

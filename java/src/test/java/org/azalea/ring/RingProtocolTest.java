@@ -53,7 +53,8 @@ class RingProtocolTest {
             assertFalse(producer.hasRoom());
             assertFalse(producer.tryPut(1, 0, 99, 0, 0, 0, 0, 0, 0));
             assertNotNull(consumer.poll());
-            assertFalse(producer.tryPut(1, 0, 99, 0, 0, 0, 0, 0, 0), "the slot is free only once the head is published");
+            assertFalse(
+                    producer.tryPut(1, 0, 99, 0, 0, 0, 0, 0, 0), "the slot is free only once the head is published");
             consumer.publishHead();
             assertTrue(producer.tryPut(1, 0, 99, 0, 0, 0, 0, 0, 0));
             assertFalse(producer.tryPut(1, 0, 100, 0, 0, 0, 0, 0, 0));

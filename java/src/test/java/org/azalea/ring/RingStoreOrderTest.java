@@ -1,8 +1,8 @@
 package org.azalea.ring;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -49,15 +49,18 @@ class RingStoreOrderTest {
      * against the real consumer; returns the first entry seen with a field its
      * seq did not cover yet, or null.
      */
-    private static String submissions(ShmRegion shm, SubmissionWriter writer, int start, int iterations) throws Exception {
+    private static String submissions(ShmRegion shm, SubmissionWriter writer, int start, int iterations)
+            throws Exception {
         Channel ch = shm.region.channel(0);
         SubmissionConsumer consumer = new SubmissionConsumer(ch);
-        Thread thread = new Thread(() -> {
-            for (int i = 0; i < iterations && !Thread.currentThread().isInterrupted(); ) {
-                if (writer.put(start + i)) i++;
-                else Thread.onSpinWait();
-            }
-        }, "sq-writer");
+        Thread thread = new Thread(
+                () -> {
+                    for (int i = 0; i < iterations && !Thread.currentThread().isInterrupted(); ) {
+                        if (writer.put(start + i)) i++;
+                        else Thread.onSpinWait();
+                    }
+                },
+                "sq-writer");
         thread.start();
         String failure = null;
         for (int i = 0; i < iterations && failure == null; ) {
@@ -67,9 +70,18 @@ class RingStoreOrderTest {
                 continue;
             }
             int pos = start + i;
-            Request expected = new Request(id(pos), pos & 0xFFFF, (pos >>> 16) & 0xFFFF, arg(pos, 0), arg(pos, 1),
-                    arg(pos, 2), arg(pos, 3), arg(pos, 4), arg(pos, 5));
-            if (!expected.equals(r)) failure = "position " + Integer.toUnsignedString(pos) + ": " + r + " != " + expected;
+            Request expected = new Request(
+                    id(pos),
+                    pos & 0xFFFF,
+                    (pos >>> 16) & 0xFFFF,
+                    arg(pos, 0),
+                    arg(pos, 1),
+                    arg(pos, 2),
+                    arg(pos, 3),
+                    arg(pos, 4),
+                    arg(pos, 5));
+            if (!expected.equals(r))
+                failure = "position " + Integer.toUnsignedString(pos) + ": " + r + " != " + expected;
             if ((++i & 7) == 0) consumer.publishHead();
         }
         consumer.publishHead();
@@ -86,8 +98,16 @@ class RingStoreOrderTest {
             int start = producer.tail();
             int[] published = {0};
             SubmissionWriter real = pos -> {
-                if (!producer.tryPut(pos & 0xFFFF, (pos >>> 16) & 0xFFFF, id(pos), arg(pos, 0), arg(pos, 1), arg(pos, 2),
-                        arg(pos, 3), arg(pos, 4), arg(pos, 5))) {
+                if (!producer.tryPut(
+                        pos & 0xFFFF,
+                        (pos >>> 16) & 0xFFFF,
+                        id(pos),
+                        arg(pos, 0),
+                        arg(pos, 1),
+                        arg(pos, 2),
+                        arg(pos, 3),
+                        arg(pos, 4),
+                        arg(pos, 5))) {
                     return false;
                 }
                 if ((++published[0] & 3) == 0) producer.publishTail();
@@ -107,7 +127,7 @@ class RingStoreOrderTest {
                 if (pos - (int) RingHandles.SQ_HEAD.getAcquire(ch.header(), 0L) >= N) return false;
                 long at = (pos & (N - 1)) * az_sqe.sizeof();
                 RingHandles.SQE_SEQ.setRelease(sq, at, pos + 1); // published first ...
-                pause();                                          // ... the fields land late
+                pause(); // ... the fields land late
                 sq.set(JAVA_SHORT, at + az_sqe.opcode$offset(), (short) (pos & 0xFFFF));
                 sq.set(JAVA_SHORT, at + az_sqe.flags$offset(), (short) ((pos >>> 16) & 0xFFFF));
                 sq.set(JAVA_LONG, at + az_sqe.id$offset(), id(pos));
@@ -130,14 +150,17 @@ class RingStoreOrderTest {
     }
 
     /** As {@link #submissions}, for completions against the real CompletionConsumer. */
-    private static String completions(ShmRegion shm, CompletionWriter writer, int start, int iterations) throws Exception {
+    private static String completions(ShmRegion shm, CompletionWriter writer, int start, int iterations)
+            throws Exception {
         CompletionConsumer consumer = new CompletionConsumer(shm.region.channel(0));
-        Thread thread = new Thread(() -> {
-            for (int i = 0; i < iterations && !Thread.currentThread().isInterrupted(); ) {
-                if (writer.put(start + i)) i++;
-                else Thread.onSpinWait();
-            }
-        }, "cq-writer");
+        Thread thread = new Thread(
+                () -> {
+                    for (int i = 0; i < iterations && !Thread.currentThread().isInterrupted(); ) {
+                        if (writer.put(start + i)) i++;
+                        else Thread.onSpinWait();
+                    }
+                },
+                "cq-writer");
         thread.start();
         String failure = null;
         for (int i = 0; i < iterations && failure == null; ) {
@@ -147,7 +170,8 @@ class RingStoreOrderTest {
             }
             int pos = start + i;
             if (consumer.id() != id(pos) || consumer.result() != ~id(pos)) {
-                failure = "position " + Integer.toUnsignedString(pos) + ": id " + consumer.id() + " result " + consumer.result();
+                failure = "position " + Integer.toUnsignedString(pos) + ": id " + consumer.id() + " result "
+                        + consumer.result();
             }
             if ((++i & 7) == 0) consumer.publishHead();
         }
@@ -182,7 +206,7 @@ class RingStoreOrderTest {
                 if (pos - (int) RingHandles.CQ_HEAD.getAcquire(ch.header(), 0L) >= N) return false;
                 long at = (pos & (N - 1)) * az_cqe.sizeof();
                 RingHandles.CQE_SEQ.setRelease(cq, at, pos + 1); // published first ...
-                pause();                                          // ... the fields land late
+                pause(); // ... the fields land late
                 cq.set(JAVA_LONG, at + az_cqe.id$offset(), id(pos));
                 cq.set(JAVA_LONG, at + az_cqe.result$offset(), ~id(pos));
                 return true;

@@ -27,7 +27,9 @@ class DeploymentTest {
 
     @Test
     void theShippedDeploymentIsThePapers() throws Exception {
-        Path file = Path.of(System.getProperty("azalea.build.dir", "build")).toAbsolutePath().getParent()
+        Path file = Path.of(System.getProperty("azalea.build.dir", "build"))
+                .toAbsolutePath()
+                .getParent()
                 .resolve("deploy/knl-snc4.deploy");
         Deployment d = Deployment.read(file, BUILD);
         assertEquals(NodeShape.KNL_SNC4, d.shape());
@@ -56,7 +58,9 @@ class DeploymentTest {
         assertEquals(Path.of("/d/prog"), a.program());
         assertEquals(List.of("x", "y"), a.args());
         assertEquals(4, a.line());
-        assertEquals(new PartitionRequest(2, true, 0, 128L << 20, false), d.entries().get(1).partition());
+        assertEquals(
+                new PartitionRequest(2, true, 0, 128L << 20, false),
+                d.entries().get(1).partition());
         assertEquals(Path.of("/b/deploy/aim7"), d.entries().get(1).program());
         assertEquals(PartitionRequest.quadrant(3), d.entries().get(2).partition());
     }
@@ -83,7 +87,16 @@ class DeploymentTest {
 
     @Test
     void withoutAFullWeightKernelQuadrantZeroIsUsable() throws Exception {
-        assertEquals(0, parse("fwk none\nrun a 0 1 64M p\n").entries().getFirst().partition().quadrant());
-        assertEquals(Set.of(), parse("node 4 1 64M\nrun a 0 1 16M p\n").fullWeightKernel(), "one quadrant: no FWK by default");
+        assertEquals(
+                0,
+                parse("fwk none\nrun a 0 1 64M p\n")
+                        .entries()
+                        .getFirst()
+                        .partition()
+                        .quadrant());
+        assertEquals(
+                Set.of(),
+                parse("node 4 1 64M\nrun a 0 1 16M p\n").fullWeightKernel(),
+                "one quadrant: no FWK by default");
     }
 }

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Frames over a real Unix socket: whole frames both ways, and every malformed frame refused before its payload is read. */
 class FrameChannelTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     ServerSocketChannel server;
     SocketChannel raw;
     FrameChannel reader;
@@ -65,19 +67,22 @@ class FrameChannelTest {
     @Test
     void unknownTypesAndOversizedLengthsAreRefusedBeforeThePayload() throws Exception {
         send(header(0xee, 0));
-        assertTrue(assertThrows(ProtocolException.class, reader::read).getMessage().contains("unknown frame type 0xee"));
+        assertTrue(
+                assertThrows(ProtocolException.class, reader::read).getMessage().contains("unknown frame type 0xee"));
     }
 
     @Test
     void aLengthOverTheTypesLimitIsRefused() throws Exception {
         send(header(Protocol.Type.KILL.code, 9)); // KILL carries 8 bytes
-        assertTrue(assertThrows(ProtocolException.class, reader::read).getMessage().contains("KILL frame of 9 bytes"));
+        assertTrue(
+                assertThrows(ProtocolException.class, reader::read).getMessage().contains("KILL frame of 9 bytes"));
     }
 
     @Test
     void aNegativeLengthIsRefused() throws Exception {
         send(header(Protocol.Type.RUN.code, -1));
-        assertTrue(assertThrows(ProtocolException.class, reader::read).getMessage().contains("4294967295 bytes"));
+        assertTrue(
+                assertThrows(ProtocolException.class, reader::read).getMessage().contains("4294967295 bytes"));
     }
 
     @Test
@@ -98,7 +103,9 @@ class FrameChannelTest {
     @Test
     void writersRefuseOversizedPayloads() {
         FrameChannel writer = new FrameChannel(raw);
-        assertThrows(IllegalArgumentException.class, () -> writer.write(Protocol.Type.STDIN, new byte[Protocol.MAX_CHUNK + 1]));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> writer.write(Protocol.Type.STDIN, new byte[Protocol.MAX_CHUNK + 1]));
     }
 
     @Test

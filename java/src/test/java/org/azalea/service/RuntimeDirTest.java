@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime directory is the socket's access control: created 0700, tightened if looser, refused if not a directory. */
 class RuntimeDirTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void createdOwnerOnly() throws Exception {
@@ -33,7 +34,9 @@ class RuntimeDirTest {
     @Test
     void aFileOrASymlinkIsRefused() throws Exception {
         Path f = Files.writeString(tmp.resolve("file"), "x");
-        assertTrue(assertThrows(IOException.class, () -> new RuntimeDir(f).create()).getMessage().contains("not a directory"));
+        assertTrue(assertThrows(IOException.class, () -> new RuntimeDir(f).create())
+                .getMessage()
+                .contains("not a directory"));
         Path link = Files.createSymbolicLink(tmp.resolve("link"), Files.createDirectory(tmp.resolve("target")));
         assertThrows(IOException.class, () -> new RuntimeDir(link).create(), "a symlink could point anywhere");
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -27,7 +26,9 @@ class SideloaderIT {
     static final Path IMAGES = BUILD.resolve("test-images");
     static final long M = 1L << 20;
     static Sideloader sl;
-    @TempDir Path root;
+
+    @TempDir
+    Path root;
 
     @BeforeAll
     static void boot() throws Exception {
@@ -48,14 +49,18 @@ class SideloaderIT {
         if (sl != null) sl.close();
     }
 
-    private ManagedInstance launch(String image, PartitionRequest p, InputStream stdin, String... args) throws Exception {
-        return sl.launch(new LaunchRequest(image, IMAGES.resolve(image), List.of(args), List.of("HOME=/"), p, root, stdin,
-                null, null));
+    private ManagedInstance launch(String image, PartitionRequest p, InputStream stdin, String... args)
+            throws Exception {
+        return sl.launch(new LaunchRequest(
+                image, IMAGES.resolve(image), List.of(args), List.of("HOME=/"), p, root, stdin, null, null));
     }
 
     private static void assertAllFree() {
         for (var u : sl.resources().usage()) {
-            assertEquals(u.coresTotal(), u.coresFree(), "quadrant " + u.quadrant() + " cores: " + sl.resources().describeFree());
+            assertEquals(
+                    u.coresTotal(),
+                    u.coresFree(),
+                    "quadrant " + u.quadrant() + " cores: " + sl.resources().describeFree());
             assertEquals(u.memoryTotal(), u.memoryFree(), "quadrant " + u.quadrant() + " memory");
         }
         assertTrue(sl.resources().held().isEmpty());
@@ -67,8 +72,14 @@ class SideloaderIT {
         InstanceOutcome o = mi.awaitReclaimed(Duration.ofSeconds(60));
         assertNotNull(o);
         assertEquals(0, o.processStatus());
-        List<LifecycleState> states = mi.transitions().stream().map(ManagedInstance.Transition::state).toList();
-        assertEquals(List.of(LifecycleState.LOADING, LifecycleState.RUNNING, LifecycleState.EXITED, LifecycleState.RECLAIMED),
+        List<LifecycleState> states =
+                mi.transitions().stream().map(ManagedInstance.Transition::state).toList();
+        assertEquals(
+                List.of(
+                        LifecycleState.LOADING,
+                        LifecycleState.RUNNING,
+                        LifecycleState.EXITED,
+                        LifecycleState.RECLAIMED),
                 states);
         assertTrue(mi.console().contains("AZALEA-TEST-PASS hello"), mi.console());
         assertNotNull(mi.reclaimTime());
@@ -78,10 +89,14 @@ class SideloaderIT {
     @Test
     void aCrashIsReclaimedAndItsMemoryScrubbed() throws Exception {
         ManagedInstance mi = launch("crash", PartitionRequest.of(1, 1, 32 * M), null);
-        assertEquals(InstanceOutcome.State.FAULTED, mi.awaitReclaimed(Duration.ofSeconds(60)).state());
+        assertEquals(
+                InstanceOutcome.State.FAULTED,
+                mi.awaitReclaimed(Duration.ofSeconds(60)).state());
         assertTrue(mi.transitions().stream().anyMatch(t -> t.state() == LifecycleState.CRASHED));
         String spec = mi.instance().spec().name();
-        assertTrue(sl.node().logsKeptFor().contains(spec), "a crash keeps the node's console: " + sl.node().logsKeptFor());
+        assertTrue(
+                sl.node().logsKeptFor().contains(spec),
+                "a crash keeps the node's console: " + sl.node().logsKeptFor());
         sl.node().releaseLogsOf(spec); // caused on purpose, and checked
         Allocation a = mi.allocation();
         var mem = sl.node().memory().partition(a.memBase(), a.memSize()).memory();
@@ -98,7 +113,8 @@ class SideloaderIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (mi.state() != LifecycleState.RUNNING && System.nanoTime() < deadline) Thread.sleep(5);
         // Wait until the read is offloaded and blocked in the proxy.
-        while (mi.stats().count(org.azalea.abi.abi_h.AZ_OP_READ()) == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+        while (mi.stats().count(org.azalea.abi.abi_h.AZ_OP_READ()) == 0 && System.nanoTime() < deadline)
+            Thread.sleep(5);
         Thread.sleep(100);
         sl.kill(mi.id());
         InstanceOutcome o = mi.awaitReclaimed(Duration.ofSeconds(20));
@@ -118,8 +134,12 @@ class SideloaderIT {
         assertTrue(!busy.isHung(), "a core spinning with interrupts on still answers it");
         sl.kill(stuck.id());
         sl.kill(busy.id());
-        assertEquals(InstanceOutcome.State.KILLED, stuck.awaitReclaimed(Duration.ofSeconds(20)).state());
-        assertEquals(InstanceOutcome.State.KILLED, busy.awaitReclaimed(Duration.ofSeconds(20)).state());
+        assertEquals(
+                InstanceOutcome.State.KILLED,
+                stuck.awaitReclaimed(Duration.ofSeconds(20)).state());
+        assertEquals(
+                InstanceOutcome.State.KILLED,
+                busy.awaitReclaimed(Duration.ofSeconds(20)).state());
         assertTrue(!stuck.isHung(), "an ended instance is not hung");
         assertAllFree();
     }
@@ -132,16 +152,21 @@ class SideloaderIT {
         long shm = HostResources.shmFiles();
         int threads = Thread.activeCount();
         for (int i = 0; i < 100; i++) {
-            ManagedInstance mi = launch(i % 2 == 0 ? "hello" : "files", PartitionRequest.of(1 + i % 3, 1 + i % 4, 16 * M), null);
+            ManagedInstance mi =
+                    launch(i % 2 == 0 ? "hello" : "files", PartitionRequest.of(1 + i % 3, 1 + i % 4, 16 * M), null);
             InstanceOutcome o = mi.awaitReclaimed(Duration.ofSeconds(60));
             assertNotNull(o, "launch " + i + " reclaimed");
             assertEquals(0, o.processStatus(), "launch " + i + ": " + o.describe() + "\n" + mi.console());
         }
         assertAllFree();
         Thread.sleep(200);
-        assertTrue(HostResources.openFds() <= fds + 2, "host fds: " + fds + " before, " + HostResources.openFds() + " after");
+        assertTrue(
+                HostResources.openFds() <= fds + 2,
+                "host fds: " + fds + " before, " + HostResources.openFds() + " after");
         assertEquals(shm, HostResources.shmFiles(), "/dev/shm files");
-        assertTrue(Thread.activeCount() <= threads + 4, "threads: " + threads + " before, " + Thread.activeCount() + " after");
+        assertTrue(
+                Thread.activeCount() <= threads + 4,
+                "threads: " + threads + " before, " + Thread.activeCount() + " after");
         try (var left = Files.list(root)) {
             assertEquals(List.of(), left.toList(), "the workloads' files are gone from the root");
         }
@@ -152,14 +177,19 @@ class SideloaderIT {
         ManagedInstance a = launch("files", PartitionRequest.quadrant(1), null);
         ManagedInstance b = launch("files", PartitionRequest.quadrant(2), null);
         ManagedInstance c = launch("files", PartitionRequest.quadrant(3), null);
-        var e = org.junit.jupiter.api.Assertions.assertThrows(ResourceUnavailableException.class,
-                () -> launch("hello", PartitionRequest.of(1, 16 * M), null));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                ResourceUnavailableException.class, () -> launch("hello", PartitionRequest.of(1, 16 * M), null));
         assertTrue(e.getMessage().contains("free now"), e.getMessage());
         for (ManagedInstance mi : List.of(a, b, c)) {
             assertEquals(0, mi.awaitReclaimed(Duration.ofSeconds(60)).processStatus(), mi.console());
             assertTrue(mi.console().contains("AZALEA-TEST-PASS files"), mi.console());
         }
-        assertEquals(Set.of(1, 2, 3), Set.of(a.allocation().quadrant(), b.allocation().quadrant(), c.allocation().quadrant()));
+        assertEquals(
+                Set.of(1, 2, 3),
+                Set.of(
+                        a.allocation().quadrant(),
+                        b.allocation().quadrant(),
+                        c.allocation().quadrant()));
         assertAllFree();
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +36,9 @@ class StartStressIT {
     static final int STARTS = Integer.getInteger("azalea.stress.starts", 60);
     static final long M = 1L << 20;
     static Sideloader sl;
-    @TempDir Path root;
+
+    @TempDir
+    Path root;
 
     @BeforeAll
     static void boot() throws Exception {
@@ -61,10 +62,19 @@ class StartStressIT {
             long t0 = System.nanoTime();
             ManagedInstance mi;
             try {
-                mi = sl.launch(new LaunchRequest(image, IMAGES.resolve(image), List.of(), List.of("HOME=/"),
-                        PartitionRequest.of(quadrant, cores, 32 * M), root, null, null, null));
+                mi = sl.launch(new LaunchRequest(
+                        image,
+                        IMAGES.resolve(image),
+                        List.of(),
+                        List.of("HOME=/"),
+                        PartitionRequest.of(quadrant, cores, 32 * M),
+                        root,
+                        null,
+                        null,
+                        null));
             } catch (IOException | ResourceUnavailableException e) {
-                failures.add("quadrant " + quadrant + " start " + i + " (" + cores + " cores, " + image + "): " + e.getMessage());
+                failures.add("quadrant " + quadrant + " start " + i + " (" + cores + " cores, " + image + "): "
+                        + e.getMessage());
                 continue;
             }
             launchMicros.add((System.nanoTime() - t0) / 1000);
@@ -95,16 +105,26 @@ class StartStressIT {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Collections.sort(micros);
-        System.out.printf("start stress: %d starts in %.1f s (%.1f/s); launch p50 %d us, p99 %d us, max %d us%n",
-                3 * perQuadrant, seconds, 3 * perQuadrant / seconds, pct(micros, 50), pct(micros, 99),
+        System.out.printf(
+                "start stress: %d starts in %.1f s (%.1f/s); launch p50 %d us, p99 %d us, max %d us%n",
+                3 * perQuadrant,
+                seconds,
+                3 * perQuadrant / seconds,
+                pct(micros, 50),
+                pct(micros, 99),
                 micros.isEmpty() ? 0 : micros.getLast());
         assertEquals(List.of(), List.copyOf(failures), "every start is taken and every instance exits 0");
         for (var u : sl.resources().usage()) {
-            assertEquals(u.coresTotal(), u.coresFree(), "quadrant " + u.quadrant() + " cores: " + sl.resources().describeFree());
+            assertEquals(
+                    u.coresTotal(),
+                    u.coresFree(),
+                    "quadrant " + u.quadrant() + " cores: " + sl.resources().describeFree());
             assertEquals(u.memoryTotal(), u.memoryFree(), "quadrant " + u.quadrant() + " memory");
         }
         Thread.sleep(200);
-        assertTrue(HostResources.openFds() <= fds + 2, "host fds: " + fds + " before, " + HostResources.openFds() + " after");
+        assertTrue(
+                HostResources.openFds() <= fds + 2,
+                "host fds: " + fds + " before, " + HostResources.openFds() + " after");
         assertEquals(shm, HostResources.shmFiles(), "/dev/shm files");
     }
 
@@ -122,8 +142,16 @@ class StartStressIT {
                 try (ExecutorService pool = Executors.newFixedThreadPool(3)) {
                     List<Future<ManagedInstance>> launched = new ArrayList<>();
                     for (int q = 1; q <= 3; q++) {
-                        var req = new LaunchRequest("hello", IMAGES.resolve("hello"), List.of(), List.of("HOME=/"),
-                                PartitionRequest.quadrant(q), root, null, null, null);
+                        var req = new LaunchRequest(
+                                "hello",
+                                IMAGES.resolve("hello"),
+                                List.of(),
+                                List.of("HOME=/"),
+                                PartitionRequest.quadrant(q),
+                                root,
+                                null,
+                                null,
+                                null);
                         launched.add(pool.submit(() -> fresh.launch(req)));
                     }
                     for (Future<ManagedInstance> f : launched) running.add(f.get());

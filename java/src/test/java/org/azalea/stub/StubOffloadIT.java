@@ -27,8 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * proxy, and every result matches the same workload done directly on the host.
  */
 class StubOffloadIT {
-    @TempDir Path proxied;
-    @TempDir Path direct;
+    @TempDir
+    Path proxied;
+
+    @TempDir
+    Path direct;
+
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -78,12 +82,17 @@ class StubOffloadIT {
         // The host sees what the instance left in its root, and nothing the
         // workload did landed outside it.
         try (var files = Files.list(proxied)) {
-            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            List<String> names =
+                    files.map(p -> p.getFileName().toString()).sorted().toList();
             try (var expected = Files.list(direct)) {
-                assertEquals(expected.map(p -> p.getFileName().toString()).sorted().toList(), names);
+                assertEquals(
+                        expected.map(p -> p.getFileName().toString()).sorted().toList(), names);
             }
         }
-        assertTrue(s.proxy().stats().count(abi_h.AZ_OP_OPENAT()) + s.proxy().stats().count(abi_h.AZ_OP_OPEN()) > 0,
+        assertTrue(
+                s.proxy().stats().count(abi_h.AZ_OP_OPENAT())
+                                + s.proxy().stats().count(abi_h.AZ_OP_OPEN())
+                        > 0,
                 s.proxy().stats().toString());
     }
 
@@ -94,12 +103,14 @@ class StubOffloadIT {
             List<String> cmd = new ArrayList<>(s.stubArgs(0, 1));
             cmd.addAll(List.of("sockets", Integer.toString(echo.port())));
             Result viaProxy = runProcess(cmd, proxied);
-            Result onHost = runProcess(List.of(s.stubBinary().toString(), "--direct", "sockets",
-                    Integer.toString(echo.port())), direct);
+            Result onHost = runProcess(
+                    List.of(s.stubBinary().toString(), "--direct", "sockets", Integer.toString(echo.port())), direct);
             assertEquals(0, onHost.exit(), "direct run failed:\n" + onHost.stdout() + onHost.stderr());
             assertEquals(onHost.stdout(), viaProxy.stdout(), "transcripts differ; stderr: " + viaProxy.stderr());
             assertEquals(0, viaProxy.exit(), viaProxy.stderr());
-            assertTrue(s.proxy().stats().count(abi_h.AZ_OP_CONNECT()) > 0, s.proxy().stats().toString());
+            assertTrue(
+                    s.proxy().stats().count(abi_h.AZ_OP_CONNECT()) > 0,
+                    s.proxy().stats().toString());
         }
     }
 
@@ -111,7 +122,9 @@ class StubOffloadIT {
         Result r = runProcess(cmd, proxied);
         assertEquals(0, r.exit(), r.stdout() + r.stderr());
         assertTrue(r.stdout().contains("offload_null_ops_per_s_n"), r.stdout());
-        assertTrue(s.proxy().stats().count(abi_h.AZ_OP_NOP()) >= 400_000, s.proxy().stats().toString());
+        assertTrue(
+                s.proxy().stats().count(abi_h.AZ_OP_NOP()) >= 400_000,
+                s.proxy().stats().toString());
     }
 
     /** A real TCP echo server on loopback: echoes every byte, closes its side on EOF. */
@@ -137,7 +150,9 @@ class StubOffloadIT {
         }
 
         private static void echo(Socket c) {
-            try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
+            try (c;
+                    InputStream in = c.getInputStream();
+                    OutputStream out = c.getOutputStream()) {
                 in.transferTo(out);
                 c.shutdownOutput();
             } catch (IOException ignored) {

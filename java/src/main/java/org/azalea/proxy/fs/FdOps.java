@@ -10,13 +10,12 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LibcPaths;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.ring.Request;
-import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.instance.FdTable;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.instance.OpenFile;
 import org.azalea.proxy.instance.PathResolver;
+import org.azalea.ring.Request;
 
 /**
  * Calls on the fd itself: close, the dups, fcntl, ioctl, fstat, fstatfs,
@@ -51,7 +50,8 @@ public final class FdOps {
     /** dup3(oldfd, newfd, flags): flags may only be O_CLOEXEC; oldfd == newfd is EINVAL. */
     public long dup3(Request r) throws ErrnoException {
         int flags = (int) r.a2();
-        if ((flags & ~O_CLOEXEC) != 0) throw new ErrnoException(Errno.EINVAL, "dup3 flags 0x" + Integer.toHexString(flags));
+        if ((flags & ~O_CLOEXEC) != 0)
+            throw new ErrnoException(Errno.EINVAL, "dup3 flags 0x" + Integer.toHexString(flags));
         return dupTo(r.a0(), r.a1(), (flags & O_CLOEXEC) != 0, false);
     }
 
@@ -67,7 +67,8 @@ public final class FdOps {
     private long dupTo(long oldFd, long newFd, boolean cloexec, boolean sameIsNoop) throws ErrnoException {
         GuestFd f = s.fds().acquire(oldFd);
         try {
-            if (!FdTable.inRange(newFd)) throw new ErrnoException(Errno.EBADF, "dup target fd " + newFd + " out of range");
+            if (!FdTable.inRange(newFd))
+                throw new ErrnoException(Errno.EBADF, "dup target fd " + newFd + " out of range");
             if (oldFd == newFd) {
                 if (sameIsNoop) return newFd;
                 throw new ErrnoException(Errno.EINVAL, "dup3 onto itself: fd " + newFd);
@@ -91,7 +92,9 @@ public final class FdOps {
             case F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW -> {
                 return lock(r.a0(), cmd, arg);
             }
-            default -> { /* the fd-local commands below */ }
+            default -> {
+                /* the fd-local commands below */
+            }
         }
         GuestFd f = s.fds().acquire(r.a0());
         try {
@@ -152,7 +155,7 @@ public final class FdOps {
             if (ofd == F_OFD_SETLK) return LibcIo.fcntlPtr(h, F_OFD_SETLK, lock);
             // F_SETLKW: the kernel's wait could not be interrupted by close(), so poll for the lock.
             long backoff = 1;
-            for (;;) {
+            for (; ; ) {
                 long res = LibcIo.fcntlPtr(h, F_OFD_SETLK, lock);
                 if (res != -Errno.EAGAIN && res != -Errno.EACCES) return res;
                 s.waiter().sleep(backoff);
@@ -181,11 +184,13 @@ public final class FdOps {
                 case FIONREAD:
                     return LibcIo.ioctl(f.host(Errno.ENOTTY), req, s.guest().object(r.a2(), 4));
                 case TCGETS:
-                    return LibcIo.ioctl(f.host(Errno.ENOTTY), req, s.guest().object(r.a2(), LinuxLayouts.KERNEL_TERMIOS_SIZE));
+                    return LibcIo.ioctl(
+                            f.host(Errno.ENOTTY), req, s.guest().object(r.a2(), LinuxLayouts.KERNEL_TERMIOS_SIZE));
                 case TIOCGWINSZ:
                     return LibcIo.ioctl(f.host(Errno.ENOTTY), req, s.guest().object(r.a2(), LinuxLayouts.WINSIZE_SIZE));
                 default:
-                    throw new ErrnoException(Errno.ENOTTY, "ioctl request 0x" + Integer.toHexString(req) + " is not offered");
+                    throw new ErrnoException(
+                            Errno.ENOTTY, "ioctl request 0x" + Integer.toHexString(req) + " is not offered");
             }
         } finally {
             f.release();

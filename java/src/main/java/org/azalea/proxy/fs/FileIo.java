@@ -12,10 +12,10 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.ring.Request;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.GuestIovecs;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.ring.Request;
 
 /**
  * Data transfer on open fds: read, write and their positioned and vectored
@@ -52,8 +52,15 @@ public final class FileIo {
             MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             if (!f.hasHostFd()) return writeStream(f.file().out(), buf);
             int h = f.host(Errno.EBADF);
-            return s.blocking().transfer(f, h, POLLOUT, false, f.file().sendTimeoutMs(), buf.byteSize(),
-                    done -> LibcIo.write(h, buf.asSlice(done), buf.byteSize() - done));
+            return s.blocking()
+                    .transfer(
+                            f,
+                            h,
+                            POLLOUT,
+                            false,
+                            f.file().sendTimeoutMs(),
+                            buf.byteSize(),
+                            done -> LibcIo.write(h, buf.asSlice(done), buf.byteSize() - done));
         } finally {
             f.release();
         }
@@ -85,8 +92,8 @@ public final class FileIo {
         try (Arena arena = Arena.ofConfined()) {
             int h = f.host(Errno.EBADF);
             GuestIovecs v = s.guest().iovecs(r.a1(), r.a2(), arena);
-            return s.blocking().call(f, h, POLLIN, false, f.file().recvTimeoutMs(),
-                    () -> LibcIo.readv(h, v.iov(), v.count()));
+            return s.blocking()
+                    .call(f, h, POLLIN, false, f.file().recvTimeoutMs(), () -> LibcIo.readv(h, v.iov(), v.count()));
         } finally {
             f.release();
         }
@@ -99,7 +106,8 @@ public final class FileIo {
             GuestIovecs v = s.guest().iovecs(r.a1(), r.a2(), arena);
             if (!f.hasHostFd()) {
                 long total = 0;
-                for (MemorySegment part : v.parts()) total += writeStream(f.file().out(), part);
+                for (MemorySegment part : v.parts())
+                    total += writeStream(f.file().out(), part);
                 return total;
             }
             int h = f.host(Errno.EBADF);
@@ -137,8 +145,14 @@ public final class FileIo {
                     offset.set(ValueLayout.JAVA_LONG, 0, guestOffset.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
                 }
                 MemorySegment off = offset;
-                long n = s.blocking().call(out, outHost, POLLOUT, false, out.file().sendTimeoutMs(),
-                        () -> LibcIo.sendfile(outHost, inHost, off, r.a3()));
+                long n = s.blocking()
+                        .call(
+                                out,
+                                outHost,
+                                POLLOUT,
+                                false,
+                                out.file().sendTimeoutMs(),
+                                () -> LibcIo.sendfile(outHost, inHost, off, r.a3()));
                 if (guestOffset != null && n >= 0) {
                     guestOffset.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, off.get(ValueLayout.JAVA_LONG, 0));
                 }

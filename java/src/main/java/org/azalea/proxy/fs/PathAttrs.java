@@ -11,10 +11,10 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LibcPaths;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.ring.Request;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.instance.PathResolver;
+import org.azalea.ring.Request;
 
 /**
  * Calls that look at or change an existing object named by a path: the stats,
@@ -74,7 +74,8 @@ public final class PathAttrs {
     }
 
     private long accessAt(long dirfd, long pathGpa, int mode, int flags) throws ErrnoException {
-        if ((mode & ~ACCESS_MODES) != 0) throw new ErrnoException(Errno.EINVAL, "access mode 0" + Integer.toOctalString(mode));
+        if ((mode & ~ACCESS_MODES) != 0)
+            throw new ErrnoException(Errno.EINVAL, "access mode 0" + Integer.toOctalString(mode));
         try (Target t = target(dirfd, pathGpa, flags)) {
             return LibcPaths.faccessat(t.hostFd(), PathResolver.EMPTY, mode, AT_EMPTY_PATH | (flags & AT_EACCESS));
         }
@@ -95,14 +96,15 @@ public final class PathAttrs {
     }
 
     private long chmodAt(long dirfd, long pathGpa, int mode, int flags) throws ErrnoException {
-        try (Target t = target(dirfd, pathGpa, flags); Arena arena = Arena.ofConfined()) {
+        try (Target t = target(dirfd, pathGpa, flags);
+                Arena arena = Arena.ofConfined()) {
             int fd = t.hostFd();
             if ((flags & AT_SYMLINK_NOFOLLOW) != 0 && isSymlink(fd)) {
                 throw new ErrnoException(Errno.EOPNOTSUPP, "chmod of a symlink itself");
             }
             // chmod has no AT_EMPTY_PATH before Linux 6.6; the magic link of our own O_PATH fd is as exact.
-            return LibcPaths.fchmodat(AT_FDCWD, PathResolver.cString(arena, PathResolver.procPath(fd)),
-                    mode & S_IALLUGO, 0);
+            return LibcPaths.fchmodat(
+                    AT_FDCWD, PathResolver.cString(arena, PathResolver.procPath(fd)), mode & S_IALLUGO, 0);
         }
     }
 
@@ -142,10 +144,12 @@ public final class PathAttrs {
             if (r.a2() != 0) {
                 long size = 2 * LinuxLayouts.TIMESPEC.byteSize();
                 times = arena.allocate(size, 8);
-                MemorySegment.copy(s.guest().object(r.a2(), size), 0, times, 0, size); // copied once, checked by the host
+                MemorySegment.copy(
+                        s.guest().object(r.a2(), size), 0, times, 0, size); // copied once, checked by the host
             }
             if (r.a1() == 0) {
-                if (InstanceState.isAtFdcwd(r.a0())) throw new ErrnoException(Errno.EFAULT, "utimensat(AT_FDCWD, NULL)");
+                if (InstanceState.isAtFdcwd(r.a0()))
+                    throw new ErrnoException(Errno.EFAULT, "utimensat(AT_FDCWD, NULL)");
                 GuestFd f = s.fds().acquire(r.a0());
                 try {
                     // glibc's utimensat refuses a NULL path; AT_EMPTY_PATH on the fd is the same call.
@@ -203,7 +207,8 @@ public final class PathAttrs {
     private Target target(long dirfd, long pathGpa, int flags) throws ErrnoException {
         String path = s.guest().path(pathGpa);
         if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
-            if (InstanceState.isAtFdcwd(dirfd)) return new Target(s.paths().resolve(s.paths().cwd(), true), null);
+            if (InstanceState.isAtFdcwd(dirfd))
+                return new Target(s.paths().resolve(s.paths().cwd(), true), null);
             GuestFd f = s.fds().acquire(dirfd);
             return new Target(f.hostFdOrMinusOne(), f);
         }

@@ -10,13 +10,12 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LibcPaths;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.ring.Request;
-import org.azalea.proxy.instance.PathResolver.Entry;
-import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.instance.OpenFile;
 import org.azalea.proxy.instance.PathResolver;
+import org.azalea.proxy.instance.PathResolver.Entry;
+import org.azalea.ring.Request;
 
 /**
  * Calls that open, create, remove or rename names: open/openat/creat, mkdir,
@@ -25,8 +24,22 @@ import org.azalea.proxy.instance.PathResolver;
  */
 public final class PathOps {
     /** open(2) flags passed on; unknown bits are dropped, as Linux's open ignores them (openat2 would not). */
-    private static final int OPEN_FLAGS = O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK
-            | O_DSYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC | O_PATH
+    private static final int OPEN_FLAGS = O_ACCMODE
+            | O_CREAT
+            | O_EXCL
+            | O_NOCTTY
+            | O_TRUNC
+            | O_APPEND
+            | O_NONBLOCK
+            | O_DSYNC
+            | O_DIRECT
+            | O_LARGEFILE
+            | O_DIRECTORY
+            | O_NOFOLLOW
+            | O_NOATIME
+            | O_CLOEXEC
+            | O_SYNC
+            | O_PATH
             | O_TMPFILE;
     /** With O_PATH Linux ignores every other flag but these; openat2 would refuse the others. */
     private static final int O_PATH_FLAGS = O_DIRECTORY | O_NOFOLLOW;
@@ -90,7 +103,8 @@ public final class PathOps {
     }
 
     private long mkdirAt(long dirfd, long pathGpa, int mode) throws ErrnoException {
-        try (Entry e = entry(dirfd, pathGpa); Arena arena = Arena.ofConfined()) {
+        try (Entry e = entry(dirfd, pathGpa);
+                Arena arena = Arena.ofConfined()) {
             if (e.selfOrParent()) throw new ErrnoException(Errno.EEXIST, "mkdir of the root, . or ..");
             return LibcPaths.mkdirat(e.dirFd(), PathResolver.cString(arena, e.name()), mode & S_IALLUGO & ~s.umask());
         }
@@ -109,17 +123,20 @@ public final class PathOps {
     /** unlinkat(dirfd, path, flags): flags 0 or AT_REMOVEDIR. */
     public long unlinkat(Request r) throws ErrnoException {
         int flags = (int) r.a2();
-        if ((flags & ~AT_REMOVEDIR) != 0) throw new ErrnoException(Errno.EINVAL, "unlinkat flags 0x" + Integer.toHexString(flags));
+        if ((flags & ~AT_REMOVEDIR) != 0)
+            throw new ErrnoException(Errno.EINVAL, "unlinkat flags 0x" + Integer.toHexString(flags));
         return unlinkAt(r.a0(), r.a1(), flags);
     }
 
     private long unlinkAt(long dirfd, long pathGpa, int flags) throws ErrnoException {
         boolean dir = (flags & AT_REMOVEDIR) != 0;
-        try (Entry e = entry(dirfd, pathGpa); Arena arena = Arena.ofConfined()) {
+        try (Entry e = entry(dirfd, pathGpa);
+                Arena arena = Arena.ofConfined()) {
             if (e.selfOrParent()) {
                 // Linux's answers: rmdir("/") EBUSY, rmdir(".") EINVAL, rmdir("..") ENOTEMPTY, unlink of any EISDIR.
-                int errno = !dir ? Errno.EISDIR : e.name().isEmpty() ? Errno.EBUSY
-                        : e.name().equals(".") ? Errno.EINVAL : Errno.ENOTEMPTY;
+                int errno = !dir
+                        ? Errno.EISDIR
+                        : e.name().isEmpty() ? Errno.EBUSY : e.name().equals(".") ? Errno.EINVAL : Errno.ENOTEMPTY;
                 throw new ErrnoException(errno, "removing the root, . or ..");
             }
             MemorySegment name = PathResolver.cString(arena, e.name());
@@ -146,13 +163,17 @@ public final class PathOps {
     }
 
     private long renameAt(long oldDirfd, long oldGpa, long newDirfd, long newGpa, int flags) throws ErrnoException {
-        try (Entry from = entry(oldDirfd, oldGpa); Entry to = entry(newDirfd, newGpa); Arena arena = Arena.ofConfined()) {
-            if (from.selfOrParent() || to.selfOrParent()) throw new ErrnoException(Errno.EBUSY, "rename of the root, . or ..");
+        try (Entry from = entry(oldDirfd, oldGpa);
+                Entry to = entry(newDirfd, newGpa);
+                Arena arena = Arena.ofConfined()) {
+            if (from.selfOrParent() || to.selfOrParent())
+                throw new ErrnoException(Errno.EBUSY, "rename of the root, . or ..");
             MemorySegment fromName = PathResolver.cString(arena, from.name());
             if ((from.trailingSlash() || to.trailingSlash()) && !isDirectory(from.dirFd(), fromName)) {
                 throw new ErrnoException(Errno.ENOTDIR, "rename with a trailing slash of a non-directory");
             }
-            return LibcPaths.renameat2(from.dirFd(), fromName, to.dirFd(), PathResolver.cString(arena, to.name()), flags);
+            return LibcPaths.renameat2(
+                    from.dirFd(), fromName, to.dirFd(), PathResolver.cString(arena, to.name()), flags);
         }
     }
 
@@ -178,14 +199,16 @@ public final class PathOps {
      */
     private long linkAt(long oldDirfd, long oldGpa, long newDirfd, long newGpa, int flags) throws ErrnoException {
         String oldPath = s.guest().path(oldGpa);
-        try (Entry to = entry(newDirfd, newGpa); Arena arena = Arena.ofConfined()) {
+        try (Entry to = entry(newDirfd, newGpa);
+                Arena arena = Arena.ofConfined()) {
             if (to.selfOrParent()) throw new ErrnoException(Errno.EEXIST, "link onto the root, . or ..");
             MemorySegment toName = PathResolver.cString(arena, to.name());
             if (oldPath.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
                 GuestFd f = s.fds().acquire(oldDirfd);
                 try {
                     if (!f.file().inRoot()) {
-                        throw new ErrnoException(Errno.EXDEV, "guest fd " + oldDirfd + " was not opened inside the root");
+                        throw new ErrnoException(
+                                Errno.EXDEV, "guest fd " + oldDirfd + " was not opened inside the root");
                     }
                     return linkMagic(arena, f.host(Errno.EXDEV), to.dirFd(), toName);
                 } finally {
@@ -209,8 +232,8 @@ public final class PathOps {
     }
 
     private static long linkMagic(Arena arena, int hostFd, int toDir, MemorySegment toName) {
-        return LibcPaths.linkat(AT_FDCWD, PathResolver.cString(arena, PathResolver.procPath(hostFd)), toDir, toName,
-                AT_SYMLINK_FOLLOW);
+        return LibcPaths.linkat(
+                AT_FDCWD, PathResolver.cString(arena, PathResolver.procPath(hostFd)), toDir, toName, AT_SYMLINK_FOLLOW);
     }
 
     /** symlink(target, linkpath). */
@@ -227,9 +250,11 @@ public final class PathOps {
     private long symlinkAt(long targetGpa, long dirfd, long pathGpa) throws ErrnoException {
         String target = s.guest().path(targetGpa);
         if (target.isEmpty()) throw new ErrnoException(Errno.ENOENT, "empty symlink target");
-        try (Entry e = entry(dirfd, pathGpa); Arena arena = Arena.ofConfined()) {
+        try (Entry e = entry(dirfd, pathGpa);
+                Arena arena = Arena.ofConfined()) {
             if (e.selfOrParent()) throw new ErrnoException(Errno.EEXIST, "symlink onto the root, . or ..");
-            return LibcPaths.symlinkat(PathResolver.cString(arena, target), e.dirFd(), PathResolver.cString(arena, e.name()));
+            return LibcPaths.symlinkat(
+                    PathResolver.cString(arena, target), e.dirFd(), PathResolver.cString(arena, e.name()));
         }
     }
 
@@ -256,7 +281,8 @@ public final class PathOps {
             }
         }
         String abs = s.absolute(dirfd, path);
-        try (Entry e = s.paths().entry(abs); Arena arena = Arena.ofConfined()) {
+        try (Entry e = s.paths().entry(abs);
+                Arena arena = Arena.ofConfined()) {
             if (e.selfOrParent()) return -Errno.EINVAL;
             if (e.trailingSlash()) {
                 // "link/" follows the link: whatever it reaches is not a symlink.

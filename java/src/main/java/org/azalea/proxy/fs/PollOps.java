@@ -14,10 +14,10 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcPoll;
 import org.azalea.host.Linux;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.ring.Request;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.instance.Waiter;
+import org.azalea.ring.Request;
 
 /**
  * poll and ppoll: the guest's pollfd array is copied once, its fds translated
@@ -113,7 +113,7 @@ public final class PollOps {
     /** poll(2) on n entries plus the eventfd, retrying host EINTR until the deadline. */
     private void waitForEvents(MemorySegment host, int n, long timeoutMs) throws ErrnoException {
         long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
-        for (;;) {
+        for (; ; ) {
             if (s.waiter().woken()) throw Waiter.interrupted();
             long left = timeoutMs < 0 ? -1 : Math.min(Integer.MAX_VALUE, Waiter.remainingMs(deadline));
             long res = LibcPoll.poll(host, n + 1L, (int) left);

@@ -46,7 +46,7 @@ public final class Blocking {
             return op.getAsLong();
         }
         long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
-        for (;;) {
+        for (; ; ) {
             long r = op.getAsLong();
             if (r != -Errno.EAGAIN || nonBlocking) return r;
             waiter.await(hostFd, events, timeoutMs < 0 ? -1 : Waiter.remainingMs(deadline));
@@ -60,8 +60,9 @@ public final class Blocking {
      *
      * @param opAt writes from byte {@code done} on; returns the count or {@code -errno}
      */
-    public long transfer(GuestFd f, int hostFd, short events, boolean dontWait, long timeoutMs, long total,
-            LongUnaryOperator opAt) throws ErrnoException {
+    public long transfer(
+            GuestFd f, int hostFd, short events, boolean dontWait, long timeoutMs, long total, LongUnaryOperator opAt)
+            throws ErrnoException {
         OpenFile file = f.file();
         if (!file.waitable() || dontWait || file.nonBlocking()) {
             return call(f, hostFd, events, dontWait, timeoutMs, () -> opAt.applyAsLong(0));

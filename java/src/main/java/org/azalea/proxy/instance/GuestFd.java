@@ -59,7 +59,7 @@ public final class GuestFd {
 
     /** One more user; false when the entry is already fully released. */
     boolean retain() {
-        for (;;) {
+        for (; ; ) {
             int n = refs.get();
             if (n <= 0) return false;
             if (refs.compareAndSet(n, n + 1)) return true;

@@ -43,8 +43,10 @@ public record GuestIovecs(MemorySegment iov, MemorySegment[] parts, int count, l
         for (int i = 0; i < n; i++) { // lengths first: an impossible total is EINVAL whatever the addresses
             long len = host.get(ValueLayout.JAVA_LONG, i * SIZE + IOV_LEN);
             if (len < 0 || total + len < 0) { // len > SSIZE_MAX, or the sum overflows ssize_t
-                throw new ErrnoException(Errno.EINVAL, "iovec " + i + " length 0x" + Long.toHexString(len)
-                        + " makes the total overflow (so far " + total + ")");
+                throw new ErrnoException(
+                        Errno.EINVAL,
+                        "iovec " + i + " length 0x" + Long.toHexString(len) + " makes the total overflow (so far "
+                                + total + ")");
             }
             total += len;
         }

@@ -17,7 +17,12 @@ import org.azalea.host.LinuxLayouts;
 public final class OpenFile {
     /** What the host fd is, from its st_mode: decides how a blocking request waits. */
     public enum Kind {
-        REGULAR, DIRECTORY, SOCKET, PIPE, CHAR_DEVICE, OTHER,
+        REGULAR,
+        DIRECTORY,
+        SOCKET,
+        PIPE,
+        CHAR_DEVICE,
+        OTHER,
         /** A Java OutputStream (stdout/stderr bound by the caller); no host fd. */
         OUTPUT_STREAM;
 
@@ -56,7 +61,13 @@ public final class OpenFile {
     private volatile byte[] unixLocalName;
     private volatile byte[] unixPeerName;
 
-    private OpenFile(Kind kind, boolean foreign, boolean inRoot, String dirPath, OutputStream out, int family,
+    private OpenFile(
+            Kind kind,
+            boolean foreign,
+            boolean inRoot,
+            String dirPath,
+            OutputStream out,
+            int family,
             boolean nonBlocking) {
         this.kind = kind;
         this.foreign = foreign;

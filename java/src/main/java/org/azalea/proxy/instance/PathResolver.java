@@ -35,6 +35,7 @@ import org.azalea.host.LinuxLayouts;
 public final class PathResolver implements AutoCloseable {
     /** openat2 returns EAGAIN when a concurrent rename races with ".." resolution: retry. */
     private static final int RENAME_RACE_RETRIES = 16;
+
     private static final long IN_ROOT = Linux.RESOLVE_IN_ROOT | Linux.RESOLVE_NO_MAGICLINKS;
 
     /** "" for the AT_EMPTY_PATH calls: lives as long as the JVM. */
@@ -88,8 +89,9 @@ public final class PathResolver implements AutoCloseable {
         // Relative to "/" needs no prefix: the root fd is where openat2 starts either way.
         String abs = path.charAt(0) == '/' || base.equals("/") ? path : base + "/" + path;
         if (abs.length() + 1 > Linux.PATH_MAX) {
-            throw new ErrnoException(Errno.ENAMETOOLONG, "path of " + abs.length() + " bytes (with the "
-                    + "directory it is relative to) exceeds PATH_MAX");
+            throw new ErrnoException(
+                    Errno.ENAMETOOLONG,
+                    "path of " + abs.length() + " bytes (with the " + "directory it is relative to) exceeds PATH_MAX");
         }
         return abs;
     }
@@ -143,7 +145,8 @@ public final class PathResolver implements AutoCloseable {
         if (host.startsWith(rootHostPath) && host.charAt(rootHostPath.length()) == '/') {
             return host.substring(rootHostPath.length());
         }
-        throw new ErrnoException(Errno.ENOENT, "host fd " + hostFd + " (" + host + ") is not under root " + rootHostPath);
+        throw new ErrnoException(
+                Errno.ENOENT, "host fd " + hostFd + " (" + host + ") is not under root " + rootHostPath);
     }
 
     /** The magic link naming {@code hostFd}: acting on it acts on exactly that object. */

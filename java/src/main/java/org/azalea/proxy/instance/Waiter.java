@@ -62,7 +62,7 @@ public final class Waiter implements AutoCloseable {
             set(fds, 0, hostFd, events);
             set(fds, 1, eventFd, Linux.POLLIN);
             long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
-            for (;;) {
+            for (; ; ) {
                 if (woken) throw interrupted();
                 int slice = (int) Math.min(MAX_SLICE_MS, remainingMs(deadline));
                 long n = LibcPoll.poll(fds, 2, timeoutMs < 0 ? -1 : slice);

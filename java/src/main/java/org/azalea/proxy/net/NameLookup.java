@@ -1,10 +1,9 @@
 package org.azalea.proxy.net;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -15,8 +14,8 @@ import org.azalea.abi.az_hostent;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LinuxNet;
-import org.azalea.ring.Request;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.ring.Request;
 
 /**
  * gethostbyname(name, family, out, outlen): the host resolves the name
@@ -34,6 +33,7 @@ public final class NameLookup {
 
     /** struct az_hostent of abi.h, from the bindings (checked against gcc by AbiLayoutTest). */
     public static final GroupLayout HOSTENT = az_hostent.layout();
+
     public static final long COUNT = az_hostent.count$offset();
     public static final long FAMILY = az_hostent.family$offset();
     public static final long ADDR = az_hostent.addr$offset();

@@ -67,8 +67,9 @@ final class SockAddrs {
         int end = LinuxNet.SUN_PATH_OFFSET;
         while (end < bytes.length && bytes[end] != 0) end++;
         if (end == LinuxNet.SUN_PATH_OFFSET) {
-            throw new ErrnoException(Errno.EAFNOSUPPORT, "abstract or autobind AF_UNIX address: shared by all "
-                    + "instances on the host, so not offered");
+            throw new ErrnoException(
+                    Errno.EAFNOSUPPORT,
+                    "abstract or autobind AF_UNIX address: shared by all " + "instances on the host, so not offered");
         }
         String path = new String(bytes, LinuxNet.SUN_PATH_OFFSET, end - LinuxNet.SUN_PATH_OFFSET, ISO_8859_1);
         String abs = s.absolute(Linux.AT_FDCWD, path);
@@ -109,7 +110,11 @@ final class SockAddrs {
         final MemorySegment hostAddr;
         final MemorySegment hostLen;
 
-        private Out(MemorySegment guestAddr, MemorySegment guestLenCell, int guestLen, MemorySegment hostAddr,
+        private Out(
+                MemorySegment guestAddr,
+                MemorySegment guestLenCell,
+                int guestLen,
+                MemorySegment hostAddr,
                 MemorySegment hostLen) {
             this.guestAddr = guestAddr;
             this.guestLenCell = guestLenCell;
@@ -127,8 +132,8 @@ final class SockAddrs {
             MemorySegment guestAddr = s.guest().buffer(addrGpa, guestLen);
             MemorySegment hostLen = arena.allocate(ValueLayout.JAVA_INT);
             hostLen.set(ValueLayout.JAVA_INT, 0, LinuxLayouts.SOCKADDR_STORAGE_SIZE);
-            return new Out(guestAddr, lenCell, guestLen,
-                    arena.allocate(LinuxLayouts.SOCKADDR_STORAGE_SIZE, 8), hostLen);
+            return new Out(
+                    guestAddr, lenCell, guestLen, arena.allocate(LinuxLayouts.SOCKADDR_STORAGE_SIZE, 8), hostLen);
         }
 
         /** For recvmsg: the address buffer and its length come from a msghdr already copied. */
@@ -136,8 +141,12 @@ final class SockAddrs {
             if (addrGpa == 0 || guestLen <= 0) return new Out(null, null, 0, MemorySegment.NULL, MemorySegment.NULL);
             MemorySegment hostLen = arena.allocate(ValueLayout.JAVA_INT);
             hostLen.set(ValueLayout.JAVA_INT, 0, LinuxLayouts.SOCKADDR_STORAGE_SIZE);
-            return new Out(s.guest().buffer(addrGpa, guestLen), null, guestLen,
-                    arena.allocate(LinuxLayouts.SOCKADDR_STORAGE_SIZE, 8), hostLen);
+            return new Out(
+                    s.guest().buffer(addrGpa, guestLen),
+                    null,
+                    guestLen,
+                    arena.allocate(LinuxLayouts.SOCKADDR_STORAGE_SIZE, 8),
+                    hostLen);
         }
 
         boolean wanted() {

@@ -10,9 +10,9 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcSockets;
 import org.azalea.host.LinuxLayouts;
-import org.azalea.ring.Request;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.ring.Request;
 
 /**
  * setsockopt/getsockopt for a whitelist of options whose values are plain data
@@ -27,17 +27,35 @@ public final class SockOpts {
     private static final int MAX_VALUE = 64;
 
     private static final Set<Long> OFFERED = Set.of(
-            key(SOL_SOCKET, SO_REUSEADDR), key(SOL_SOCKET, SO_REUSEPORT), key(SOL_SOCKET, SO_KEEPALIVE),
-            key(SOL_SOCKET, SO_RCVBUF), key(SOL_SOCKET, SO_SNDBUF), key(SOL_SOCKET, SO_LINGER),
-            key(SOL_SOCKET, SO_RCVTIMEO), key(SOL_SOCKET, SO_SNDTIMEO), key(SOL_SOCKET, SO_BROADCAST),
-            key(SOL_SOCKET, SO_ERROR), key(SOL_SOCKET, SO_TYPE), key(SOL_SOCKET, SO_ACCEPTCONN),
-            key(SOL_SOCKET, SO_OOBINLINE), key(SOL_SOCKET, SO_RCVLOWAT), key(SOL_SOCKET, SO_SNDLOWAT),
-            key(SOL_SOCKET, SO_PROTOCOL), key(SOL_SOCKET, SO_DOMAIN), key(SOL_SOCKET, SO_DONTROUTE),
-            key(IPPROTO_TCP, TCP_NODELAY), key(IPPROTO_TCP, TCP_MAXSEG), key(IPPROTO_TCP, TCP_KEEPIDLE),
-            key(IPPROTO_TCP, TCP_KEEPINTVL), key(IPPROTO_TCP, TCP_KEEPCNT), key(IPPROTO_TCP, TCP_QUICKACK),
+            key(SOL_SOCKET, SO_REUSEADDR),
+            key(SOL_SOCKET, SO_REUSEPORT),
+            key(SOL_SOCKET, SO_KEEPALIVE),
+            key(SOL_SOCKET, SO_RCVBUF),
+            key(SOL_SOCKET, SO_SNDBUF),
+            key(SOL_SOCKET, SO_LINGER),
+            key(SOL_SOCKET, SO_RCVTIMEO),
+            key(SOL_SOCKET, SO_SNDTIMEO),
+            key(SOL_SOCKET, SO_BROADCAST),
+            key(SOL_SOCKET, SO_ERROR),
+            key(SOL_SOCKET, SO_TYPE),
+            key(SOL_SOCKET, SO_ACCEPTCONN),
+            key(SOL_SOCKET, SO_OOBINLINE),
+            key(SOL_SOCKET, SO_RCVLOWAT),
+            key(SOL_SOCKET, SO_SNDLOWAT),
+            key(SOL_SOCKET, SO_PROTOCOL),
+            key(SOL_SOCKET, SO_DOMAIN),
+            key(SOL_SOCKET, SO_DONTROUTE),
+            key(IPPROTO_TCP, TCP_NODELAY),
+            key(IPPROTO_TCP, TCP_MAXSEG),
+            key(IPPROTO_TCP, TCP_KEEPIDLE),
+            key(IPPROTO_TCP, TCP_KEEPINTVL),
+            key(IPPROTO_TCP, TCP_KEEPCNT),
+            key(IPPROTO_TCP, TCP_QUICKACK),
             key(IPPROTO_TCP, TCP_USER_TIMEOUT),
-            key(IPPROTO_IP, IP_TTL), key(IPPROTO_IP, IP_TOS),
-            key(IPPROTO_IPV6, IPV6_V6ONLY), key(IPPROTO_IPV6, IPV6_UNICAST_HOPS));
+            key(IPPROTO_IP, IP_TTL),
+            key(IPPROTO_IP, IP_TOS),
+            key(IPPROTO_IPV6, IPV6_V6ONLY),
+            key(IPPROTO_IPV6, IPV6_UNICAST_HOPS));
 
     private final InstanceState s;
 
@@ -51,7 +69,8 @@ public final class SockOpts {
 
     private static void checkOffered(int level, int name) throws ErrnoException {
         if (!OFFERED.contains(key(level, name))) {
-            throw new ErrnoException(Errno.ENOPROTOOPT, "socket option level " + level + " name " + name + " is not offered");
+            throw new ErrnoException(
+                    Errno.ENOPROTOOPT, "socket option level " + level + " name " + name + " is not offered");
         }
     }
 

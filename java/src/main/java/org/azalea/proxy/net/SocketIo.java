@@ -16,10 +16,10 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcSockets;
 import org.azalea.host.Linux;
-import org.azalea.ring.Request;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.GuestIovecs;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.ring.Request;
 
 /**
  * Socket data transfer: sendto/recvfrom (send/recv are these with no address)
@@ -29,8 +29,8 @@ import org.azalea.proxy.instance.InstanceState;
  */
 public final class SocketIo {
     /** Flags a guest may pass to send*; MSG_NOSIGNAL is always added (the JVM must never see SIGPIPE). */
-    private static final int SEND_FLAGS = MSG_OOB | MSG_DONTROUTE | MSG_DONTWAIT | MSG_EOR | MSG_NOSIGNAL | MSG_MORE
-            | MSG_CONFIRM;
+    private static final int SEND_FLAGS =
+            MSG_OOB | MSG_DONTROUTE | MSG_DONTWAIT | MSG_EOR | MSG_NOSIGNAL | MSG_MORE | MSG_CONFIRM;
     /** Flags a guest may pass to recv*. */
     private static final int RECV_FLAGS = MSG_OOB | MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL | MSG_TRUNC;
 
@@ -45,13 +45,21 @@ public final class SocketIo {
         int flags = sendFlags((int) r.a3());
         GuestFd f = s.fds().acquire(r.a0());
         try (Arena arena = Arena.ofConfined();
-                SockAddrs.HostAddr a = r.a4() == 0 ? SockAddrs.HostAddr.NONE
+                SockAddrs.HostAddr a = r.a4() == 0
+                        ? SockAddrs.HostAddr.NONE
                         : SockAddrs.in(s, f.file(), r.a4(), r.a5(), false, arena)) {
             int h = f.host(Errno.ENOTSOCK);
             MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             long total = buf.byteSize();
-            return s.blocking().transfer(f, h, Linux.POLLOUT, (flags & MSG_DONTWAIT) != 0, f.file().sendTimeoutMs(),
-                    total, done -> LibcSockets.sendto(h, buf.asSlice(done), total - done, flags, a.addr(), a.len()));
+            return s.blocking()
+                    .transfer(
+                            f,
+                            h,
+                            Linux.POLLOUT,
+                            (flags & MSG_DONTWAIT) != 0,
+                            f.file().sendTimeoutMs(),
+                            total,
+                            done -> LibcSockets.sendto(h, buf.asSlice(done), total - done, flags, a.addr(), a.len()));
         } finally {
             f.release();
         }
@@ -67,8 +75,14 @@ public final class SocketIo {
             SockAddrs.Out out = SockAddrs.Out.prepare(s, r.a4(), r.a5(), arena);
             boolean dontWait = (flags & MSG_DONTWAIT) != 0;
             int hostFlags = flags & ~MSG_WAITALL; // the host socket is non-blocking: WAITALL is done here
-            long n = s.blocking().call(f, h, Linux.POLLIN, dontWait, f.file().recvTimeoutMs(),
-                    () -> LibcSockets.recvfrom(h, buf, buf.byteSize(), hostFlags, out.hostAddr, out.hostLen));
+            long n = s.blocking()
+                    .call(
+                            f,
+                            h,
+                            Linux.POLLIN,
+                            dontWait,
+                            f.file().recvTimeoutMs(),
+                            () -> LibcSockets.recvfrom(h, buf, buf.byteSize(), hostFlags, out.hostAddr, out.hostLen));
             if (n > 0 && (flags & MSG_WAITALL) != 0 && !dontWait && !f.file().nonBlocking()) {
                 n = fill(f, h, buf, n, hostFlags);
             }
@@ -85,9 +99,20 @@ public final class SocketIo {
             long from = got;
             long n;
             try {
-                n = s.blocking().call(f, h, Linux.POLLIN, false, f.file().recvTimeoutMs(),
-                        () -> LibcSockets.recvfrom(h, buf.asSlice(from), buf.byteSize() - from, hostFlags,
-                                MemorySegment.NULL, MemorySegment.NULL));
+                n = s.blocking()
+                        .call(
+                                f,
+                                h,
+                                Linux.POLLIN,
+                                false,
+                                f.file().recvTimeoutMs(),
+                                () -> LibcSockets.recvfrom(
+                                        h,
+                                        buf.asSlice(from),
+                                        buf.byteSize() - from,
+                                        hostFlags,
+                                        MemorySegment.NULL,
+                                        MemorySegment.NULL));
             } catch (ErrnoException e) {
                 return got;
             }
@@ -106,20 +131,34 @@ public final class SocketIo {
             MemorySegment msg = copyMsghdr(r.a1(), arena);
             long nameGpa = msg.get(ValueLayout.JAVA_LONG, MSG_NAME);
             int nameLen = msg.get(ValueLayout.JAVA_INT, MSG_NAMELEN);
-            try (SockAddrs.HostAddr a = nameGpa == 0 || nameLen == 0 ? SockAddrs.HostAddr.NONE
+            try (SockAddrs.HostAddr a = nameGpa == 0 || nameLen == 0
+                    ? SockAddrs.HostAddr.NONE
                     : SockAddrs.in(s, f.file(), nameGpa, nameLen, false, arena)) {
-                GuestIovecs v = s.guest().iovecs(msg.get(ValueLayout.JAVA_LONG, MSG_IOV),
-                        msg.get(ValueLayout.JAVA_LONG, MSG_IOVLEN), arena);
+                GuestIovecs v = s.guest()
+                        .iovecs(
+                                msg.get(ValueLayout.JAVA_LONG, MSG_IOV),
+                                msg.get(ValueLayout.JAVA_LONG, MSG_IOVLEN),
+                                arena);
                 MemorySegment host = arena.allocate(MSGHDR);
                 host.set(ValueLayout.JAVA_LONG, MSG_NAME, a.addr().address());
                 host.set(ValueLayout.JAVA_INT, MSG_NAMELEN, a.len());
-                return s.blocking().transfer(f, h, Linux.POLLOUT, (flags & MSG_DONTWAIT) != 0,
-                        f.file().sendTimeoutMs(), v.total(), done -> {
-                            GuestIovecs rest = v.skip(done);
-                            host.set(ValueLayout.JAVA_LONG, MSG_IOV, rest.iov().address());
-                            host.set(ValueLayout.JAVA_LONG, MSG_IOVLEN, rest.count());
-                            return LibcSockets.sendmsg(h, host, flags);
-                        });
+                return s.blocking()
+                        .transfer(
+                                f,
+                                h,
+                                Linux.POLLOUT,
+                                (flags & MSG_DONTWAIT) != 0,
+                                f.file().sendTimeoutMs(),
+                                v.total(),
+                                done -> {
+                                    GuestIovecs rest = v.skip(done);
+                                    host.set(
+                                            ValueLayout.JAVA_LONG,
+                                            MSG_IOV,
+                                            rest.iov().address());
+                                    host.set(ValueLayout.JAVA_LONG, MSG_IOVLEN, rest.count());
+                                    return LibcSockets.sendmsg(h, host, flags);
+                                });
             }
         } finally {
             f.release();
@@ -134,17 +173,23 @@ public final class SocketIo {
             int h = f.host(Errno.ENOTSOCK);
             MemorySegment guestMsg = s.guest().object(r.a1(), MSGHDR.byteSize());
             MemorySegment msg = copyMsghdr(r.a1(), arena);
-            SockAddrs.Out out = SockAddrs.Out.ofLength(s, msg.get(ValueLayout.JAVA_LONG, MSG_NAME),
-                    msg.get(ValueLayout.JAVA_INT, MSG_NAMELEN), arena);
-            GuestIovecs v = s.guest().iovecs(msg.get(ValueLayout.JAVA_LONG, MSG_IOV),
-                    msg.get(ValueLayout.JAVA_LONG, MSG_IOVLEN), arena);
+            SockAddrs.Out out = SockAddrs.Out.ofLength(
+                    s, msg.get(ValueLayout.JAVA_LONG, MSG_NAME), msg.get(ValueLayout.JAVA_INT, MSG_NAMELEN), arena);
+            GuestIovecs v = s.guest()
+                    .iovecs(msg.get(ValueLayout.JAVA_LONG, MSG_IOV), msg.get(ValueLayout.JAVA_LONG, MSG_IOVLEN), arena);
             MemorySegment host = arena.allocate(MSGHDR);
             host.set(ValueLayout.JAVA_LONG, MSG_NAME, out.hostAddr.address());
             host.set(ValueLayout.JAVA_INT, MSG_NAMELEN, out.wanted() ? out.hostLen.get(ValueLayout.JAVA_INT, 0) : 0);
             host.set(ValueLayout.JAVA_LONG, MSG_IOV, v.iov().address());
             host.set(ValueLayout.JAVA_LONG, MSG_IOVLEN, v.count());
-            long n = s.blocking().call(f, h, Linux.POLLIN, (flags & MSG_DONTWAIT) != 0, f.file().recvTimeoutMs(),
-                    () -> LibcSockets.recvmsg(h, host, flags));
+            long n = s.blocking()
+                    .call(
+                            f,
+                            h,
+                            Linux.POLLIN,
+                            (flags & MSG_DONTWAIT) != 0,
+                            f.file().recvTimeoutMs(),
+                            () -> LibcSockets.recvmsg(h, host, flags));
             if (n < 0) return n;
             int nameLen = 0;
             if (out.wanted()) {
@@ -166,7 +211,8 @@ public final class SocketIo {
         MemorySegment.copy(s.guest().object(gpa, MSGHDR.byteSize()), 0, msg, 0, MSGHDR.byteSize());
         long controlLen = msg.get(ValueLayout.JAVA_LONG, MSG_CONTROLLEN);
         if (controlLen != 0) {
-            throw new ErrnoException(Errno.EOPNOTSUPP, "ancillary data (msg_controllen " + controlLen + ") is not offered");
+            throw new ErrnoException(
+                    Errno.EOPNOTSUPP, "ancillary data (msg_controllen " + controlLen + ") is not offered");
         }
         return msg;
     }

@@ -9,10 +9,10 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcSockets;
 import org.azalea.host.Linux;
-import org.azalea.ring.Request;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.instance.OpenFile;
+import org.azalea.ring.Request;
 
 /**
  * Socket life cycle: socket, bind, listen, connect, accept/accept4, shutdown,
@@ -131,8 +131,14 @@ public final class Sockets {
         try (Arena arena = Arena.ofConfined()) {
             int h = f.host(Errno.ENOTSOCK);
             SockAddrs.Out out = SockAddrs.Out.prepare(s, r.a1(), r.a2(), arena);
-            long c = s.blocking().call(f, h, Linux.POLLIN, false, f.file().recvTimeoutMs(),
-                    () -> LibcSockets.accept4(h, out.hostAddr, out.hostLen, SOCK_NONBLOCK | SOCK_CLOEXEC));
+            long c = s.blocking()
+                    .call(
+                            f,
+                            h,
+                            Linux.POLLIN,
+                            false,
+                            f.file().recvTimeoutMs(),
+                            () -> LibcSockets.accept4(h, out.hostAddr, out.hostLen, SOCK_NONBLOCK | SOCK_CLOEXEC));
             if (c < 0) return c;
             OpenFile conn = OpenFile.socket(f.file().family(), (flags & SOCK_NONBLOCK) != 0);
             conn.unixLocalName(f.file().unixLocalName());
@@ -175,7 +181,8 @@ public final class Sockets {
             int h = f.host(Errno.ENOTSOCK);
             if (r.a1() == 0) throw new ErrnoException(Errno.EFAULT, "NULL socket address buffer");
             SockAddrs.Out out = SockAddrs.Out.prepare(s, r.a1(), r.a2(), arena);
-            long res = local ? LibcSockets.getsockname(h, out.hostAddr, out.hostLen)
+            long res = local
+                    ? LibcSockets.getsockname(h, out.hostAddr, out.hostLen)
                     : LibcSockets.getpeername(h, out.hostAddr, out.hostLen);
             if (res < 0) return res;
             out.finish(local ? f.file().unixLocalName() : f.file().unixPeerName());
