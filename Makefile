@@ -61,8 +61,9 @@ bench: setup native java
 
 # Formatting: clang-format for C (.clang-format), Spotless with palantir-java-format
 # for Java (pom.xml).  abi.h keeps its hand-aligned layout: scripts/abi_parse.py
-# reads it, and its columns are part of how it documents the contract.
-C_SOURCES = $(filter-out include/azalea/abi.h,$(shell find include native test-images deploy -name '*.[ch]' -not -path '*/build/*' | sort))
+# reads it, and its columns are part of how it documents the contract; abi-dump.c
+# is generated from it (make bindings) and checked byte for byte by BindingsUpToDateTest.
+C_SOURCES = $(filter-out include/azalea/abi.h native/tools/abi-dump.c,$(shell find include native test-images deploy -name '*.[ch]' -not -path '*/build/*' | sort))
 
 format: setup check-jdk
 	clang-format -i $(C_SOURCES)

@@ -19,13 +19,12 @@
 
 #include "azalea/abi.h"
 
-#define SIZE(s)   printf("sizeof.%s %zu\n", #s, sizeof(struct s))
+#define SIZE(s) printf("sizeof.%s %zu\n", #s, sizeof(struct s))
 #define OFF(s, f) printf("offsetof.%s.%s %zu\n", #s, #f, offsetof(struct s, f))
 /* Every constant is non-negative; printed unsigned so the 64-bit magic survives. */
 #define CONST(c) printf("%s %llu\n", #c, (unsigned long long)(c))
 
-int main(void)
-{
+int main(void) {
     SIZE(az_region);
     OFF(az_region, magic);
     OFF(az_region, abi_version);
