@@ -167,7 +167,8 @@ int64_t sys_prctl(struct instance *in, const uint64_t *a)
             len = sizeof name - 1, r = 0;
         if (r)
             return r;
-        memcpy(name, (const void *)a[1], len);
+        if (copy_from_user(in, name, a[1], len))
+            return -EFAULT;
         memcpy(in->comm, name, sizeof name);
         return 0;
     }
@@ -251,7 +252,9 @@ int64_t sys_getrandom(struct instance *in, const uint64_t *a)
     int r = user_ok(in, a[0], len, PROT_WRITE);
     if (r)
         return r;
+    user_access_begin();
     random_bytes(in, (void *)a[0], len);
+    user_access_end();
     return (int64_t)len;
 }
 

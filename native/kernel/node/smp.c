@@ -82,7 +82,6 @@ void smp_setup_cpus(struct cpu *boot_cpu)
 __attribute__((noreturn)) void ap_main(struct cpu *c)
 {
     wrmsr(MSR_GS_BASE, (uint64_t)c);
-    wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)c); /* programs run in ring 0: swapgs must change nothing */
     cpu_init(c);
     c->online = 1;
     if (__atomic_add_fetch(&aps_parked, 1, __ATOMIC_ACQ_REL) == ncpus - 1)
