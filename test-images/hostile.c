@@ -117,6 +117,8 @@ static void bad_args(void)
     expect_err(open((const char *)kern, O_RDONLY), "open of a kernel path pointer");
     expect_err(open((const char *)noncanon, O_RDONLY), "open of a non-canonical path pointer");
     expect_err(clock_gettime(CLOCK_MONOTONIC, kern), "clock_gettime into the kernel");
+    expect_err(syscall(SYS_getrandom, kern, 16, 0), "getrandom into the kernel image");
+    expect_err(syscall(SYS_getrandom, top, 8192, 0), "getrandom into a range that wraps");
     expect_err(syscall(SYS_nanosleep, mbox, 0), "nanosleep from a mailbox");
     expect_err(syscall(SYS_futex, kern, 0 /* FUTEX_WAIT */, 0, 0, 0, 0), "futex on the kernel image");
     expect_err(syscall(SYS_rt_sigaction, SIGUSR1, kern, 0, 8), "rt_sigaction from the kernel image");
