@@ -1,8 +1,10 @@
 /*
  * offload_bench -- the guest's view of the offload channel, timed with the
  * guest's own clock: an empty round trip (AZ_SYS_OFFLOAD_NOP), a 4 KiB
- * pread of a file the host has cached, and a fixed CPU-bound loop (for
- * comparing the unikernel with the same binary run elsewhere).  Prints
+ * pread of a file the host has cached, a null system call the instance
+ * kernel answers itself (getppid: the cost of entering and leaving the
+ * kernel), and a fixed CPU-bound loop (for comparing the unikernel with the
+ * same binary run elsewhere).  Prints
  * "name value" lines; "offload_bench compute" runs only the loop.
  */
 #include <fcntl.h>
@@ -72,6 +74,12 @@ int main(int argc, char **argv)
         report("guest_offload_pread4k", s, ROUNDS);
         close(fd);
         unlink("offload-bench.dat");
+
+        enum { NULL_CALLS = 200000 };
+        long long n0 = now_ns();
+        for (int i = 0; i < NULL_CALLS; i++)
+            syscall(SYS_getppid);
+        printf("guest_null_syscall_ns %.1f\n", (double)(now_ns() - n0) / NULL_CALLS);
     }
     long long t0 = now_ns();
     uint64_t r = compute();

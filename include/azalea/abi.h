@@ -75,7 +75,7 @@
 
 /* "AZALEAOF" read as a little-endian uint64_t. */
 #define AZ_REGION_MAGIC 0x464F41454C415A41ULL
-#define AZ_ABI_VERSION 1
+#define AZ_ABI_VERSION 2
 
 /* Feature bits in az_region.features (INIT). */
 #define AZ_FEATURE_FUTEX_DOORBELL (1U << 0) /* host processes wake the proxy with FUTEX_WAKE */
@@ -346,10 +346,18 @@ _Static_assert(offsetof(struct az_hostent, addr) == 40, "az_hostent.addr");
  *     (EXITED with exit_status, FAULTED with the fault fields, FAILED with
  *     error and message, KILLED).  Serve the offload region meanwhile.
  *  6. The partition and cores are free again once the state is final and
- *     every core's mailbox state is back to AZ_CORE_PARKED.
- *  To stop a running instance: AZ_CORE_CMD_STOP to its cpus[0] mailbox (an
- *  NMI reaches even a program that disabled interrupts).  STOP to another
- *  core of an instance releases that core alone.
+ *     every core's mailbox state is back to AZ_CORE_PARKED.  Never before:
+ *     a core still BUSY may still write the partition.  One that stays
+ *     BUSY is brought back with AZ_CORE_CMD_RESET to the monitor; if even
+ *     that fails, the partition must never be reused (quarantined).
+ *  To stop a running instance: AZ_CORE_CMD_STOP to its cpus[0] mailbox (a
+ *  WAKE IPI, then an NMI, reaches a busy core).  STOP to another core of
+ *  an instance releases that core alone.
+ *
+ * Programs run in ring 3: the az_boot, the offload region, the instance
+ * kernel's own memory and the node's low 32 MiB are not theirs to read or
+ * write, so the state in az_boot is the instance kernel's word.  The host
+ * still checks every value it reads there.
  *
  * Memory the program sees: its partition, identity mapped (a pointer is its
  * GPA), except a non-PIE executable's segments and brk heap, which sit at
@@ -432,6 +440,17 @@ struct az_node_info {
 #define AZ_CORE_CMD_NONE 0
 #define AZ_CORE_CMD_START 1 /* arg: GPA of a struct az_boot naming this core */
 #define AZ_CORE_CMD_STOP 2  /* to an instance's cpus[0]: end it as KILLED */
+/* To the monitor_cpu's mailbox only: arg = the node CPU index of a core to
+ * bring back to PARKED whatever it runs: an NMI first (a core in program
+ * code leaves its instance), then, if it is still not parked after
+ * AZ_NODE_RESET_NMI_MS, INIT-SIPI (the core restarts from the AP
+ * trampoline and parks).  result: 0 once it is PARKED, -ETIMEDOUT if it is
+ * not within AZ_NODE_RESET_INIT_MS more, -EINVAL for the monitor itself or
+ * an index out of range.  The partition the core served is the host's to
+ * reclaim only after a 0. */
+#define AZ_CORE_CMD_RESET 3
+#define AZ_NODE_RESET_NMI_MS 20
+#define AZ_NODE_RESET_INIT_MS 500
 
 /* az_core_mailbox.state (IN). */
 #define AZ_CORE_OFFLINE 0 /* never started */
@@ -501,7 +520,11 @@ struct az_boot {
     uint32_t state;            /* IN: AZ_INSTANCE_*; stored (release) after the fields below */
     int32_t exit_status;       /* IN: EXITED: the exit_group argument (the process
                                 *     status is its low 8 bits); 128 + N when
-                                *     signal N's default action ended it */
+                                *     signal N's default action ended it.
+                                *     FAULTED: 128 + N for the signal N whose
+                                *     default action a fault in program code
+                                *     takes (SIGSEGV, SIGILL, SIGTRAP, SIGFPE,
+                                *     SIGBUS), 0 when the kernel faulted */
     int32_t error;             /* IN: FAILED: -errno */
     uint32_t fault_vector;     /* IN: FAULTED: the exception vector */
     uint32_t fault_cpu;        /* IN: FAULTED: the node CPU index */

@@ -27,8 +27,10 @@
 /* GDT selectors. */
 #define SEL_KCODE  0x08
 #define SEL_KDATA  0x10
-#define SEL_CODE32 0x18
-#define SEL_TSS0   0x20 /* CPU i's TSS at SEL_TSS0 + 16 * i */
+#define SEL_CODE32 0x18 /* also STAR's sysret base: user data = base + 8, user code = base + 16 */
+#define SEL_UDATA  0x20 /* ring 3 data (the program's %ss), DPL 3 */
+#define SEL_UCODE  0x28 /* ring 3 64-bit code (the program's %cs), DPL 3 */
+#define SEL_TSS0   0x30 /* CPU i's TSS at SEL_TSS0 + 16 * i */
 
 #define MAX_CPUS        256
 #define APIC_TABLE_SIZE 4096 /* APIC ids we can map to CPUs */

@@ -37,7 +37,6 @@ __attribute__((noreturn)) void kmain(uint64_t start_info)
     boot_cpu.self = &boot_cpu;
     boot_cpu.kstack_top = boot_cpu.park_stack_top = (uint64_t)bsp_stack_top;
     wrmsr(MSR_GS_BASE, (uint64_t)&boot_cpu);
-    wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&boot_cpu); /* a program's swapgs changes nothing */
 
     console_init();
     kprintf("azalea node kernel\n");

@@ -1,9 +1,13 @@
 /*
  * percpu.h -- what each CPU keeps for itself, reached through %gs.
  *
- * The GS base is the CPU's struct cpu for ever: arch_prctl(ARCH_SET_GS) is
- * refused, and both GS base MSRs hold it, so a program (in ring 0) that
- * executes swapgs changes nothing; the system-call entry can trust %gs.  The first fields are read by assembly
+ * In the kernel the GS base is the CPU's struct cpu; in a program (ring 3)
+ * it is 0 (arch_prctl(ARCH_SET_GS) is refused, CR4.FSGSBASE is off, and a
+ * selector a program loads into %gs has base 0), the struct cpu waiting in
+ * MSR_KERNEL_GS_BASE.  The system-call entry swaps them first thing; an
+ * interrupt or exception swaps when the GS base it finds is not a kernel
+ * address (vectors.S: an NMI may land just before the syscall entry's
+ * swapgs or just after its exit's).  The first fields are read by assembly
  * at fixed offsets (CPU_* below, pinned by _Static_assert).
  */
 #ifndef KERNEL_PERCPU_H

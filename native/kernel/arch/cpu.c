@@ -8,6 +8,7 @@
 #include "layout.h"
 
 struct cpu_features cpu_features;
+uint32_t cpu_smap;
 
 extern char syscall_entry[];
 
@@ -24,6 +25,9 @@ void cpu_detect(void)
     if (r[0] >= 7) {
         cpuid(7, 0, r);
         cpu_features.rdseed = (r[1] >> 18) & 1;
+        cpu_features.smep = (r[1] >> 7) & 1;
+        cpu_smap = (r[1] >> 20) & 1;
+        cpu_features.umip = (r[2] >> 2) & 1;
     }
     cpuid(0x80000001, 0, r);
     cpu_features.nx = (r[3] >> 20) & 1;
@@ -43,6 +47,15 @@ void cpu_init(struct cpu *c)
     uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE;
     if (cpu_features.xsave)
         cr4 |= CR4_OSXSAVE;
+    /* Programs run in ring 3: the kernel never executes (SMEP) or touches
+     * (SMAP, outside user_access_begin/end) their pages by accident, and
+     * they cannot read the descriptor tables' addresses (UMIP). */
+    if (cpu_features.smep)
+        cr4 |= CR4_SMEP;
+    if (cpu_smap)
+        cr4 |= CR4_SMAP;
+    if (cpu_features.umip)
+        cr4 |= CR4_UMIP;
     write_cr4(cr4);
     if (cpu_features.xsave)
         xsetbv(0, cpu_features.xcr0);
@@ -52,12 +65,16 @@ void cpu_init(struct cpu *c)
     if (cpu_features.nx)
         efer |= EFER_NXE;
     wrmsr(MSR_EFER, efer);
-    /* syscall loads CS = STAR[47:32] and SS = that + 8: our ring-0
-     * selectors, since programs run in ring 0.  sysret is never used (it
-     * would drop to ring 3).  SFMASK clears IF, DF, TF, AC, NT on entry. */
-    wrmsr(MSR_STAR, (uint64_t)SEL_KCODE << 32);
+    /* syscall loads CS = STAR[47:32] and SS = that + 8 (ring 0); sysret
+     * loads SS = STAR[63:48] + 8 and CS = that + 16 (ring 3, layout.h).
+     * SFMASK clears IF, DF, TF, AC, NT on entry. */
+    wrmsr(MSR_STAR, (uint64_t)SEL_KCODE << 32 | (uint64_t)(SEL_CODE32 | 3) << 48);
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
     wrmsr(MSR_SFMASK, 0x47700);
+    /* In the kernel GS base is this CPU's struct cpu (set before this);
+     * the other slot holds the program's (always 0: it cannot set one),
+     * swapped on every entry from ring 3 and exit to it (percpu.h). */
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
 
     lapic_init();
 }

@@ -1,8 +1,8 @@
 /*
  * gdt.c -- segments.  Long mode ignores segment bases and limits; what
- * matters here is the code selector's L bit and each CPU's TSS, whose IST
- * pointers give every interrupt and exception a stack of its own (see
- * idt.c: nothing is ever pushed onto a program's stack).
+ * matters here is the code selectors' L bit and DPL (ring 0 for the
+ * kernel, ring 3 for programs) and each CPU's TSS, whose IST pointers give
+ * every interrupt and exception a stack of its own (see idt.c).
  */
 #include "arch/gdt.h"
 
@@ -16,6 +16,8 @@ static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))) = {
     [SEL_KCODE / 8] = 0x00AF9A000000FFFF,  /* 64-bit code, DPL 0 */
     [SEL_KDATA / 8] = 0x00CF92000000FFFF,  /* data */
     [SEL_CODE32 / 8] = 0x00CF9A000000FFFF, /* 32-bit code (trampoline) */
+    [SEL_UDATA / 8] = 0x00CFF2000000FFFF,  /* data, DPL 3 (programs) */
+    [SEL_UCODE / 8] = 0x00AFFA000000FFFF,  /* 64-bit code, DPL 3 (programs) */
 };
 
 struct __attribute__((packed)) gdtr {

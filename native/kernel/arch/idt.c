@@ -1,9 +1,8 @@
 /*
  * idt.c -- the interrupt descriptor table, shared by all CPUs.  Every gate
- * names an IST slot: the CPU then switches to that stack even when the
- * interrupted code runs in ring 0, as programs here do.  Without it an
- * interrupt would push its frame just below the program's %rsp, over the
- * 128-byte red zone the System V ABI lets leaf functions use.
+ * names an IST slot: the CPU then switches to that stack whatever it
+ * interrupted, so a trap never runs on a stack a program chose, and an
+ * NMI or double fault always has a good one.
  */
 #include <stdint.h>
 
@@ -49,7 +48,10 @@ void idt_init(void)
         idt[v].offset_lo = (uint16_t)a;
         idt[v].selector = SEL_KCODE;
         idt[v].ist = ist_for(v);
-        idt[v].type_attr = 0x8E; /* present, DPL 0, interrupt gate: IF cleared on entry */
+        /* present, interrupt gate (IF cleared on entry); DPL 0, so a
+         * program's `int n` is a #GP, but DPL 3 for int3 and into, which
+         * programs use (breakpoints, SIGTRAP; overflow, SIGSEGV). */
+        idt[v].type_attr = (v == 3 || v == 4) ? 0xEE : 0x8E;
         idt[v].offset_mid = (uint16_t)(a >> 16);
         idt[v].offset_hi = (uint32_t)(a >> 32);
         idt[v].reserved = 0;

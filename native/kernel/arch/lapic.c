@@ -116,6 +116,13 @@ void lapic_broadcast_init_sipi(uint8_t sipi_page)
     send_icr(0, ICR_ALL_BUT_SELF | ICR_ASSERT | ICR_STARTUP | sipi_page);
 }
 
+void lapic_send_init_sipi(uint32_t apic_id, uint8_t sipi_page)
+{
+    send_icr(apic_id, ICR_ASSERT | ICR_INIT);
+    send_icr(apic_id, ICR_ASSERT | ICR_STARTUP | sipi_page);
+    send_icr(apic_id, ICR_ASSERT | ICR_STARTUP | sipi_page);
+}
+
 void lapic_timer_oneshot(uint8_t vector, uint32_t count)
 {
     wr(REG_TIMER_DIV, 0xB); /* divide by 1 */

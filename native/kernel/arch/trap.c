@@ -15,8 +15,6 @@
 #include "node/monitor.h"
 #include "percpu.h"
 
-#define USER_TOP (1ull << 47)
-
 static const char *const exception_names[32] = {
     "divide error",
     "debug",
@@ -81,10 +79,11 @@ struct trapframe *trap_dispatch(struct trapframe *tf)
 {
     struct cpu *c = this_cpu();
     uint64_t v = tf->vector;
-    /* Program code of one of the instance's threads was interrupted (not
-     * the kernel: that runs with interrupts off but in hlt and on its way
-     * out to the program, and must not be switched away from). */
-    int program = c->inst && c->cur && tf->rip < USER_TOP;
+    /* Program code (ring 3) of one of the instance's threads was
+     * interrupted, not the kernel (which runs with interrupts off but in
+     * hlt and on its way out to the program, and must not be switched
+     * away from). */
+    int program = c->inst && c->cur && (tf->cs & 3) == 3;
     if (v == EXC_NMI) {
         /* The monitor's second try at a core that ignored its WAKE IPI, or
          * an ending instance's: act only where no kernel lock can be held. */

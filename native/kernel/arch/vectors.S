@@ -4,7 +4,16 @@
  * call trap_dispatch(frame).  Stacks are IST stacks (idt.c).  When
  * trap_dispatch moved the frame to a thread's stack, the way out is from
  * there, after trap_user_work.
+ *
+ * GS: the kernel's when the GS base is a kernel address (top bit set),
+ * else the program's, swapped in and back out (%rbx remembers, across
+ * trap_user_work's thread switches too: it is callee-saved).  The test
+ * reads the MSR rather than the interrupted %cs because an NMI can land
+ * in ring 0 with the program's GS (syscall_entry before its swapgs).
+ * AC is cleared: a program may set it, and SMAP must hold in the kernel.
  */
+#include "layout.h"
+
     .text
     .altmacro
 
@@ -41,7 +50,17 @@ trap_common:
     pushq %r14
     pushq %r15
     cld
-    movq %rsp, %rdi
+    testl $1, cpu_smap(%rip)
+    jz 2f
+    clac
+2:  movl $0xC0000101, %ecx          /* MSR_GS_BASE */
+    rdmsr
+    xorl %ebx, %ebx
+    testl %edx, %edx
+    js 3f
+    swapgs
+    movl $1, %ebx
+3:  movq %rsp, %rdi
     call trap_dispatch
     cmpq %rax, %rsp
     je 1f
@@ -51,7 +70,10 @@ trap_common:
     movq %rax, %rsp
     movq %rax, %rdi
     call trap_user_work
-1:  popq %r15
+1:  testl %ebx, %ebx
+    jz 4f
+    swapgs
+4:  popq %r15
     popq %r14
     popq %r13
     popq %r12

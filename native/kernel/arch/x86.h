@@ -34,8 +34,12 @@
 #define CR4_OSXMMEXCPT (1ul << 10)
 #define CR4_FSGSBASE   (1ul << 16)
 #define CR4_OSXSAVE    (1ul << 18)
+#define CR4_UMIP       (1ul << 11)
+#define CR4_SMEP       (1ul << 20)
+#define CR4_SMAP       (1ul << 21)
 
 #define RFLAGS_IF (1ul << 9)
+#define RFLAGS_AC (1ul << 18)
 
 static inline void outb(uint16_t port, uint8_t v)
 {

@@ -93,7 +93,7 @@ ap_entry64:
     movq (%rbx, %rax, 8), %rdi
     testq %rdi, %rdi
     jz 4f
-    movq CPU_KSTACK_TOP(%rdi), %rsp
+    movq CPU_PARK_STACK_TOP(%rdi), %rsp /* also after a RESET, when kstack_top was a thread's */
     xorl %ebp, %ebp
     call ap_main
 4:  cli

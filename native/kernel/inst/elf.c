@@ -10,6 +10,7 @@
  * partition, so its image and brk heap are backed by a BACKING range of the
  * partition at a constant offset (pa_off).
  */
+#include "arch/cpu.h"
 #include "inst/inst.h"
 #include "inst/loaded.h"
 #include "percpu.h"
@@ -149,6 +150,7 @@ int elf_load(struct instance *in, char *msg)
      * made with guest stores, never by the host writing code in place, so
      * QEMU sees the code change. */
     uint8_t *page_buf = this_cpu()->scratch;
+    user_access_begin(); /* the image's pages may already be the program's (a rerun) */
     for (uint64_t page = lo; page < hi; page += PAGE_SIZE) {
         memset(page_buf, 0, PAGE_SIZE);
         for (int i = 0; i < eh.phnum; i++) {
@@ -166,6 +168,7 @@ int elf_load(struct instance *in, char *msg)
             memcpy((void *)pa, page_buf, PAGE_SIZE);
         loaded_record(pa, h);
     }
+    user_access_end();
 
     /* Ranges, page by page, so a page two segments share gets both rights. */
     for (uint64_t page = lo; page < hi; page += PAGE_SIZE) {

@@ -15,6 +15,7 @@
 #include "arch/x86.h"
 #include "inst/inst.h"
 #include "inst/instance.h"
+#include "inst/signal.h"
 #include "layout.h"
 #include "lib/console.h"
 #include "lib/errno.h"
@@ -183,16 +184,23 @@ void instance_fault(struct cpu *c, struct trapframe *tf)
     struct az_boot *live = in->boot;
     char msg[MSG_MAX];
     uint64_t cr2 = tf->vector == EXC_PF ? read_cr2() : 0;
-    int in_kernel = tf->rip >= KERNEL_VMA;
+    /* Ring 3 faulted: the program, ended as Linux's default action for the
+     * signal would end it.  Ring 0: the instance kernel (a bug, or a
+     * double fault), CRASHED; either way only this instance's cores park. */
+    int in_kernel = (tf->cs & 3) == 0;
+    int sig = in_kernel ? 0 : signal_fault_default(tf);
+    char who[40] = "";
+    if (sig)
+        ksnprintf(who, sizeof who, "killed by signal %d: ", sig);
     if (tf->vector == EXC_PF)
-        ksnprintf(msg, MSG_MAX, "page fault: %s %s address %lx at rip %lx%s",
+        ksnprintf(msg, MSG_MAX, "%spage fault: %s %s address %lx at rip %lx%s", who,
                   (tf->error_code & 1) ? "protection violation," : "unmapped",
                   (tf->error_code & 16)  ? "executing"
                   : (tf->error_code & 2) ? "writing"
                                          : "reading",
                   cr2, tf->rip, in_kernel ? " (in the kernel)" : "");
     else
-        ksnprintf(msg, MSG_MAX, "%s (vector %lu) at rip %lx%s", trap_name(tf->vector), tf->vector, tf->rip,
+        ksnprintf(msg, MSG_MAX, "%s%s (vector %lu) at rip %lx%s", who, trap_name(tf->vector), tf->vector, tf->rip,
                   in_kernel ? " (in the kernel)" : "");
     live->fault_vector = (uint32_t)tf->vector;
     live->fault_cpu = c->index;
@@ -201,5 +209,5 @@ void instance_fault(struct cpu *c, struct trapframe *tf)
     live->fault_address = cr2;
     live->fault_rip = tf->rip;
     live->fault_rsp = in_kernel ? c->saved_rsp : tf->rsp;
-    finish_end(in, AZ_INSTANCE_FAULTED, 0, msg);
+    finish_end(in, AZ_INSTANCE_FAULTED, sig ? 128 + sig : 0, msg);
 }

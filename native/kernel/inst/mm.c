@@ -6,6 +6,7 @@
  * new chunk is mapped with those before its own pages are used.  Callers
  * hold mm_lock (or are alone: the instance is being built).
  */
+#include "arch/cpu.h"
 #include "arch/fwcfg.h"
 #include "arch/x86.h"
 #include "inst/inst.h"
@@ -67,7 +68,11 @@ int mm_apply(struct instance *in, uint64_t start, uint64_t end)
         if (v->start > va)
             va = v->start;
         uint64_t e = v->end < end ? v->end : end;
-        if (mm_reserve_tables(in, e - va) || vm_map(&in->vm, va, va + v->pa_off, e - va, v->prot))
+        /* The user bit only on the program's own ranges: the instance
+         * kernel's (page tables, threads) and the host's (az_boot, offload
+         * region) stay supervisor-only. */
+        uint32_t prot = v->prot | (v->kind == VMA_USER && v->prot != PROT_NONE ? VM_USER : 0);
+        if (mm_reserve_tables(in, e - va) || vm_map(&in->vm, va, va + v->pa_off, e - va, prot))
             return -ENOMEM;
         va = e;
     }
@@ -95,7 +100,9 @@ void mm_zero(struct instance *in, uint64_t va, uint64_t len)
         if (!v || phys_zero(va + v->pa_off, e - va)) {
             uint64_t cr0 = read_cr0();
             write_cr0(cr0 & ~CR0_WP);
+            user_access_begin();
             memset((void *)va, 0, e - va);
+            user_access_end();
             write_cr0(cr0);
         }
         va = e;

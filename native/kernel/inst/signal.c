@@ -5,6 +5,7 @@
  */
 #include "inst/signal.h"
 
+#include "arch/cpu.h"
 #include "arch/fpu.h"
 #include "arch/x86.h"
 #include "inst/inst.h"
@@ -87,6 +88,19 @@ static __attribute__((noreturn)) void terminate(struct instance *in, int sig, co
     char msg[MSG_MAX];
     ksnprintf(msg, sizeof msg, "killed by signal %d%s", sig, why);
     instance_end(in, AZ_INSTANCE_EXITED, 128 + sig, msg);
+}
+
+/* iretq to a non-canonical %rip faults in ring 0, not in the program:
+ * such an address never becomes the program's %rip (Linux, too, kills
+ * with SIGSEGV when a signal frame or handler names one). */
+static void check_rip(struct instance *in, uint64_t rip)
+{
+    uint64_t top = rip >> 47;
+    if (top != 0 && top != 0x1FFFF) {
+        char why[64];
+        ksnprintf(why, sizeof why, " (jump to the non-canonical address %lx)", rip);
+        terminate(in, SIGSEGV, why);
+    }
 }
 
 int signal_deliverable(struct thread *t)
@@ -221,15 +235,17 @@ static int push_frame(struct instance *in, struct thread *t, int sig, const stru
     f.uc.stack = t->altstack;
     f.uc.stack.flags = signal_on_altstack(t, sc->rsp) ? SS_ONSTACK : t->altstack.size ? t->altstack.flags : SS_DISABLE;
     f.uc.mc = *sc;
-    f.uc.mc.cs = SEL_KCODE;
-    f.uc.mc.ss = SEL_KDATA;
+    f.uc.mc.cs = SEL_UCODE | 3;
+    f.uc.mc.ss = SEL_UDATA | 3;
     f.uc.mc.oldmask = t->restore_mask ? t->saved_mask : t->sigmask;
     f.uc.mc.fpstate = fp;
     f.uc.sigmask = f.uc.mc.oldmask;
     f.info = *info;
     if (copy_to_user(in, fa, &f, sizeof f))
         return 0;
-    fpu_save((void *)fp); /* this thread's registers: it is running */
+    user_access_begin();
+    fpu_save((void *)fp); /* this thread's registers: it is running; fp was checked above */
+    user_access_end();
     fpu_restore(clean_fpu());
 
     uint64_t bit = 1ull << (sig - 1);
@@ -266,6 +282,7 @@ static int deliver(struct instance *in, struct thread *t, struct sigcontext_k *s
                 continue;
             terminate(in, sig, "");
         }
+        check_rip(in, act.handler);
         if (push_frame(in, t, sig, &act, &info, sc))
             return 1;
         char why[64];
@@ -314,40 +331,59 @@ void signal_deliver_trap(struct trapframe *tf)
     tf->rdx = sc.rdx, tf->rax = sc.rax, tf->rcx = sc.rcx, tf->rsp = sc.rsp, tf->rip = sc.rip, tf->rflags = sc.eflags;
 }
 
-int signal_fault(struct thread *t, const struct trapframe *tf, uint64_t cr2)
+/* The signal Linux raises for an exception in program code (and its
+ * si_code and si_addr); 0 for vectors a program cannot cause. */
+static int fault_to_signal(const struct trapframe *tf, uint64_t cr2, int *code, uint64_t *addr)
 {
-    int sig, code;
-    uint64_t addr = tf->rip;
+    *addr = tf->rip;
     switch (tf->vector) {
     case 0:
-        sig = SIGFPE, code = 1;
-        break; /* FPE_INTDIV */
+        *code = 1; /* FPE_INTDIV */
+        return SIGFPE;
     case 16:
     case 19:
-        sig = SIGFPE, code = 7;
-        break; /* FPE_FLTINV */
+        *code = 7; /* FPE_FLTINV */
+        return SIGFPE;
     case 6:
-        sig = SIGILL, code = 2;
-        break; /* ILL_ILLOPN */
+        *code = 2; /* ILL_ILLOPN */
+        return SIGILL;
     case 14:
-        sig = SIGSEGV, code = (tf->error_code & 1) ? 2 : 1, addr = cr2;
-        break; /* SEGV_ACCERR / MAPERR */
+        *code = (tf->error_code & 1) ? 2 : 1, *addr = cr2; /* SEGV_ACCERR / MAPERR */
+        return SIGSEGV;
     case 4:
     case 5:
     case 13:
-        sig = SIGSEGV, code = SI_KERNEL, addr = 0;
-        break;
+        *code = SI_KERNEL, *addr = 0;
+        return SIGSEGV;
+    case 11:
     case 12:
     case 17:
-        sig = SIGBUS, code = tf->vector == 17 ? 1 : SI_KERNEL;
-        break;
+        *code = tf->vector == 17 ? 1 : SI_KERNEL;
+        return SIGBUS;
     case 1:
     case 3:
-        sig = SIGTRAP, code = 1;
-        break; /* TRAP_BRKPT */
+        *code = 1; /* TRAP_BRKPT */
+        return SIGTRAP;
     default:
         return 0;
     }
+}
+
+int signal_fault_default(const struct trapframe *tf)
+{
+    int code;
+    uint64_t addr;
+    int sig = fault_to_signal(tf, 0, &code, &addr);
+    return sig ? sig : SIGSEGV;
+}
+
+int signal_fault(struct thread *t, const struct trapframe *tf, uint64_t cr2)
+{
+    int code;
+    uint64_t addr;
+    int sig = fault_to_signal(tf, cr2, &code, &addr);
+    if (!sig)
+        return 0;
     struct instance *in = t->in;
     uint64_t h = __atomic_load_n(&in->sigact[sig - 1].handler, __ATOMIC_RELAXED);
     if (h == SIG_DFL || h == SIG_IGN || (t->sigmask & (1ull << (sig - 1))))
@@ -370,6 +406,7 @@ int64_t sys_rt_sigreturn(struct instance *in, const uint64_t *a)
     if (copy_from_user(in, &fr, fa, sizeof fr))
         terminate(in, SIGSEGV, " (rt_sigreturn with no signal frame)");
     const struct sigcontext_k *sc = &fr.uc.mc;
+    check_rip(in, sc->rip);
     f->r8 = sc->r8, f->r9 = sc->r9, f->r10 = sc->r10, f->r11 = sc->r11, f->r12 = sc->r12, f->r13 = sc->r13;
     f->r14 = sc->r14, f->r15 = sc->r15, f->rdi = sc->rdi, f->rsi = sc->rsi, f->rbp = sc->rbp, f->rbx = sc->rbx;
     f->rdx = sc->rdx, f->rcx = sc->rcx, f->rsp = sc->rsp, f->rip = sc->rip;

@@ -39,6 +39,9 @@ int signal_deliverable(struct thread *t);
  * t, 1 (the caller delivers it on the way back); 0 if it must end the
  * instance as a fault. */
 int signal_fault(struct thread *t, const struct trapframe *tf, uint64_t cr2);
+/* The signal whose default action ends a program that did not handle the
+ * exception in tf (what the host reports as 128 + N). */
+int signal_fault_default(const struct trapframe *tf);
 /* Deliver pending signals into the frame the thread returns through. */
 void signal_deliver_trap(struct trapframe *tf);
 void signal_deliver_syscall(struct syscall_frame *f);

@@ -78,6 +78,7 @@ uint64_t stack_build(struct instance *in, char *msg, int *err)
 
     /* Only the part we write needs zeroing: the rest is the program's to fill. */
     uint64_t sp = top - used;
+    user_access_begin(); /* the stack is the program's (SMAP) */
     memcpy((void *)sp, blob, used);
     uint64_t strings = sp;
     sp -= 8;
@@ -123,5 +124,6 @@ uint64_t stack_build(struct instance *in, char *msg, int *err)
         AT_NULL,     0,
     };
     memcpy(w, aux, sizeof aux);
+    user_access_end();
     return sp;
 }

@@ -9,6 +9,7 @@
  * it, not when it is made).  Every call holds the instance's mm_lock,
  * except while a file mapping's bytes are read (that may block).
  */
+#include "arch/cpu.h"
 #include "arch/x86.h"
 #include "inst/syscalls.h"
 #include "layout.h"
@@ -276,7 +277,9 @@ static int64_t mremap_locked(struct instance *in, const uint64_t *a)
         /* The new range may be read-only: write it with CR0.WP off. */
         uint64_t cr0 = read_cr0();
         write_cr0(cr0 & ~CR0_WP);
+        user_access_begin();
         memcpy((void *)moved, (const void *)old, old_size);
+        user_access_end();
         write_cr0(cr0);
     }
     unmap_range(in, old, old + old_size);

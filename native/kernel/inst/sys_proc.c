@@ -3,7 +3,6 @@
  * TLS, limits, uname, randomness, affinity.  One process (pid 1) of many
  * threads (thread.c); fork, vfork and execve do not exist here.
  */
-#include "arch/cpu.h"
 #include "arch/x86.h"
 #include "inst/linux_sizes.h"
 #include "inst/syscalls.h"
@@ -167,7 +166,8 @@ int64_t sys_prctl(struct instance *in, const uint64_t *a)
             len = sizeof name - 1, r = 0;
         if (r)
             return r;
-        memcpy(name, (const void *)a[1], len);
+        if (copy_from_user(in, name, a[1], len))
+            return -EFAULT;
         memcpy(in->comm, name, sizeof name);
         return 0;
     }
@@ -251,7 +251,16 @@ int64_t sys_getrandom(struct instance *in, const uint64_t *a)
     int r = user_ok(in, a[0], len, PROT_WRITE);
     if (r)
         return r;
-    random_bytes(in, (void *)a[0], len);
+    /* Through a kernel buffer and copy_to_user, which checks each chunk
+     * under mm_lock: another thread may unmap the buffer meanwhile. */
+    uint8_t chunk[256];
+    for (uint64_t done = 0; done < len;) {
+        uint64_t n = len - done < sizeof chunk ? len - done : sizeof chunk;
+        random_bytes(in, chunk, n);
+        if (copy_to_user(in, a[0] + done, chunk, n))
+            return done ? (int64_t)done : -EFAULT;
+        done += n;
+    }
     return (int64_t)len;
 }
 

@@ -1,13 +1,15 @@
 /*
  * syscall_entry.S -- the program's way in and out.
  *
- * Programs run in ring 0, so `syscall` changes no privilege level and no
- * stack: it saves %rip in %rcx and %rflags in %r11, clears IF (SFMASK) and
- * jumps here on the program's stack.  We move to the current thread's
- * kernel stack (%gs is ours, see percpu.h) without writing to the
- * program's stack (its red zone), build a struct syscall_frame, and call
- * syscall_dispatch.  The way back restores %rflags on the kernel stack,
- * then the program's %rsp, and jumps to %rcx: sysret would drop to ring 3.
+ * `syscall` from ring 3 saves %rip in %rcx and %rflags in %r11, clears IF
+ * and AC (SFMASK), loads the ring-0 selectors and jumps here, still on the
+ * program's stack and with the program's GS.  We swap GS, move to the
+ * current thread's kernel stack without writing to the program's stack,
+ * build a struct syscall_frame, and call syscall_dispatch.  The way back
+ * is sysret, or iretq when every register must come back (rt_sigreturn)
+ * or %rip is not a canonical user address: sysret would fault in ring 0,
+ * on the program's stack.  Either way %rflags is filtered first (no IOPL,
+ * NT, VM; IF on), so no frame can hand a program the I/O ports or cli.
  * %rcx and %r11 are clobbered, as the Linux ABI allows.
  */
 #include "layout.h"
@@ -22,9 +24,13 @@
 #define F_R11 136
 #define F_FULL 144
 
+/* The flags a program may keep: CF PF AF ZF SF TF DF OF AC ID. */
+#define FLAGS_USER 0x240DD5
+
     .text
     .globl syscall_entry
 syscall_entry:
+    swapgs
     movq %rsp, %gs:CPU_SAVED_RSP
     movq %gs:CPU_KSTACK_TOP, %rsp   /* the current thread's kernel stack */
     pushq %rax                      /* nr */
@@ -55,8 +61,16 @@ syscall_entry:
      * thread leaves for the program the first time (switch.S). */
     .globl syscall_exit
 syscall_exit:
+    cli                             /* nothing may come between swapgs and the way out */
+    movq F_RFLAGS(%rsp), %rax
+    andq $FLAGS_USER, %rax
+    orq $0x202, %rax                /* IF, and bit 1 (always set) */
+    movq %rax, F_RFLAGS(%rsp)
     cmpq $0, F_FULL(%rsp)
     jne full_exit
+    movq F_RIP(%rsp), %rax
+    shrq $47, %rax
+    jnz full_exit                   /* not a user address: sysret would fault in ring 0 */
     popq %r15
     popq %r14
     popq %r13
@@ -72,23 +86,24 @@ syscall_exit:
     popq %rax                       /* the result */
     popq %rcx                       /* rip */
     popq %r11                       /* rflags */
-    pushq %r11
-    popfq                           /* may enable interrupts: they use IST stacks */
-    popq %rsp                       /* the program's stack */
-    jmp *%rcx
+    movq (%rsp), %rsp               /* the program's stack */
+    swapgs
+    sysretq
 
-    /* Every register as the frame says (rt_sigreturn): an iretq frame
-     * below the syscall frame, ring 0 to ring 0. */
+    /* Every register as the frame says: an iretq frame to ring 3 below the
+     * syscall frame.  A %rip that is not a user address faults in ring 3
+     * (a kernel page: no U bit) or, non-canonical, on the iretq itself:
+     * syscall_return_work ends the program before that (SIGSEGV). */
 full_exit:
     subq $40, %rsp
     movq 40+F_RIP(%rsp), %rax
     movq %rax, 0(%rsp)
-    movq $SEL_KCODE, 8(%rsp)
+    movq $(SEL_UCODE | 3), 8(%rsp)
     movq 40+F_RFLAGS(%rsp), %rax
     movq %rax, 16(%rsp)
     movq 40+F_RSP(%rsp), %rax
     movq %rax, 24(%rsp)
-    movq $SEL_KDATA, 32(%rsp)
+    movq $(SEL_UDATA | 3), 32(%rsp)
     movq 40+0(%rsp), %r15
     movq 40+8(%rsp), %r14
     movq 40+16(%rsp), %r13
@@ -104,12 +119,15 @@ full_exit:
     movq 40+F_RCX(%rsp), %rcx
     movq 40+F_R11(%rsp), %r11
     movq 40+F_RAX(%rsp), %rax
+    swapgs
     iretq
 
-    /* enter_program(entry, sp): the first instruction of a program, with
-     * the register state the ELF ABI promises (%rdx = 0: no exit hook). */
+    /* enter_program(entry, sp): the first instruction of a program, in
+     * ring 3, with the register state the ELF ABI promises (%rdx = 0: no
+     * exit hook). */
     .globl enter_program
 enter_program:
+    cli
     fninit
     pushq $0x1F80
     ldmxcsr (%rsp)
@@ -130,12 +148,14 @@ enter_program:
     pxor %xmm13, %xmm13
     pxor %xmm14, %xmm14
     pxor %xmm15, %xmm15
-    movq %rdi, %rcx
+    pushq $(SEL_UDATA | 3)
+    pushq %rsi
     pushq $0x202                    /* IF: the monitor's WAKE can reach us */
-    popfq
-    movq %rsi, %rsp
+    pushq $(SEL_UCODE | 3)
+    pushq %rdi
     xorl %eax, %eax
     xorl %ebx, %ebx
+    xorl %ecx, %ecx
     xorl %edx, %edx
     xorl %esi, %esi
     xorl %edi, %edi
@@ -148,6 +168,7 @@ enter_program:
     xorl %r13d, %r13d
     xorl %r14d, %r14d
     xorl %r15d, %r15d
-    jmp *%rcx
+    swapgs
+    iretq
 
     .section .note.GNU-stack, "", @progbits

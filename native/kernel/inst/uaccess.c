@@ -3,7 +3,9 @@
  * or hand the host, memory the program owns (USER ranges) with the rights
  * it asks for; anything else is -EFAULT, never a kernel fault.  Checks and
  * copies hold mm_lock, so another thread's munmap cannot come in between.
+ * The copies themselves are SMAP windows (user_access_begin/end).
  */
+#include "arch/cpu.h"
 #include "arch/trap.h"
 #include "arch/x86.h"
 #include "inst/inst.h"
@@ -65,11 +67,14 @@ static int strlen_locked(struct instance *in, uint64_t va, uint64_t max, uint64_
         uint64_t avail = v->end - (va + n);
         if (avail > max - n)
             avail = max - n;
+        user_access_begin();
         for (uint64_t i = 0; i < avail; i++)
             if (p[i] == 0) {
+                user_access_end();
                 *len = n + i;
                 return 0;
             }
+        user_access_end();
         n += avail;
     }
     return -ENAMETOOLONG;
@@ -87,8 +92,11 @@ int copy_to_user(struct instance *in, uint64_t va, const void *src, uint64_t len
 {
     ilock(&in->mm_lock);
     int r = walk(in, va, len, PROT_WRITE, 0, 0);
-    if (r == 0)
+    if (r == 0) {
+        user_access_begin();
         memcpy((void *)va, src, len);
+        user_access_end();
+    }
     iunlock(&in->mm_lock);
     return r;
 }
@@ -97,8 +105,11 @@ int copy_from_user(struct instance *in, void *dst, uint64_t va, uint64_t len)
 {
     ilock(&in->mm_lock);
     int r = walk(in, va, len, PROT_READ, 0, 0);
-    if (r == 0)
+    if (r == 0) {
+        user_access_begin();
         memcpy(dst, (const void *)va, len);
+        user_access_end();
+    }
     iunlock(&in->mm_lock);
     return r;
 }

@@ -16,6 +16,7 @@
 
 #define PTE_P           (1ull << 0)
 #define PTE_W           (1ull << 1)
+#define PTE_U           (1ull << 2)
 #define PTE_PWT         (1ull << 3)
 #define PTE_PCD         (1ull << 4)
 #define PTE_PS          (1ull << 7)
@@ -79,9 +80,11 @@ void vm_init(struct vm *vm)
 
 static uint64_t leaf_flags(uint32_t prot)
 {
-    if (prot == PROT_NONE)
+    if ((prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) == PROT_NONE)
         return 0;
     uint64_t f = PTE_P;
+    if (prot & VM_USER)
+        f |= PTE_U;
     if (prot & PROT_WRITE)
         f |= PTE_W;
     if (!(prot & PROT_EXEC) && cpu_features.nx)
@@ -96,7 +99,7 @@ static uint64_t *descend(struct vm *vm, uint64_t *e)
         uint64_t t = alloc_table(vm);
         if (!t)
             return 0;
-        *e = t | PTE_P | PTE_W; /* rights are decided at the leaves */
+        *e = t | PTE_P | PTE_W | PTE_U; /* rights are decided at the leaves (the lower half only) */
     }
     return table(*e & PTE_ADDR);
 }
@@ -118,11 +121,11 @@ static int split_large(struct vm *vm, uint64_t *pde)
     if (!t)
         return -ENOMEM;
     uint64_t base = *pde & PTE_ADDR & ~(uint64_t)(LARGE_PAGE_SIZE - 1);
-    uint64_t flags = *pde & (PTE_P | PTE_W | PTE_NX);
+    uint64_t flags = *pde & (PTE_P | PTE_W | PTE_U | PTE_NX);
     uint64_t *pt = table(t);
     for (int i = 0; i < 512; i++)
         pt[i] = (base + (uint64_t)i * PAGE_SIZE) | flags;
-    *pde = t | PTE_P | PTE_W;
+    *pde = t | PTE_P | PTE_W | PTE_U;
     return 0;
 }
 

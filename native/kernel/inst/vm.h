@@ -25,8 +25,11 @@ void vm_boot_init(void);
 void vm_pool_add(struct vm *vm, uint64_t pa, uint64_t len);
 /* Creates an empty address space (the pool must hold pages). */
 void vm_init(struct vm *vm);
+/* vm_map's prot may add: the pages are the program's (ring 3 may use them). */
+#define VM_USER 0x100
+
 /* Maps [va, va + len) to [pa, pa + len) with Linux PROT_* rights (PROT_NONE:
- * unmapped).  Uses 2 MiB pages where both sides are aligned.  0, or -ENOMEM
+ * unmapped), plus VM_USER.  Uses 2 MiB pages where both sides are aligned.  0, or -ENOMEM
  * when the pool ran dry. */
 int vm_map(struct vm *vm, uint64_t va, uint64_t pa, uint64_t len, uint32_t prot);
 int vm_unmap(struct vm *vm, uint64_t va, uint64_t len);

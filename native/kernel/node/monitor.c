@@ -5,6 +5,7 @@
 #include "arch/trap.h"
 #include "arch/x86.h"
 #include "lib/console.h"
+#include "lib/errno.h"
 #include "node/clock.h"
 #include "node/node.h"
 #include "percpu.h"
@@ -82,6 +83,74 @@ static void scan(void)
     }
 }
 
+/*
+ * AZ_CORE_CMD_RESET (abi.h), one at a time, a step per tick so that the
+ * mailboxes are still served meanwhile: NMI, wait, INIT-SIPI, wait.  The
+ * INIT-SIPI restarts the core at the AP trampoline (still at
+ * TRAMPOLINE_PHYS, in memory no instance is given), which parks it.
+ */
+static struct {
+    uint32_t active; /* a RESET is being served */
+    uint32_t seq;    /* its cmd_seq */
+    uint32_t target; /* node CPU index */
+    uint32_t inited; /* INIT-SIPI sent */
+    uint64_t t0;     /* TSC of the last step */
+} resetting;
+
+static int target_parked(void)
+{
+    return __atomic_load_n(&cpus[resetting.target]->mailbox->state, __ATOMIC_ACQUIRE) == AZ_CORE_PARKED;
+}
+
+static void reset_done(int32_t result)
+{
+    struct az_core_mailbox *own = cpus[0]->mailbox;
+    kprintf("monitor: reset of cpu %u %s\n", resetting.target,
+            result == 0 ? (resetting.inited ? "took INIT-SIPI" : "took an NMI") : "failed: the core does not park");
+    own->result = result;
+    cpus[0]->acked_seq = resetting.seq;
+    __atomic_store_n(&own->ack_seq, resetting.seq, __ATOMIC_RELEASE);
+    resetting.active = 0;
+}
+
+static void reset_step(void)
+{
+    struct az_core_mailbox *own = cpus[0]->mailbox;
+    if (!resetting.active) {
+        uint32_t seq = __atomic_load_n(&own->cmd_seq, __ATOMIC_ACQUIRE);
+        if (seq == cpus[0]->acked_seq)
+            return;
+        uint32_t cmd = __atomic_load_n(&own->cmd, __ATOMIC_RELAXED);
+        uint64_t arg = __atomic_load_n(&own->arg, __ATOMIC_RELAXED);
+        resetting.seq = seq;
+        resetting.inited = 0;
+        if (cmd != AZ_CORE_CMD_RESET || arg == 0 || arg >= ncpus) {
+            resetting.target = (uint32_t)arg;
+            own->result = -EINVAL;
+            cpus[0]->acked_seq = seq;
+            __atomic_store_n(&own->ack_seq, seq, __ATOMIC_RELEASE);
+            return;
+        }
+        resetting.active = 1;
+        resetting.target = (uint32_t)arg;
+        resetting.t0 = rdtsc();
+        lapic_send_nmi(cpus[resetting.target]->apic_id);
+        return;
+    }
+    if (target_parked()) {
+        reset_done(0);
+        return;
+    }
+    uint64_t ms = tsc_to_ns(rdtsc() - resetting.t0) / 1000000;
+    if (!resetting.inited && ms >= AZ_NODE_RESET_NMI_MS) {
+        resetting.inited = 1;
+        resetting.t0 = rdtsc();
+        lapic_send_init_sipi(cpus[resetting.target]->apic_id, TRAMPOLINE_PHYS >> 12);
+    } else if (resetting.inited && ms >= AZ_NODE_RESET_INIT_MS) {
+        reset_done(-ETIMEDOUT);
+    }
+}
+
 void monitor_loop(void)
 {
     struct az_core_mailbox *own = cpus[0]->mailbox;
@@ -98,6 +167,7 @@ void monitor_loop(void)
     for (;;) {
         cli();
         scan();
+        reset_step();
         if (ncpus > 1)
             ping();
         sti_hlt();

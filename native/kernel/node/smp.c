@@ -78,11 +78,15 @@ void smp_setup_cpus(struct cpu *boot_cpu)
     boot_cpu->online = 1;
 }
 
-/* The first C code of an AP, on its own stack. */
+/* The first C code of an AP, on its own stack; again after the monitor
+ * reset it (AZ_CORE_CMD_RESET): whatever it served is forgotten. */
 __attribute__((noreturn)) void ap_main(struct cpu *c)
 {
     wrmsr(MSR_GS_BASE, (uint64_t)c);
-    wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)c); /* programs run in ring 0: swapgs must change nothing */
+    c->inst = 0;
+    c->icpu = 0;
+    c->cur = 0;
+    c->kstack_top = c->park_stack_top;
     cpu_init(c);
     c->online = 1;
     if (__atomic_add_fetch(&aps_parked, 1, __ATOMIC_ACQ_REL) == ncpus - 1)

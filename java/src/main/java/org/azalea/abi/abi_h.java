@@ -11,7 +11,7 @@ public final class abi_h {
     private abi_h() {}
 
     public static long AZ_REGION_MAGIC() { return 0x464F41454C415A41L; }
-    public static int AZ_ABI_VERSION() { return 1; }
+    public static int AZ_ABI_VERSION() { return 2; }
     public static int AZ_FEATURE_FUTEX_DOORBELL() { return (1 << 0); }
     public static int AZ_FEATURE_TIMED_POLL() { return (1 << 1); }
     public static int AZ_FEATURE_PORT_KICK() { return (1 << 2); }
@@ -134,6 +134,9 @@ public final class abi_h {
     public static int AZ_CORE_CMD_NONE() { return 0; }
     public static int AZ_CORE_CMD_START() { return 1; }
     public static int AZ_CORE_CMD_STOP() { return 2; }
+    public static int AZ_CORE_CMD_RESET() { return 3; }
+    public static int AZ_NODE_RESET_NMI_MS() { return 20; }
+    public static int AZ_NODE_RESET_INIT_MS() { return 500; }
     public static int AZ_CORE_OFFLINE() { return 0; }
     public static int AZ_CORE_PARKED() { return 1; }
     public static int AZ_CORE_BUSY() { return 2; }

@@ -279,7 +279,9 @@ public class az_boot {
     public static void state(MemorySegment struct, int fieldValue) { struct.set(state$LAYOUT, state$OFFSET, fieldValue); }
 
     // int32_t exit_status: IN: EXITED: the exit_group argument (the process status is its low 8 bits); 128
-    //     + N when signal N's default action ended it
+    //     + N when signal N's default action ended it. FAULTED: 128 + N for the signal N whose default
+    //     action a fault in program code takes (SIGSEGV, SIGILL, SIGTRAP, SIGFPE, SIGBUS), 0 when the
+    //     kernel faulted
     private static final OfInt exit_status$LAYOUT = (OfInt) $LAYOUT.select(groupElement("exit_status"));
     private static final long exit_status$OFFSET = $LAYOUT.byteOffset(groupElement("exit_status"));
     public static final OfInt exit_status$layout() { return exit_status$LAYOUT; }

@@ -68,6 +68,8 @@ public final class NodeBench {
             report.put("guest_offload_null_rtt_p99_ns" + sfx, guest.get("guest_offload_null_rtt_p99_ns"));
             report.note("guest_offload_null_rtt_p50_ns" + sfx, "target <= 1000, no VM exit");
             report.put("guest_offload_pread4k_p50_ns" + sfx, guest.get("guest_offload_pread4k_p50_ns"));
+            report.put("guest_null_syscall_ns" + sfx, guest.get("guest_null_syscall_ns"));
+            report.note("guest_null_syscall_ns" + sfx, "getppid, answered by the instance kernel: syscall/sysret");
 
             Samples unikernel = new Samples(5), user = new Samples(5);
             for (int i = 0; i < 5; i++) {

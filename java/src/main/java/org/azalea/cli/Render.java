@@ -27,6 +27,12 @@ final class Render {
         if (!s.socket().isEmpty()) b.append("socket: ").append(s.socket()).append('\n');
         b.append("node console: ").append(s.consoleLog()).append('\n');
         b.append(String.format("instances: %d running, %d kept%n", s.running(), s.kept()));
+        if (s.quarantined() > 0) {
+            b.append(String.format(
+                    "QUARANTINED: %d instance(s) whose cores would not park; their memory and cores are never"
+                            + " reused (see ps)%n",
+                    s.quarantined()));
+        }
         b.append(quadrants(s.usage()));
         return b.toString();
     }

@@ -85,6 +85,7 @@ final class StatsCommand implements Command {
                 .field("uptime_ms", s.uptimeMillis())
                 .field("alive", s.alive())
                 .field("running", s.running())
+                .field("quarantined", s.quarantined())
                 .endObject();
         w.name("quadrants").beginArray();
         for (QuadrantUsage u : s.usage()) {

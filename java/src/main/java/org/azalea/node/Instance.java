@@ -52,6 +52,8 @@ public final class Instance implements AutoCloseable {
 
     private static final long PAGE = 4096;
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+    /** How long each step of confirming the cores parked waits (they normally are at once). */
+    private static final Duration PARK_WAIT = Duration.ofSeconds(1);
 
     private final Node node;
     private final InstanceSpec spec;
@@ -62,6 +64,7 @@ public final class Instance implements AutoCloseable {
     private final int kickValue;
     private volatile InstanceOutcome outcome;
     private volatile long endSeenNanos;
+    private volatile boolean coresParked;
 
     private Instance(
             Node node,
@@ -315,7 +318,7 @@ public final class Instance implements AutoCloseable {
         node.instanceEnded();
         if (o.state() != InstanceOutcome.State.EXITED && o.state() != InstanceOutcome.State.KILLED)
             node.keepLogsFor(spec.name());
-        waitCoresParked(Duration.ofSeconds(5));
+        coresParked = confirmCoresParked();
         proxy.close();
         node.kicks().unregister(kickValue);
         outcome = o;
@@ -336,19 +339,67 @@ public final class Instance implements AutoCloseable {
                 Node.cString(az_boot.message(boot)));
     }
 
-    private void waitCoresParked(Duration timeout) throws InterruptedException {
+    /**
+     * Whether every core of the instance is confirmed parked, which alone
+     * makes its partition safe to scrub and reuse.  The kernel reports the end
+     * only once its cores have left, so they are normally parked already;
+     * a core that is not gets STOP (through its lead), then RESET through the
+     * node's monitor (an NMI, then INIT-SIPI), each wait bounded.  False: a
+     * core still may write the partition, which must be quarantined.
+     */
+    private boolean confirmCoresParked() throws InterruptedException {
+        if (awaitParked(PARK_WAIT)) return true;
+        int lead = spec.cpus()[0];
+        if (!parked(lead)) {
+            log.warn("{}: cores not parked after the end: STOP to cpu {}", spec.name(), lead);
+            postStop(lead);
+            if (awaitParked(PARK_WAIT)) return true;
+        }
+        for (int c : spec.cpus()) {
+            if (parked(c) || !node.isAlive()) continue;
+            int r = node.resetCore(c);
+            log.warn(
+                    "{}: cpu {} not parked: RESET through the monitor {}",
+                    spec.name(),
+                    c,
+                    r == 0 ? "parked it" : "failed (" + ErrnoNames.of(-r) + ")");
+        }
+        if (awaitParked(Duration.ofMillis(100))) return true;
+        node.keepLogsFor(spec.name());
+        return false;
+    }
+
+    private boolean parked(int cpu) {
+        return (int) NodeHandles.MAILBOX_STATE.getAcquire(node.mailbox(cpu), 0L) == AZ_CORE_PARKED();
+    }
+
+    /** Every core parked within {@code timeout} (trivially once the node is down: nothing runs). */
+    private boolean awaitParked(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int c : spec.cpus()) {
-            MemorySegment mb = node.mailbox(c);
-            while ((int) NodeHandles.MAILBOX_STATE.getAcquire(mb, 0L) != AZ_CORE_PARKED() && node.isAlive()) {
-                if (System.nanoTime() > deadline) {
-                    log.warn(
-                            "{}: cpu {} not parked {} ms after the instance ended", spec.name(), c, timeout.toMillis());
-                    return;
-                }
+            while (!parked(c) && node.isAlive()) {
+                if (System.nanoTime() > deadline) return false;
                 Thread.sleep(0, 200_000);
             }
         }
+        return true;
+    }
+
+    /** STOP to {@code cpu} without waiting for its answer (a wedged core may never give one). */
+    private void postStop(int cpu) {
+        MemorySegment mb = node.mailbox(cpu);
+        az_core_mailbox.arg(mb, 0);
+        az_core_mailbox.cmd(mb, AZ_CORE_CMD_STOP());
+        int seq = (int) NodeHandles.MAILBOX_CMD_SEQ.getAcquire(mb, 0L) + 1;
+        NodeHandles.MAILBOX_CMD_SEQ.setRelease(mb, 0L, seq);
+    }
+
+    /**
+     * After the end: true when a core of the instance could not be confirmed
+     * parked, so its partition must never be scrubbed or reused.
+     */
+    public boolean quarantined() {
+        return outcome != null && !coresParked;
     }
 
     /** Ends the instance (its lead core gets STOP; the node forces cores that ignore it). */

@@ -6,9 +6,12 @@ import static org.azalea.abi.abi_h.AZ_INSTANCE_FAULTED;
 import static org.azalea.abi.abi_h.AZ_INSTANCE_KILLED;
 
 /**
- * How an instance ended, as its boot descriptor reported it.
+ * How an instance ended, as its boot descriptor reported it.  The instance
+ * kernel writes the descriptor where its program cannot, but every value is
+ * still checked before it is believed.
  *
- * @param exitStatus EXITED: the exit_group argument (the process status is its low 8 bits)
+ * @param exitStatus EXITED: the exit_group argument (the process status is its low 8 bits); FAULTED: 128 + the
+ *     signal whose default action the fault in program code takes, 0 when the instance kernel faulted
  */
 public record InstanceOutcome(
         State state,
@@ -42,11 +45,24 @@ public record InstanceOutcome(
     public int processStatus() {
         return switch (state) {
             case EXITED -> exitStatus & 0xff;
-            case FAULTED -> 128 + 11; // as a SIGSEGV would end a Linux process
+            case FAULTED -> 128 + faultSignal();
             case KILLED -> 128 + 9;
             case FAILED, NODE_DOWN -> 127;
         };
     }
+
+    /**
+     * FAULTED: the signal that ended the program as Linux's default action
+     * would (SIGSEGV, SIGILL, SIGTRAP, SIGFPE, SIGBUS); SIGSEGV for a fault in
+     * the instance kernel or a value out of range.
+     */
+    public int faultSignal() {
+        if (faultInKernel) return SIGSEGV;
+        int sig = exitStatus - 128;
+        return sig >= 1 && sig <= 64 ? sig : SIGSEGV;
+    }
+
+    private static final int SIGSEGV = 11;
 
     /** One line for a user: why it ended. */
     public String describe() {
@@ -54,18 +70,30 @@ public record InstanceOutcome(
             case EXITED -> "exited with status " + (exitStatus & 0xff);
             case FAULTED ->
                 String.format(
-                        "crashed: exception %d (%s) at rip 0x%x, address 0x%x, rsp 0x%x, cpu %d%s%s",
+                        "crashed%s: exception %d (%s) at rip 0x%x, address 0x%x, rsp 0x%x, cpu %d%s%s",
+                        faultInKernel ? "" : " (" + signalName(faultSignal()) + ")",
                         faultVector,
                         vectorName(faultVector),
                         faultRip,
                         faultAddress,
                         faultRsp,
                         faultCpu,
-                        faultInKernel ? ", inside the kernel" : "",
+                        faultInKernel ? ", inside the instance kernel" : "",
                         message.isEmpty() ? "" : ": " + message);
             case FAILED -> "failed to start (errno " + -error + ")" + (message.isEmpty() ? "" : ": " + message);
             case KILLED -> "killed";
             case NODE_DOWN -> "the node went down" + (message.isEmpty() ? "" : ": " + message);
+        };
+    }
+
+    static String signalName(int sig) {
+        return switch (sig) {
+            case 4 -> "SIGILL";
+            case 5 -> "SIGTRAP";
+            case 7 -> "SIGBUS";
+            case 8 -> "SIGFPE";
+            case 11 -> "SIGSEGV";
+            default -> "signal " + sig;
         };
     }
 

@@ -1,11 +1,14 @@
 package org.azalea.node;
 
 import static org.azalea.abi.abi_h.AZ_ABI_VERSION;
+import static org.azalea.abi.abi_h.AZ_CORE_CMD_RESET;
 import static org.azalea.abi.abi_h.AZ_NODE_INFO_GPA;
 import static org.azalea.abi.abi_h.AZ_NODE_INFO_SIZE;
 import static org.azalea.abi.abi_h.AZ_NODE_MAGIC;
 import static org.azalea.abi.abi_h.AZ_NODE_PANIC;
 import static org.azalea.abi.abi_h.AZ_NODE_READY;
+import static org.azalea.abi.abi_h.AZ_NODE_RESET_INIT_MS;
+import static org.azalea.abi.abi_h.AZ_NODE_RESET_NMI_MS;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -297,6 +300,28 @@ public final class Node implements AutoCloseable {
         if (cpu < 0 || cpu >= nodeInfo.cpus().size()) throw new IllegalArgumentException("no cpu " + cpu);
         long offset = nodeInfo.mailboxGpa() - AZ_NODE_INFO_GPA() + (long) cpu * nodeInfo.mailboxStride();
         return info.asSlice(offset, az_core_mailbox.sizeof());
+    }
+
+    /**
+     * Brings node CPU {@code cpu} back to PARKED whatever it runs, through the
+     * monitor (AZ_CORE_CMD_RESET: an NMI, then INIT-SIPI).  One at a time: the
+     * monitor serves one RESET at once.  Returns the monitor's result: 0 once
+     * the core is parked, else -errno (-ETIMEDOUT also when the monitor did
+     * not answer in time).
+     */
+    synchronized int resetCore(int cpu) throws InterruptedException {
+        MemorySegment mb = mailbox(nodeInfo.monitorCpu());
+        az_core_mailbox.arg(mb, cpu);
+        az_core_mailbox.cmd(mb, AZ_CORE_CMD_RESET());
+        int seq = (int) NodeHandles.MAILBOX_CMD_SEQ.getAcquire(mb, 0L) + 1;
+        NodeHandles.MAILBOX_CMD_SEQ.setRelease(mb, 0L, seq);
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(AZ_NODE_RESET_NMI_MS() + AZ_NODE_RESET_INIT_MS() + 1000);
+        while ((int) NodeHandles.MAILBOX_ACK_SEQ.getAcquire(mb, 0L) != seq) {
+            if (!isAlive() || System.nanoTime() > deadline) return -110; // ETIMEDOUT
+            Thread.sleep(1);
+        }
+        return az_core_mailbox.result(mb);
     }
 
     /** Stops QEMU, unmaps the node's memory and removes its files.  Idempotent. */

@@ -99,6 +99,7 @@ final class Codec {
                 .i32(s.kept())
                 .string(s.consoleLog())
                 .string(s.socket())
+                .i32(s.quarantined())
                 .bytes();
     }
 
@@ -130,7 +131,8 @@ final class Codec {
                 r.i32(),
                 r.i32(),
                 r.string(MAX_PATH, "console log"),
-                r.string(MAX_PATH, "socket"));
+                r.string(MAX_PATH, "socket"),
+                r.i32());
         r.end();
         return s;
     }

@@ -57,6 +57,7 @@ public record InstanceView(
     public String stateText() {
         if (ending == null) return hung ? state.name() + " HUNG" : state.name();
         String s = ending == LifecycleState.EXITED ? "EXITED " + exitStatus : ending.name();
+        if (state == LifecycleState.QUARANTINED) return s + " QUARANTINED";
         return state == LifecycleState.RECLAIMED ? s : s + " (reclaiming)";
     }
 

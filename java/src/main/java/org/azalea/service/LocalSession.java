@@ -60,6 +60,9 @@ public final class LocalSession implements NodeSession {
         NodeShape s = node.shape();
         List<ManagedInstance> all = sideloader.instances();
         int running = (int) all.stream().filter(m -> !m.state().ended()).count();
+        int quarantined = (int) all.stream()
+                .filter(m -> m.state() == LifecycleState.QUARANTINED)
+                .count();
         return new NodeStatus(
                 ProcessHandle.current().pid(),
                 Version.STRING,
@@ -75,7 +78,8 @@ public final class LocalSession implements NodeSession {
                 running,
                 all.size(),
                 node.consoleLog().toString(),
-                socket);
+                socket,
+                quarantined);
     }
 
     @Override
@@ -126,9 +130,7 @@ public final class LocalSession implements NodeSession {
 
             @Override
             public InstanceView await(Duration timeout) throws InterruptedException {
-                return mi.awaitReclaimed(timeout) == null && mi.state() != LifecycleState.RECLAIMED
-                        ? null
-                        : Views.of(mi);
+                return mi.awaitReclaimed(timeout) == null && !mi.state().settled() ? null : Views.of(mi);
             }
 
             @Override
@@ -155,7 +157,7 @@ public final class LocalSession implements NodeSession {
                                     : mi.outcome().describe()));
         }
         sideloader.kill(id);
-        if (mi.awaitReclaimed(KILL_WAIT) == null && mi.state() != LifecycleState.RECLAIMED) {
+        if (mi.awaitReclaimed(KILL_WAIT) == null && !mi.state().settled()) {
             throw new ServiceException(
                     Protocol.ErrorCode.INTERNAL,
                     "instance " + id + " not reclaimed " + KILL_WAIT.toSeconds() + " s after the kill");

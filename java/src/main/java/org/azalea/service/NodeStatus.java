@@ -14,6 +14,8 @@ import org.azalea.sideloader.ResourceManager.QuadrantUsage;
  * @param kept instances the node still reports (running, and recently ended)
  * @param consoleLog the node kernel's serial console
  * @param socket the control socket, or "" for a private node
+ * @param quarantined instances whose partition is quarantined: a core would not park, so their memory
+ *     and cores are never reused while the node runs
  */
 public record NodeStatus(
         long pid,
@@ -30,7 +32,8 @@ public record NodeStatus(
         int running,
         int kept,
         String consoleLog,
-        String socket) {
+        String socket,
+        int quarantined) {
     public NodeStatus {
         usage = List.copyOf(usage);
     }

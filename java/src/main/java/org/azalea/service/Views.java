@@ -20,10 +20,11 @@ final class Views {
         LifecycleState state = ts.getLast().state();
         LifecycleState ending = null;
         for (ManagedInstance.Transition t : ts) {
-            if (t.state().ended() && t.state() != LifecycleState.RECLAIMED) ending = t.state();
+            if (t.state().ended() && !t.state().settled()) ending = t.state();
         }
         InstanceOutcome o = mi.outcome();
-        if (ending == null && o != null) ending = endingOf(o); // its outcome is set a moment before its state
+        if (ending == null && o != null)
+            ending = LifecycleState.endingOf(o); // its outcome is set a moment before its state
         Allocation a = mi.allocation();
         ProxyStats stats = mi.stats();
         List<OpcodeView> ops = stats == null ? List.of() : opcodes(stats);
@@ -48,15 +49,6 @@ final class Views {
                 stats == null ? 0 : stats.totalErrors(),
                 ops,
                 mi.isHung());
-    }
-
-    /** The sideloader's mapping of an outcome to a lifecycle state. */
-    private static LifecycleState endingOf(InstanceOutcome o) {
-        return switch (o.state()) {
-            case EXITED -> LifecycleState.EXITED;
-            case KILLED -> LifecycleState.KILLED;
-            case FAULTED, FAILED, NODE_DOWN -> LifecycleState.CRASHED;
-        };
     }
 
     static List<OpcodeView> opcodes(ProxyStats s) {

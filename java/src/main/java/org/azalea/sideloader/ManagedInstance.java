@@ -45,17 +45,16 @@ public final class ManagedInstance {
 
     void ended(InstanceOutcome o) {
         this.outcome = o;
-        transition(
-                switch (o.state()) {
-                    case EXITED -> LifecycleState.EXITED;
-                    case KILLED -> LifecycleState.KILLED;
-                    case FAULTED, FAILED, NODE_DOWN -> LifecycleState.CRASHED;
-                });
+        transition(LifecycleState.endingOf(o));
     }
 
     void reclaimed(Duration took) {
         this.reclaimTime = took;
         transition(LifecycleState.RECLAIMED);
+    }
+
+    void quarantined() {
+        transition(LifecycleState.QUARANTINED);
     }
 
     public long id() {
@@ -125,10 +124,13 @@ public final class ManagedInstance {
         return Duration.between(start, Instant.now());
     }
 
-    /** Waits until the instance's resources are reclaimed; returns how it ended (null on timeout). */
+    /**
+     * Waits until the instance's resources are reclaimed (or quarantined: they
+     * never will be); returns how it ended (null on timeout).
+     */
     public synchronized InstanceOutcome awaitReclaimed(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (state() != LifecycleState.RECLAIMED) {
+        while (!state().settled()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return null;
             wait(Math.max(1, left / 1_000_000));

@@ -173,9 +173,24 @@ public final class Sideloader implements AutoCloseable {
         }
     }
 
-    /** Scrubs the partition and returns the instance's resources (its proxy is already stopped). */
+    /**
+     * Scrubs the partition and returns the instance's resources (its proxy is
+     * already stopped), once every core is confirmed parked; otherwise the
+     * partition and cores are quarantined: kept allocated for ever, never
+     * scrubbed under a core that may still write them.
+     */
     private void reclaim(ManagedInstance mi, long endedNanos) {
         Allocation a = mi.allocation();
+        Instance inst = mi.instance();
+        if (inst != null && inst.quarantined()) {
+            mi.quarantined();
+            log.error(
+                    "{}: QUARANTINED {}: a core could not be parked (STOP, NMI, INIT); its memory and cores are"
+                            + " never reused while this node runs",
+                    mi,
+                    a);
+            return;
+        }
         try {
             if (node.isAlive()) node.memory().scrub(a.memBase(), a.memSize());
         } finally {
@@ -228,7 +243,8 @@ public final class Sideloader implements AutoCloseable {
                 }
             }
             for (ManagedInstance mi : instances()) {
-                if (mi.awaitReclaimed(Duration.ofSeconds(15)) == null && mi.state() != LifecycleState.RECLAIMED) {
+                if (mi.awaitReclaimed(Duration.ofSeconds(15)) == null
+                        && !mi.state().settled()) {
                     log.warn("{}: not reclaimed before the node stopped", mi);
                 }
             }

@@ -77,8 +77,9 @@ class MultiInstanceIT {
     }
 
     @Test
-    void killStopsASpinningInstanceEvenWithInterruptsOff() throws Exception {
-        for (List<String> args : List.of(List.<String>of(), List.of("cli"))) {
+    void killStopsASpinningInstanceOnEveryCore() throws Exception {
+        // "threads": a thread spins on each core, so STOP must reach busy members too.
+        for (List<String> args : List.of(List.<String>of(), List.of("threads"))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (Instance inst = Instance.launch(booted.node, spec("spin", args, 2, 2, dir, out))) {
                 assertNotNull(inst.awaitStarted(Duration.ofSeconds(30)));
@@ -90,6 +91,15 @@ class MultiInstanceIT {
                 assertEquals(InstanceOutcome.State.KILLED, o.state(), o.describe());
                 assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
             }
+        }
+        // A program cannot turn interrupts off to resist: cli in ring 3 is a #GP, hence SIGSEGV.
+        ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
+        try (Instance inst = Instance.launch(booted.node, spec("spin", List.of("cli"), 2, 2, dir, cliOut))) {
+            InstanceOutcome o = inst.waitFor(Duration.ofSeconds(30));
+            assertNotNull(o, "spin cli ends by itself");
+            assertEquals(InstanceOutcome.State.FAULTED, o.state(), o.describe());
+            assertEquals(13, o.faultVector(), o.describe());
+            assertEquals(139, o.processStatus(), o.describe());
         }
         // The quadrant's cores are parked again and take new work.
         ByteArrayOutputStream out = new ByteArrayOutputStream();

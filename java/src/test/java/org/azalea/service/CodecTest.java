@@ -60,8 +60,11 @@ class CodecTest {
                 1,
                 3,
                 "/r/node/node.log",
-                "/r/node.sock");
-        assertEquals(s, Codec.status(new WireReader(Codec.status(s))));
+                "/r/node.sock",
+                2);
+        NodeStatus back = Codec.status(new WireReader(Codec.status(s)));
+        assertEquals(s, back);
+        assertEquals(2, back.quarantined(), "quarantined partitions travel with the status");
         assertTrue(!s.allFree());
     }
 

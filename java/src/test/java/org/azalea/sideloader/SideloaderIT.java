@@ -125,22 +125,20 @@ class SideloaderIT {
     }
 
     @Test
-    void aCoreWithInterruptsOffIsFoundHungAndCanBeKilled() throws Exception {
+    void aBusyCoreStillAnswersTheHeartbeatAndCannotTurnInterruptsOff() throws Exception {
         ManagedInstance busy = launch("spin", PartitionRequest.of(2, 1, 16 * M), null);
-        ManagedInstance stuck = launch("spin", PartitionRequest.of(3, 1, 16 * M), null, "cli");
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!stuck.isHung() && System.nanoTime() < deadline) Thread.sleep(100);
-        assertTrue(stuck.isHung(), "a core spinning with interrupts off stops answering the heartbeat");
-        assertTrue(!busy.isHung(), "a core spinning with interrupts on still answers it");
-        sl.kill(stuck.id());
+        // Programs run in ring 3: cli is a #GP, so no program can stop answering the heartbeat
+        // (only a core stuck in the instance kernel could; none can be provoked on purpose).
+        ManagedInstance cli = launch("spin", PartitionRequest.of(3, 1, 16 * M), null, "cli");
+        InstanceOutcome o = cli.awaitReclaimed(Duration.ofSeconds(30));
+        assertNotNull(o, "spin cli ends by itself");
+        assertEquals(139, o.processStatus(), o.describe());
+        Thread.sleep(Sideloader.HUNG_AFTER.toMillis() + 1000);
+        assertTrue(!busy.isHung(), "a core spinning in ring 3 still answers the heartbeat");
         sl.kill(busy.id());
         assertEquals(
                 InstanceOutcome.State.KILLED,
-                stuck.awaitReclaimed(Duration.ofSeconds(20)).state());
-        assertEquals(
-                InstanceOutcome.State.KILLED,
                 busy.awaitReclaimed(Duration.ofSeconds(20)).state());
-        assertTrue(!stuck.isHung(), "an ended instance is not hung");
         assertAllFree();
     }
 
