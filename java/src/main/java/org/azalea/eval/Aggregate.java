@@ -28,7 +28,11 @@ final class Aggregate {
             double load = 0;
             for (Outcome o : g) {
                 load = Math.max(load, o.loadAverage());
-                Aim7Result r = o.ok() ? Aim7Result.parse(o.output()) : null;
+                // On Azalea, Fig. 5's users ran in one instance per part of the split.
+                int parts = o.system().equals("azalea") && t.figure().equals("fig5")
+                        ? Split.of(t.users(), t.cores(), 3).size()
+                        : 1;
+                Aim7Result r = o.ok() ? Aim7Result.parseRun(o.output(), parts) : null;
                 if (r == null) {
                     if (error == null)
                         error = "rep " + (o.task().rep() + 1) + ": " + (o.ok() ? "no result line" : o.failure());

@@ -13,7 +13,24 @@ import java.util.Map;
 record Aim7Result(int users, long jobs, double seconds, double jpm, double jti, long checksum) {
     static Aim7Result parse(String output) {
         Map<String, String> kv = ResultLines.last(output, "aim7: result ");
-        if (kv == null) return null;
+        return kv == null ? null : of(kv);
+    }
+
+    /**
+     * The run's result: one instance's, or every instance's combined when several ran it
+     * (their outputs one after the other); null when any result line is broken.
+     */
+    static Aim7Result parseRun(String output, int expectedParts) {
+        List<Aim7Result> parts = new java.util.ArrayList<>();
+        for (Map<String, String> kv : ResultLines.all(output, "aim7: result ")) {
+            Aim7Result r = of(kv);
+            if (r == null) return null;
+            parts.add(r);
+        }
+        return parts.size() == expectedParts ? combine(parts) : null;
+    }
+
+    private static Aim7Result of(Map<String, String> kv) {
         try {
             return new Aim7Result(
                     Integer.parseInt(kv.get("users")),

@@ -17,6 +17,16 @@ final class ResultLines {
         return found;
     }
 
+    /** Every line starting with {@code prefix}, as maps, in order. */
+    static java.util.List<Map<String, String>> all(String output, String prefix) {
+        java.util.List<Map<String, String>> found = new java.util.ArrayList<>();
+        for (String line : output.split("\n")) {
+            line = line.strip();
+            if (line.startsWith(prefix)) found.add(fields(line.substring(prefix.length())));
+        }
+        return found;
+    }
+
     static Map<String, String> fields(String text) {
         Map<String, String> kv = new LinkedHashMap<>();
         for (String word : text.trim().split("\\s+")) {

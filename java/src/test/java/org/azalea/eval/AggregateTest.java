@@ -41,6 +41,23 @@ class AggregateTest {
         assertEquals(3, c.users());
         assertEquals(60.0, c.jpm(), 1e-9); // 3 jobs in 3 s
         assertEquals(3, c.checksum());
+        Aim7Result run =
+                Aim7Result.parseRun(line(2, 2.0, 60, "0000000000000001") + line(1, 3.0, 20, "0000000000000002"), 2);
+        assertEquals(c, run); // the instances' outputs one after the other
+        assertNull(Aim7Result.parseRun(line(2, 2.0, 60, "01"), 2)); // an instance without its result
+    }
+
+    @Test
+    void fig5OnAzaleaCombinesItsInstances() {
+        Task t = new Task("y", Task.Kind.AIM7, "fig5", "shared", 2, 2, 0, List.of("shared"));
+        String two = line(1, 1.0, 60, "05") + line(1, 2.0, 30, "05");
+        List<Outcome> os = List.of(
+                new Outcome(t, "azalea", "tcg", 0, two, null, 1),
+                new Outcome(t, "azalea", "tcg", 0, two, null, 1),
+                new Outcome(t, "azalea", "tcg", 0, two, null, 1));
+        Point p = Aggregate.points(os, 2).get(0);
+        assertEquals(60, p.jpm(), 1e-9); // 2 jobs in 2 s
+        assertEquals("000000000000000a", p.checksum());
     }
 
     @Test
