@@ -110,7 +110,7 @@ final class Charts {
                 false,
                 false);
         CategoryPlot plot = c.getCategoryPlot();
-        LogAxis log = new LogAxis("quanta (log; 0 drawn as 0.5)");
+        LogAxis log = plainLog("quanta (log; 0 drawn as 0.5)");
         log.setSmallestValue(0.5);
         plot.setRangeAxis(log);
         return style(c);
@@ -128,10 +128,17 @@ final class Charts {
                 true,
                 false,
                 false);
-        LogAxis log = new LogAxis("ns per call (median, log)");
+        LogAxis log = plainLog("ns per call (median, log)");
         log.setSmallestValue(1);
         c.getCategoryPlot().setRangeAxis(log);
         return style(c);
+    }
+
+    /** A log axis labelled with plain numbers (not powers of ten). */
+    private static LogAxis plainLog(String label) {
+        LogAxis a = new LogAxis(label);
+        a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
+        return a;
     }
 
     private static String label(double ns) {
@@ -169,7 +176,7 @@ final class Charts {
         r.setDefaultShapesVisible(true);
         NumberAxis xAxis = new NumberAxis(x);
         xAxis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        XYPlot plot = new XYPlot(data, xAxis, logY ? new LogAxis(y) : new NumberAxis(y), r);
+        XYPlot plot = new XYPlot(data, xAxis, logY ? plainLog(y) : new NumberAxis(y), r);
         // Oversubscribed: more busy vCPUs than the host has CPUs.
         double from = points.stream()
                 .filter(p -> p.figure().equals(figure)
