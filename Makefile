@@ -34,6 +34,7 @@ include native/kernel/kernel.mk
 include native/runtime/runtime.mk
 include test-images/images.mk
 include deploy/deploy.mk
+include eval/eval.mk
 include scripts/bindings.mk
 include native/slurm/slurm.mk
 
@@ -63,7 +64,7 @@ bench: setup native java
 # for Java (pom.xml).  abi.h keeps its hand-aligned layout: scripts/abi_parse.py
 # reads it, and its columns are part of how it documents the contract; abi-dump.c
 # is generated from it (make bindings) and checked byte for byte by BindingsUpToDateTest.
-C_SOURCES = $(filter-out include/azalea/abi.h native/tools/abi-dump.c,$(shell find include native test-images deploy -name '*.[ch]' -not -path '*/build/*' | sort))
+C_SOURCES = $(filter-out include/azalea/abi.h native/tools/abi-dump.c,$(shell find include native test-images deploy eval -name '*.[ch]' -not -path '*/build/*' | sort))
 
 format: setup check-jdk
 	clang-format -i $(C_SOURCES)

@@ -27,7 +27,8 @@ public final class Main {
                 new DeployCommand(),
                 new ExampleCommand(),
                 new DemoCommand(),
-                new BenchCommand()));
+                new BenchCommand(),
+                new EvalCommand()));
     }
 
     public static void main(String[] args) {

@@ -23,7 +23,8 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
               --mem SIZE       memory of each quadrant (default 512M; 2G with one quadrant; 2816M in all at most)
               --fwk Q|none     the full-weight kernel's quadrant, never given to instances (default 0;
                                none with one quadrant)
-              --accel MODE     auto, kvm or tcg (default auto: TCG where /dev/kvm is PVM or absent)
+              --accel MODE     auto, kvm, tcg or icount (default auto: TCG where /dev/kvm is PVM or absent;
+                               icount: TCG with -icount shift=0, exact guest time)
             """;
 
     static NodeOptions parse(List<String> args) throws UsageException {

@@ -78,7 +78,7 @@ public final class QuickStart {
 
             // 4. Launch a long computation on 2 cores of quadrant 2, then kill it.
             InstanceHandle second = node.launch(LaunchRequest.of(
-                    aim7, List.of("-n", "1000000000", "compute"), PartitionRequest.of(2, 2, 64L << 20), root));
+                    aim7, List.of("-j", "1000000", "compute"), PartitionRequest.of(2, 2, 64L << 20), root));
             Thread.sleep(300);
             second.kill();
             InstanceView killed = second.await(Duration.ofSeconds(30));

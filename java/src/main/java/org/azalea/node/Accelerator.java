@@ -14,7 +14,14 @@ import java.util.Locale;
  */
 public enum Accelerator {
     KVM("kvm"),
-    TCG("tcg,thread=multi");
+    TCG("tcg,thread=multi"),
+    /**
+     * TCG with {@code -icount shift=0}: guest time advances one nanosecond per
+     * instruction, so timings repeat exactly and host load does not show in the
+     * guest (the evaluation's noise probe).  Single-threaded TCG (icount
+     * requires it); a Linux guest boots under it with one CPU only.
+     */
+    TCG_ICOUNT("tcg,thread=single");
 
     private final String qemuAccel;
 
@@ -53,13 +60,20 @@ public enum Accelerator {
         return new Choice(TCG, "/dev/kvm has no kvm_intel or kvm_amd module behind it");
     }
 
-    /** Parses {@code auto|kvm|tcg}. */
+    /** True for the TCG modes (QEMU's own code generator, no hardware virtualisation). */
+    public boolean isTcg() {
+        return this != KVM;
+    }
+
+    /** Parses {@code auto|kvm|tcg|icount}. */
     public static Choice parse(String text) {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "auto" -> detect();
             case "kvm" -> new Choice(KVM, "requested");
             case "tcg" -> new Choice(TCG, "requested");
-            default -> throw new IllegalArgumentException("unknown accelerator '" + text + "' (auto, kvm or tcg)");
+            case "icount" -> new Choice(TCG_ICOUNT, "requested");
+            default ->
+                throw new IllegalArgumentException("unknown accelerator '" + text + "' (auto, kvm, tcg or icount)");
         };
     }
 }

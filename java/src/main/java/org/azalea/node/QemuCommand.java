@@ -6,9 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The QEMU command line of a node: the paper's KNL in SNC-4 mode by default,
- * each NUMA quadrant's memory a shared file the host maps (see the node
- * section of {@code include/azalea/abi.h} and {@code native/kernel/README.md}).
+ * The QEMU command lines of the emulated node: the paper's KNL in SNC-4 mode
+ * by default, each NUMA quadrant's memory a shared file in /dev/shm (see the
+ * node section of {@code include/azalea/abi.h} and
+ * {@code native/kernel/README.md}).  {@link #machine} is the one source of the
+ * machine's configuration: the Azalea node ({@link #build}) and the
+ * evaluation's Linux guest ({@code org.azalea.eval.LinuxGuest}) both start
+ * from it, so the two kernels are compared on the same emulated hardware.
  */
 public final class QemuCommand {
     /** qboot gets a PVH kernel running in a third of SeaBIOS's time (measured: 313-356 ms vs ~470 ms, 72 CPUs). */
@@ -17,18 +21,14 @@ public final class QemuCommand {
     private QemuCommand() {}
 
     /**
-     * @param nodeFiles one shared file per quadrant, already created and sized
-     * @param serialLog where the node's console goes
-     * @param nonce echoed by the kernel in az_node_info.boot_nonce: tells this boot from a stale file
+     * The machine: pc, the accelerator (TCG: {@code -cpu max}, a 64 MiB
+     * translation cache; icount: one guest nanosecond per instruction), the
+     * CPUs, one NUMA node per quadrant backed by its file, qboot, no devices,
+     * no display, no reboot.  Kernel, console and boot arguments are the caller's.
+     *
+     * @param nodeFiles one shared file per quadrant (QEMU creates missing ones)
      */
-    public static List<String> build(
-            String qemu,
-            NodeShape shape,
-            Accelerator accel,
-            Path kernel,
-            List<Path> nodeFiles,
-            Path serialLog,
-            long nonce) {
+    public static List<String> machine(String qemu, NodeShape shape, Accelerator accel, List<Path> nodeFiles) {
         if (nodeFiles.size() != shape.quadrants()) {
             throw new IllegalArgumentException(
                     nodeFiles.size() + " memory files for " + shape.quadrants() + " quadrants");
@@ -39,7 +39,7 @@ public final class QemuCommand {
                 "-M",
                 "pc",
                 "-accel",
-                accel == Accelerator.TCG ? accel.qemuAccel() + ",tb-size=64" : accel.qemuAccel(),
+                accel.isTcg() ? accel.qemuAccel() + ",tb-size=64" : accel.qemuAccel(),
                 "-cpu",
                 accel == Accelerator.KVM ? "host" : "max",
                 "-smp",
@@ -52,13 +52,8 @@ public final class QemuCommand {
                 "none",
                 "-monitor",
                 "none",
-                "-no-reboot",
-                "-serial",
-                "file:" + serialLog,
-                "-kernel",
-                kernel.toString(),
-                "-append",
-                "azalea.nonce=" + Long.toUnsignedString(nonce)));
+                "-no-reboot"));
+        if (accel == Accelerator.TCG_ICOUNT) a.addAll(List.of("-icount", "shift=0"));
         if (Files.isReadable(QBOOT)) a.addAll(List.of("-bios", QBOOT.toString()));
         for (int q = 0; q < shape.quadrants(); q++) {
             int first = shape.firstCpu(q);
@@ -69,6 +64,32 @@ public final class QemuCommand {
                             "node,nodeid=" + q + ",cpus=" + first + "-" + (first + shape.cpusPerQuadrant() - 1)
                                     + ",memdev=m" + q));
         }
+        return a;
+    }
+
+    /**
+     * The Azalea node: the machine, its console in a file, the node kernel.
+     *
+     * @param nodeFiles one shared file per quadrant, already created and sized
+     * @param serialLog where the node's console goes
+     * @param nonce echoed by the kernel in az_node_info.boot_nonce: tells this boot from a stale file
+     */
+    public static List<String> build(
+            String qemu,
+            NodeShape shape,
+            Accelerator accel,
+            Path kernel,
+            List<Path> nodeFiles,
+            Path serialLog,
+            long nonce) {
+        List<String> a = machine(qemu, shape, accel, nodeFiles);
+        a.addAll(List.of(
+                "-serial",
+                "file:" + serialLog,
+                "-kernel",
+                kernel.toString(),
+                "-append",
+                "azalea.nonce=" + Long.toUnsignedString(nonce)));
         return a;
     }
 }

@@ -48,7 +48,7 @@ class DeployCommandIT {
         }
         assertTrue(r.out().contains("fileserv | fileserv: 128 files served"), r.out());
         assertTrue(r.out().contains("compute  | aim7: 15 tests passed"), r.out());
-        assertTrue(r.out().contains("shared   | aim7: 36 tests passed"), r.out());
+        assertTrue(r.out().contains("shared   | aim7: 108 tests passed"), r.out());
         // Each on its own whole quadrant, each EXITED 0.
         assertTrue(
                 Pattern.compile("(?m) compute +1 +18 +18-35 .*EXITED 0")

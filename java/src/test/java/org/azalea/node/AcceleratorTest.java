@@ -53,6 +53,8 @@ class AcceleratorTest {
     void parsesUserChoice() {
         assertEquals(Accelerator.TCG, Accelerator.parse("tcg").accelerator());
         assertEquals("tcg,thread=multi", Accelerator.TCG.qemuAccel());
+        assertEquals(Accelerator.TCG_ICOUNT, Accelerator.parse("icount").accelerator());
+        assertEquals("tcg,thread=single", Accelerator.TCG_ICOUNT.qemuAccel());
         assertThrows(IllegalArgumentException.class, () -> Accelerator.parse("hvf"));
     }
 }
