@@ -260,7 +260,7 @@ public final class HostSyscalls implements SyscallDispatcher {
             case ON_FD0 -> fdMayWait(r.a0());
             case ON_FD0_OR_FD1 -> fdMayWait(r.a0()) || fdMayWait(r.a1());
             case POLL_TIMEOUT -> (int) r.a2() != 0;
-            case PPOLL_TIMEOUT -> ppollMayWait(r.a2());
+            case PPOLL_TIMEOUT -> ppollMayWait(r);
             case LOCK_WAIT -> (int) r.a1() == Linux.F_SETLKW || (int) r.a1() == Linux.F_OFD_SETLKW;
             default -> false;
         };
@@ -271,9 +271,16 @@ public final class HostSyscalls implements SyscallDispatcher {
         return f != null && (f.file().waitable() || !f.hasHostFd());
     }
 
-    private boolean ppollMayWait(long tsGpa) {
+    /** The ppoll timeout is read here once; the handler uses this copy (ReadOnceTest). */
+    @Override
+    public Request prepare(Request r) throws ErrnoException {
+        if (r.opcode() == AZ_OP_PPOLL() && !r.isFetched()) return r.withFetched(PollOps.timeoutMs(s, r.a2()));
+        return r;
+    }
+
+    private boolean ppollMayWait(Request r) {
         try {
-            return PollOps.timeoutMs(s, tsGpa) != 0;
+            return PollOps.timeoutMs(s, r) != 0;
         } catch (ErrnoException e) {
             return false; // it will fail fast with this errno
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.azalea.host.Errno;
+import org.azalea.host.ErrnoException;
 import org.azalea.ring.Channel;
 import org.azalea.ring.CompletionProducer;
 import org.azalea.ring.Doorbell;
@@ -313,9 +314,12 @@ public final class OffloadProxy implements AutoCloseable {
         if (r.opcode() == AZ_OP_NOP()) return completeInline(lane, r, 0, start);
         boolean mayBlock;
         try {
+            r = dispatcher.prepare(r);
             mayBlock = dispatcher.mayBlock(r);
+        } catch (ErrnoException e) {
+            return completeInline(lane, r, -e.errno(), start);
         } catch (Throwable t) {
-            log.error("{}: mayBlock threw on {}", options.name(), describe(r), t);
+            log.error("{}: prepare or mayBlock threw on {}", options.name(), describe(r), t);
             return completeInline(lane, r, -Errno.EIO, start);
         }
         if (!mayBlock) return completeInline(lane, r, dispatchSafely(r), start);
