@@ -17,7 +17,7 @@ BUILD := build
 CC ?= gcc
 CFLAGS_COMMON := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 
-.PHONY: all native setup java test stress demo bench clean check-jdk format format-check
+.PHONY: all native setup java test stress fuzz demo bench clean check-jdk format format-check
 all: native java
 
 # Installs missing packages; fails with a message naming what is missing.
@@ -53,6 +53,14 @@ test: setup native check-jdk
 stress: setup native check-jdk
 	mvn -B verify -Dit.test=StartStressIT -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dazalea.stress.starts=500 -Dazalea.stress.nodes=20
+
+# The long fuzzing run of the proxy (ProxyFuzzTest; `make test` runs 20,000 entries):
+# FUZZ_ENTRIES random and mutated ring entries from seed FUZZ_SEED.
+FUZZ_ENTRIES ?= 1000000
+FUZZ_SEED ?= 11
+fuzz: setup check-jdk
+	mvn -B verify -Dtest=ProxyFuzzTest -DskipITs -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dazalea.fuzz.entries=$(FUZZ_ENTRIES) -Dazalea.fuzz.seed=$(FUZZ_SEED)
 
 demo: setup native java
 	bin/azalea deploy

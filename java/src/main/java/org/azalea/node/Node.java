@@ -26,6 +26,7 @@ import org.azalea.BuildPaths;
 import org.azalea.abi.az_core_mailbox;
 import org.azalea.abi.az_node_info;
 import org.azalea.memory.GuestMemory;
+import org.azalea.memory.MemoryFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,7 @@ public final class Node implements AutoCloseable {
         if (!Files.isReadable(c.kernel())) throw new NodeBootException(c.kernel() + " is missing: run `make native`");
         boolean owns = c.workDir() == null;
         Path work = owns ? Files.createTempDirectory("azalea-node") : Files.createDirectories(c.workDir());
-        String tag = "azalea-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+        String tag = "azalea-" + ProcessHandle.current().pid() + "-";
         GuestMemory memory = new GuestMemory();
         List<Path> files = new ArrayList<>();
         Process qemu = null;
@@ -128,8 +129,7 @@ public final class Node implements AutoCloseable {
         try {
             NodeShape s = c.shape();
             for (int q = 0; q < s.quadrants(); q++) {
-                Path f = Path.of("/dev/shm", tag + "-node" + q);
-                Files.deleteIfExists(f);
+                Path f = MemoryFiles.create(tag, "-node" + q); // 0600, exclusive, unguessable
                 files.add(f);
                 memory.map(f, s.memoryBase(q), s.memoryPerQuadrant()); // created fresh: all zero
             }

@@ -66,6 +66,10 @@ public final class HostSyscalls implements SyscallDispatcher {
     private final byte[] blocking = new byte[AZ_OP__LAST()];
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Set<Integer> reportedUnknown = ConcurrentHashMap.newKeySet();
+    /** A guest can send 65,536 distinct opcodes: each is reported once, and those reports are rate-limited. */
+    private final RateLimitedLog unknownOps;
+
+    private final java.util.concurrent.atomic.AtomicLong internalErrors = new java.util.concurrent.atomic.AtomicLong();
     private final List<StdinPump> pumps = new ArrayList<>();
 
     /**
@@ -79,6 +83,7 @@ public final class HostSyscalls implements SyscallDispatcher {
      */
     public HostSyscalls(Partition memory, Path root, Stdio stdio, InstanceIdentity identity) throws IOException {
         this.name = identity.hostname();
+        this.unknownOps = new RateLimitedLog(name, log::warn, 5, 1_000_000_000L, System::nanoTime);
         PathResolver paths = PathResolver.open(root);
         Waiter waiter;
         try {
@@ -237,6 +242,7 @@ public final class HostSyscalls implements SyscallDispatcher {
             return e.result();
         } catch (RuntimeException e) {
             // A bug of ours, not the guest's: the guest gets EIO and the proxy keeps serving.
+            internalErrors.incrementAndGet();
             log.error("{}: {}{} failed inside the proxy", name, Opcodes.name(op), args(r), e);
             return -Errno.EIO;
         } finally {
@@ -246,7 +252,8 @@ public final class HostSyscalls implements SyscallDispatcher {
 
     private long unknown(Request r) {
         if (reportedUnknown.add(r.opcode())) {
-            log.warn("{}: opcode {} is not served (ENOSYS); further requests with it are not logged", name, r.opcode());
+            unknownOps.warn(
+                    "{}: opcode {} is not served (ENOSYS); further requests with it are not logged", name, r.opcode());
         }
         return -Errno.ENOSYS;
     }
@@ -260,7 +267,7 @@ public final class HostSyscalls implements SyscallDispatcher {
             case ON_FD0 -> fdMayWait(r.a0());
             case ON_FD0_OR_FD1 -> fdMayWait(r.a0()) || fdMayWait(r.a1());
             case POLL_TIMEOUT -> (int) r.a2() != 0;
-            case PPOLL_TIMEOUT -> ppollMayWait(r.a2());
+            case PPOLL_TIMEOUT -> ppollMayWait(r);
             case LOCK_WAIT -> (int) r.a1() == Linux.F_SETLKW || (int) r.a1() == Linux.F_OFD_SETLKW;
             default -> false;
         };
@@ -271,12 +278,24 @@ public final class HostSyscalls implements SyscallDispatcher {
         return f != null && (f.file().waitable() || !f.hasHostFd());
     }
 
-    private boolean ppollMayWait(long tsGpa) {
+    /** The ppoll timeout is read here once; the handler uses this copy (ReadOnceTest). */
+    @Override
+    public Request prepare(Request r) throws ErrnoException {
+        if (r.opcode() == AZ_OP_PPOLL() && !r.isFetched()) return r.withFetched(PollOps.timeoutMs(s, r.a2()));
+        return r;
+    }
+
+    private boolean ppollMayWait(Request r) {
         try {
-            return PollOps.timeoutMs(s, tsGpa) != 0;
+            return PollOps.timeoutMs(s, r) != 0;
         } catch (ErrnoException e) {
             return false; // it will fail fast with this errno
         }
+    }
+
+    /** Handler failures that were the proxy's bugs, not the guest's errors (each answered EIO): the fuzzer wants 0. */
+    public long internalErrors() {
+        return internalErrors.get();
     }
 
     /** The number of open guest fds (for tests and statistics). */
@@ -309,6 +328,7 @@ public final class HostSyscalls implements SyscallDispatcher {
     @Override
     public void close() {
         if (!enter()) return; // already closed: our own reference keeps release() after the wake-up
+        unknownOps.flush();
         int before = inFlight.getAndUpdate(v -> v | CLOSED);
         if ((before & CLOSED) == 0) {
             s.waiter().wakeAll();

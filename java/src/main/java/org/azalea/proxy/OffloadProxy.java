@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.azalea.host.Errno;
+import org.azalea.host.ErrnoException;
 import org.azalea.ring.Channel;
 import org.azalea.ring.CompletionProducer;
 import org.azalea.ring.Doorbell;
@@ -91,6 +92,8 @@ public final class OffloadProxy implements AutoCloseable {
         }
     }
 
+    private static final int BAD_REQUEST_BURST = 5;
+
     private final Region region;
     private final SyscallDispatcher dispatcher;
     private final Options options;
@@ -101,6 +104,8 @@ public final class OffloadProxy implements AutoCloseable {
     private final Thread poller;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private volatile boolean running;
+    /** Bad-request warnings: a guest can forge them at ring speed, so only the first few per second are logged. */
+    private final RateLimitedLog badRequests;
 
     /** A proxy for {@code region} with default options. */
     public OffloadProxy(Region region, SyscallDispatcher dispatcher) {
@@ -112,6 +117,8 @@ public final class OffloadProxy implements AutoCloseable {
         this.region = region;
         this.dispatcher = dispatcher;
         this.options = options;
+        this.badRequests =
+                new RateLimitedLog(options.name(), log::warn, BAD_REQUEST_BURST, 1_000_000_000L, System::nanoTime);
         this.lanes = new Lane[region.nchannels()];
         this.doorbell = new Doorbell(region);
         this.workers = new ThreadPoolExecutor(
@@ -199,6 +206,7 @@ public final class OffloadProxy implements AutoCloseable {
         List<Runnable> neverRan = workers.shutdownNow();
         for (Runnable job : neverRan) ((Job) job).cancel();
         if (interrupted) Thread.currentThread().interrupt();
+        badRequests.flush();
         log.info("{}: stopped after {} requests ({} errors)", options.name(), stats.total(), stats.totalErrors());
     }
 
@@ -302,7 +310,7 @@ public final class OffloadProxy implements AutoCloseable {
     /** Serves or hands off one request; returns the time the poller is done with it. */
     private long handle(Lane lane, Request r, long start) {
         if (r.flags() != 0) {
-            log.warn(
+            badRequests.warn(
                     "{}: channel {}: flags 0x{} must be 0: {}",
                     options.name(),
                     lane.channel().index(),
@@ -313,9 +321,12 @@ public final class OffloadProxy implements AutoCloseable {
         if (r.opcode() == AZ_OP_NOP()) return completeInline(lane, r, 0, start);
         boolean mayBlock;
         try {
+            r = dispatcher.prepare(r);
             mayBlock = dispatcher.mayBlock(r);
+        } catch (ErrnoException e) {
+            return completeInline(lane, r, -e.errno(), start);
         } catch (Throwable t) {
-            log.error("{}: mayBlock threw on {}", options.name(), describe(r), t);
+            log.error("{}: prepare or mayBlock threw on {}", options.name(), describe(r), t);
             return completeInline(lane, r, -Errno.EIO, start);
         }
         if (!mayBlock) return completeInline(lane, r, dispatchSafely(r), start);

@@ -46,8 +46,8 @@ public final class HostStubSession implements AutoCloseable {
         if (!Files.isExecutable(stubBinary)) {
             throw new IOException(stubBinary + " is missing: run `make native` first");
         }
-        shmFile =
-                Path.of("/dev/shm", "azalea-stub-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
+        shmFile = org.azalea.memory.MemoryFiles.create(
+                "azalea-stub-" + ProcessHandle.current().pid() + "-", "-" + SEQUENCE.incrementAndGet());
         // The region, then 1 MiB of buffer arena per stub thread, with room to spare.
         long size = align(Region.sizeFor(channels, ringEntries), 1 << 20) + (long) (channels + 4) * (1 << 20);
         try {

@@ -233,7 +233,8 @@ public final class FdOps {
     public long fchmod(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
-            return LibcPaths.fchmod(f.host(Errno.EINVAL), (int) r.a1() & S_IALLUGO);
+            Credentials.checkOwnFile(f, "fchmod");
+            return LibcPaths.fchmod(f.host(Errno.EINVAL), Credentials.mode(r.a1()));
         } finally {
             f.release();
         }
@@ -243,6 +244,8 @@ public final class FdOps {
     public long fchown(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
+            Credentials.checkOwnFile(f, "fchown");
+            Credentials.checkOwner((int) r.a1(), (int) r.a2());
             return LibcPaths.fchown(f.host(Errno.EINVAL), (int) r.a1(), (int) r.a2());
         } finally {
             f.release();

@@ -199,6 +199,7 @@ public final class FileIo {
     public long ftruncate(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
+            Credentials.checkOwnFile(f, "ftruncate");
             return LibcIo.ftruncate(f.host(Errno.EINVAL), r.a1());
         } finally {
             f.release();

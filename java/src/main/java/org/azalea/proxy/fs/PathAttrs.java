@@ -104,7 +104,7 @@ public final class PathAttrs {
             }
             // chmod has no AT_EMPTY_PATH before Linux 6.6; the magic link of our own O_PATH fd is as exact.
             return LibcPaths.fchmodat(
-                    AT_FDCWD, PathResolver.cString(arena, PathResolver.procPath(fd)), mode & S_IALLUGO, 0);
+                    AT_FDCWD, PathResolver.cString(arena, PathResolver.procPath(fd)), Credentials.mode(mode), 0);
         }
     }
 
@@ -128,6 +128,7 @@ public final class PathAttrs {
     }
 
     private long chownAt(long dirfd, long pathGpa, int uid, int gid, int flags) throws ErrnoException {
+        Credentials.checkOwner(uid, gid);
         try (Target t = target(dirfd, pathGpa, flags)) {
             return LibcPaths.fchownat(t.hostFd(), PathResolver.EMPTY, uid, gid, AT_EMPTY_PATH);
         }

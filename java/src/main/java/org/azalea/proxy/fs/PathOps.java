@@ -75,7 +75,8 @@ public final class PathOps {
         } else {
             // Host fds are close-on-exec (the JVM starts QEMU) and non-blocking (see Blocking).
             hostFlags = flags | O_CLOEXEC | O_NONBLOCK;
-            if ((flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE) hostMode = mode & S_IALLUGO & ~s.umask();
+            if ((flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE)
+                hostMode = Credentials.mode(mode) & ~s.umask();
         }
         long h = s.paths().open(abs, hostFlags, hostMode);
         if (h < 0) return h;
@@ -106,7 +107,8 @@ public final class PathOps {
         try (Entry e = entry(dirfd, pathGpa);
                 Arena arena = Arena.ofConfined()) {
             if (e.selfOrParent()) throw new ErrnoException(Errno.EEXIST, "mkdir of the root, . or ..");
-            return LibcPaths.mkdirat(e.dirFd(), PathResolver.cString(arena, e.name()), mode & S_IALLUGO & ~s.umask());
+            return LibcPaths.mkdirat(
+                    e.dirFd(), PathResolver.cString(arena, e.name()), Credentials.mode(mode) & ~s.umask());
         }
     }
 

@@ -43,7 +43,12 @@ public final class PollOps {
 
     /** ppoll(fds, nfds, timespec or 0, sigmask, sigsetsize): the signal mask is ignored (no signals here). */
     public long ppoll(Request r) throws ErrnoException {
-        return poll(r.a0(), r.a1(), timeoutMs(s, r.a2()));
+        return poll(r.a0(), r.a1(), timeoutMs(s, r));
+    }
+
+    /** The timeout {@link org.azalea.proxy.SyscallDispatcher#prepare} fetched, or (called without it) read now. */
+    public static long timeoutMs(InstanceState s, Request r) throws ErrnoException {
+        return r.isFetched() ? r.fetched() : timeoutMs(s, r.a2());
     }
 
     /** The ppoll timeout in milliseconds (rounded up), -1 for none; EINVAL for a malformed timespec. */
