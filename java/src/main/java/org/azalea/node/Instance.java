@@ -418,6 +418,15 @@ public final class Instance implements AutoCloseable {
         return outcome == null && (int) NodeHandles.BOOT_STATE.getAcquire(boot, 0L) == AZ_INSTANCE_RUNNING();
     }
 
+    /**
+     * Whether the program reached its first instruction, even if it has ended
+     * since: the instance kernel stamps {@code tsc_entry} then, in az_boot,
+     * which the program cannot write.
+     */
+    public boolean programEntered() {
+        return az_boot.tsc_entry(boot) != 0;
+    }
+
     /** Milliseconds from the launch request to the program's first instruction (node TSC), or NaN. */
     public double launchMillis() {
         long hz = node.info().tscHz();

@@ -161,7 +161,9 @@ public final class Sideloader implements AutoCloseable {
 
     private void watch(ManagedInstance mi, Instance inst) {
         try {
-            if (inst.awaitStarted(Duration.ofDays(3650)) != null && inst.isRunning())
+            // A short program may have ended before this thread looks: it still ran
+            // if the kernel stamped its first instruction.
+            if (inst.awaitStarted(Duration.ofDays(3650)) != null && (inst.isRunning() || inst.programEntered()))
                 mi.transition(LifecycleState.RUNNING);
             InstanceOutcome o = inst.waitFor(Duration.ofDays(3650));
             mi.ended(o);
