@@ -15,7 +15,7 @@ import org.azalea.node.ElfImage;
 import org.azalea.node.Node;
 import org.azalea.node.NodeShape;
 import org.azalea.node.SizeParser;
-import org.azalea.proxy.net.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.service.InstanceHandle;
 import org.azalea.service.InstanceView;
 import org.azalea.service.NodeSession;

@@ -3,7 +3,7 @@ package org.azalea.node;
 import java.nio.file.Path;
 import java.util.List;
 import org.azalea.proxy.Stdio;
-import org.azalea.proxy.net.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy;
 
 /**
  * What to run and where: a program with its arguments and environment, on a

@@ -7,7 +7,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.azalea.proxy.net.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.LaunchRequest;
 import org.azalea.sideloader.LifecycleState;
 import org.azalea.sideloader.PartitionRequest;

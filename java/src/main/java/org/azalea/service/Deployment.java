@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.azalea.node.NodeShape;
 import org.azalea.node.SizeParser;
-import org.azalea.proxy.net.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.PartitionRequest;
 
 /**

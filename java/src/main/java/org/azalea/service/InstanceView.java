@@ -2,7 +2,7 @@ package org.azalea.service;
 
 import java.util.Arrays;
 import java.util.List;
-import org.azalea.proxy.net.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.LifecycleState;
 
 /**

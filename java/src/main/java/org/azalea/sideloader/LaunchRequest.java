@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
-import org.azalea.proxy.net.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy;
 
 /**
  * A program to run as an instance: the static ELF on the host, its arguments

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.azalea.memory.Partition;
 import org.azalea.proxy.instance.InstanceIdentity;
-import org.azalea.proxy.net.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.ring.Request;
 
 /**

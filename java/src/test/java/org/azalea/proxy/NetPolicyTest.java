@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Path;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
-import org.azalea.proxy.net.NetPolicy;
-import org.azalea.proxy.net.NetPolicy.Use;
+import org.azalea.proxy.instance.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy.Use;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.azalea.proxy.net.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.LaunchRequest;
 import org.azalea.sideloader.LifecycleState;
 import org.azalea.sideloader.PartitionRequest;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.azalea.node.NodeShape;
-import org.azalea.proxy.net.NetPolicy;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.PartitionRequest;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,6 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.Linux;
 import org.azalea.memory.Partition;
-import org.azalea.proxy.net.NetPolicy;
 
 /**
  * The host-side state of one instance that the handlers share: its memory

@@ -16,6 +16,7 @@ import org.azalea.host.Linux;
 import org.azalea.host.LinuxLayouts;
 import org.azalea.host.LinuxNet;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.OpenFile;
 import org.azalea.proxy.instance.PathResolver;
 

@@ -19,6 +19,7 @@ import org.azalea.host.Linux;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.GuestIovecs;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.ring.Request;
 
 /**

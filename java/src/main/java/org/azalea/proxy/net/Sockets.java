@@ -11,6 +11,7 @@ import org.azalea.host.LibcSockets;
 import org.azalea.host.Linux;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.OpenFile;
 import org.azalea.ring.Request;
 

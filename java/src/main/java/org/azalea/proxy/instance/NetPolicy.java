@@ -1,4 +1,4 @@
-package org.azalea.proxy.net;
+package org.azalea.proxy.instance;
 
 import static org.azalea.host.LinuxNet.AF_INET;
 import static org.azalea.host.LinuxNet.AF_INET6;
@@ -9,7 +9,8 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 
 /**
- * What network an instance may reach, enforced by its proxy on every address a
+ * What network an instance may reach, enforced by its proxy (org.azalea.proxy.net:
+ * Sockets, SocketIo, SockAddrs) on every address a
  * call carries (bind, connect, sendto, sendmsg) and on socket creation.  AF_UNIX
  * is outside the policy: its names resolve inside the instance's root.
  *
