@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Path;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
+import org.azalea.host.LinuxLayouts;
 import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.NetPolicy.Use;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,12 +162,33 @@ class NetPolicyTest {
             assertEquals(
                     -Errno.ENETUNREACH, g.call(AZ_OP_SENDTO(), d, g.str("x"), 1, 0, g.sockaddrIn(TEST_NET, 9), 16));
             assertEquals(1, g.call(AZ_OP_SENDTO(), d, g.str("x"), 1, 0, g.sockaddrIn(LO, g.port(name)), 16));
+            // 0.0.0.0 as a destination reaches the host itself in Linux, whatever its routes (see the host test).
+            assertEquals(-Errno.ENETUNREACH, g.call(AZ_OP_SENDTO(), d, g.str("x"), 1, 0, g.sockaddrIn(ANY, 9), 16));
             long dname = g.alloc(16);
             assertEquals(0, g.call(AZ_OP_GETSOCKNAME(), d, dname, g.intCell(16)));
             assertArrayEquals(LO, g.read(dname + 4, 4));
 
+            // sendmsg carries its address in the msghdr: the same rules, and the same implicit bind.
+            long m = g.call(AZ_OP_SOCKET(), AF_INET, SOCK_DGRAM, 0);
+            long msg = g.alloc(LinuxLayouts.MSGHDR.byteSize());
+            g.setLong(msg + LinuxLayouts.MSG_NAME, g.sockaddrIn(TEST_NET, 9));
+            g.setInt(msg + LinuxLayouts.MSG_NAMELEN, 16);
+            g.setLong(msg + LinuxLayouts.MSG_IOV, g.iovec(g.str("ab"), 2));
+            g.setLong(msg + LinuxLayouts.MSG_IOVLEN, 1);
+            assertEquals(-Errno.ENETUNREACH, g.call(AZ_OP_SENDMSG(), m, msg, 0));
+            g.setLong(msg + LinuxLayouts.MSG_NAME, g.sockaddrIn(LO, g.port(name)));
+            assertEquals(2, g.call(AZ_OP_SENDMSG(), m, msg, 0));
+            long mname = g.alloc(16);
+            assertEquals(0, g.call(AZ_OP_GETSOCKNAME(), m, mname, g.intCell(16)));
+            assertArrayEquals(LO, g.read(mname + 4, 4));
+
             long s6 = g.call(AZ_OP_SOCKET(), AF_INET6, SOCK_DGRAM, 0);
+            Assumptions.assumeTrue(s6 >= 0, "no IPv6 on this host");
             assertEquals(-Errno.ENETUNREACH, g.call(AZ_OP_CONNECT(), s6, g.sockaddrIn6(V6_DOC, 53), 28));
+            assertEquals(0, g.call(AZ_OP_BIND(), s6, g.sockaddrIn6(V6_ANY, 0), 28));
+            long name6 = g.alloc(28);
+            assertEquals(0, g.call(AZ_OP_GETSOCKNAME(), s6, name6, g.intCell(28)));
+            assertArrayEquals(V6_LO, g.read(name6 + 8, 16), "a wildcard :: bind lands on ::1");
         }
     }
 
@@ -186,6 +209,9 @@ class NetPolicyTest {
             long name = g.alloc(16);
             assertEquals(0, g.call(AZ_OP_GETSOCKNAME(), l, name, g.intCell(16)));
             assertArrayEquals(ANY, g.read(name + 4, 4));
+            // What loopback refuses, host lets through: 0.0.0.0 as a destination is this host.
+            long d = g.call(AZ_OP_SOCKET(), AF_INET, SOCK_DGRAM, 0);
+            assertEquals(1, g.call(AZ_OP_SENDTO(), d, g.str("x"), 1, 0, g.sockaddrIn(ANY, g.port(name)), 16));
         }
     }
 }
