@@ -4,11 +4,11 @@
 # (NAME-pie); a few with glibc (plain gcc -static), the Azalea API library,
 # or OpenMP.  Outputs under build/test-images/.  The Java test suite runs
 # them on a node (TestImagesIT, ThreadsIT, NetworkIT: echo_server and
-# echo_client need a host side).
+# echo_client need a host side; NetPolicyIT: net_policy).
 
 TI_SRC := test-images
 TI_OUT := $(BUILD)/test-images
-TI_NAMES := hello args memory exitcode crash time sysinfo files stdin spin offload_bench threads futex signals threads_bench echo_server echo_client hostile
+TI_NAMES := hello args memory exitcode crash time sysinfo files stdin spin offload_bench threads futex signals threads_bench echo_server echo_client hostile net_policy
 TI_PIE_NAMES := hello args memory sysinfo
 TI_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 MUSL_LIB := /usr/lib/x86_64-linux-musl

@@ -114,6 +114,10 @@ static int one(struct az_opts *o, const char *key, const char *v, char *err, siz
         if (parse_int(v, 1, 100000000, &n))
             return fail(err, errlen, "timeout=%s: seconds, 1..100000000", v);
         o->timeout = (int)n;
+    } else if (strcmp(key, "net") == 0) {
+        if (strcmp(v, "none") != 0 && strcmp(v, "loopback") != 0 && strcmp(v, "host") != 0)
+            return fail(err, errlen, "net=%s: none, loopback or host (the network each task's instance reaches)", v);
+        set_string(o->net, sizeof o->net, v);
     } else if (strcmp(key, "env") == 0) {
         if (!env_ok(v) || set_string(o->env, sizeof o->env, v))
             return fail(err, errlen,
@@ -139,10 +143,11 @@ static int one(struct az_opts *o, const char *key, const char *v, char *err, siz
             return fail(err, errlen, "accel=%s: auto, kvm or tcg", v);
         set_string(o->accel, sizeof o->accel, v);
     } else {
-        return fail(err, errlen,
-                    "unknown option '%s' (known: cores, mem, quadrant, root, timeout, env; for the job's node: smp, "
-                    "quadrants, node-mem, fwk, accel)",
-                    key);
+        return fail(
+            err, errlen,
+            "unknown option '%s' (known: cores, mem, quadrant, root, timeout, net, env; for the job's node: smp, "
+            "quadrants, node-mem, fwk, accel)",
+            key);
     }
     return 0;
 }

@@ -8,7 +8,7 @@
  * value and what is accepted.  What only the node can judge (does the memory
  * fit its quadrant) is left to `azalea`, which says so in one line too.
  *
- * Keys for each task's instance:      cores, mem, quadrant, root, timeout, env
+ * Keys for each task's instance:      cores, mem, quadrant, root, timeout, net, env
  * Keys for the job's node on a host:  smp, quadrants, node-mem, fwk, accel
  */
 #ifndef AZ_SLURM_OPTIONS_H
@@ -29,6 +29,7 @@ struct az_opts {
     char root[AZ_OPT_VALUE_MAX];
     int timeout;                /* seconds, 0 = none */
     char env[AZ_OPT_VALUE_MAX]; /* NAME[:NAME...], a NAME may end in '*' */
+    char net[16];               /* none, loopback, host: `azalea run --net` */
     /* The job's node on each host; 0 / "" = shaped from the allocation. */
     int smp;
     int quadrants;

@@ -54,6 +54,10 @@ int main(void)
               strcmp(o.accel, "tcg") == 0 && o.quadrant == -1 && o.cores == 0,
           "node set misread");
     good("fwk=none");
+    CHECK(az_opts_parse("net=none", &o, err, sizeof err) == 0 && strcmp(o.net, "none") == 0, "net=none: %s", err);
+    CHECK(az_opts_parse("cores=1,net=host", &o, err, sizeof err) == 0 && strcmp(o.net, "host") == 0, "net=host");
+    CHECK(az_opts_parse("cores=1", &o, err, sizeof err) == 0 && o.net[0] == '\0', "net defaults to azalea's");
+    good("net=loopback");
     good("mem=1G,node-mem=2816M");
     good("mem=65536");
 
@@ -81,6 +85,8 @@ int main(void)
     bad("smp=9,quadrants=4", "cannot be split evenly");
     bad("fwk=zero", "fwk=zero");
     bad("accel=hvf", "accel=hvf: auto, kvm or tcg");
+    bad("net=internet", "net=internet: none, loopback or host");
+    bad("net=Host", "net=Host");
     bad("colour=blue", "unknown option 'colour'");
     bad("cores=2,,mem=1G,bogus", "'bogus' is not KEY=VALUE");
     bad("root=/tmp/a\nb", "control character (byte 12)");

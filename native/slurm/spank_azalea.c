@@ -92,7 +92,8 @@ static struct spank_option azalea_option = {
     "[OPTIONS]",
     "Run each task as an Azalea unikernel instance on this job's node service on its host. "
     "OPTIONS: comma-separated KEY=VALUE; for each task's instance cores=N, mem=SIZE, quadrant=Q, "
-    "root=DIR, timeout=SECS, env=NAME[:NAME*...] (SLURM_*, SLURMD_*, PMI_*, PMIX_*, OMP_* are always passed); "
+    "root=DIR, timeout=SECS, net=none|loopback|host (default loopback), env=NAME[:NAME*...] (SLURM_*, SLURMD_*, PMI_*, "
+    "PMIX_*, OMP_* are always passed); "
     "for the job's node on each host smp=N, quadrants=Q, node-mem=SIZE, fwk=Q|none, accel=auto|kvm|tcg "
     "(default: one CPU per allocated CPU plus the node's monitor, the job's memory).",
     2,
@@ -602,6 +603,7 @@ int slurm_spank_task_init(spank_t sp, int ac, char **av)
     }
     if ((opts.mem[0] && set(sp, "AZALEA_SLURM_MEM", opts.mem)) ||
         (opts.root[0] && set(sp, "AZALEA_SLURM_ROOT", opts.root)) ||
+        (opts.net[0] && set(sp, "AZALEA_SLURM_NET", opts.net)) ||
         (opts.env[0] && set(sp, "AZALEA_SLURM_ENV", opts.env)))
         return -1;
     /* The task's argv is the step's (no --multi-prog): slurmstepd execs argv[0]

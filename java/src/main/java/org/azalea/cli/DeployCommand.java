@@ -165,7 +165,8 @@ final class DeployCommand implements Command {
                     root,
                     null,
                     o,
-                    x);
+                    x,
+                    e.net());
             try {
                 handles.add(session.launch(r));
             } catch (ResourceUnavailableException | ElfImage.NotRunnable | IOException ex) {

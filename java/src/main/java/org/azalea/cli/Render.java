@@ -54,17 +54,18 @@ final class Render {
 
     static String instances(List<InstanceView> list) {
         StringBuilder b = new StringBuilder(String.format(
-                "%-5s %-16s %-8s %-6s %-8s %-7s %-20s %-9s %s%n",
-                "ID", "NAME", "QUADRANT", "CORES", "CPUS", "MEMORY", "STATE", "UPTIME", "OFFLOADS"));
+                "%-5s %-16s %-8s %-6s %-8s %-7s %-8s %-20s %-9s %s%n",
+                "ID", "NAME", "QUADRANT", "CORES", "CPUS", "MEMORY", "NET", "STATE", "UPTIME", "OFFLOADS"));
         for (InstanceView v : list) {
             b.append(String.format(
-                    "%-5d %-16s %-8d %-6d %-8s %-7s %-20s %-9s %d%n",
+                    "%-5d %-16s %-8d %-6d %-8s %-7s %-8s %-20s %-9s %d%n",
                     v.id(),
                     v.name(),
                     v.quadrant(),
                     v.cpus().length,
                     v.cpuText(),
                     SizeParser.format(v.memSize()),
+                    v.net().label(),
                     v.stateText(),
                     duration(v.uptimeMillis()),
                     v.offloads()));
@@ -75,12 +76,13 @@ final class Render {
     /** One instance's offload statistics: a heading line and one line per opcode served. */
     static String offloads(InstanceView v) {
         StringBuilder b = new StringBuilder(String.format(
-                "instance %d %s: quadrant %d, cpus %s, %s; %s, %s; %d offloads, %d errors%s%n",
+                "instance %d %s: quadrant %d, cpus %s, %s, net %s; %s, %s; %d offloads, %d errors%s%n",
                 v.id(),
                 v.name(),
                 v.quadrant(),
                 v.cpuText(),
                 SizeParser.format(v.memSize()),
+                v.net().label(),
                 v.ended() ? v.outcome() : v.state().name(),
                 duration(v.uptimeMillis()),
                 v.offloads(),

@@ -15,6 +15,7 @@ import org.azalea.node.ElfImage;
 import org.azalea.node.Node;
 import org.azalea.node.NodeShape;
 import org.azalea.node.SizeParser;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.service.InstanceHandle;
 import org.azalea.service.InstanceView;
 import org.azalea.service.NodeSession;
@@ -71,6 +72,11 @@ final class RunCommand implements Command {
                   --root DIR       the instance's file system root (default: the current directory);
                                    its working directory starts there; nothing outside is reachable
                   --env NAME=VALUE add to the environment (default: HOME=/ PATH=/bin:/usr/bin, TERM, LANG)
+                  --net POLICY     what network the program reaches (default loopback):
+                                   none      no IP sockets (socket() fails with EACCES)
+                                   loopback  peers on 127.0.0.0/8 and ::1 only (others: ENETUNREACH);
+                                             a bind to 0.0.0.0 or :: binds loopback instead
+                                   host      the host's network, as the node service's user
                   --private        boot a private node even if one is running
                   --attach         run on the running node service only: with none, fail (125)
                                    instead of booting a private node (the Slurm plugin's tasks)
@@ -97,6 +103,7 @@ final class RunCommand implements Command {
         String accel = "auto";
         boolean privateNode = false, attachOnly = false, nodeOptionsGiven = false;
         long timeoutSecs = 0;
+        NetPolicy net = NetPolicy.DEFAULT;
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HOME", "/");
         env.put("PATH", "/bin:/usr/bin");
@@ -115,6 +122,13 @@ final class RunCommand implements Command {
                     int eq = kv.indexOf('=');
                     if (eq <= 0) throw new UsageException("--env needs NAME=VALUE, not '" + kv + "'");
                     env.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                case "--net" -> {
+                    try {
+                        net = NetPolicy.parse(o.value(opt));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--net: " + e.getMessage());
+                    }
                 }
                 case "--private" -> privateNode = true;
                 case "--attach" -> attachOnly = true;
@@ -164,7 +178,8 @@ final class RunCommand implements Command {
                 root,
                 System.in,
                 out,
-                err);
+                err,
+                net);
 
         Optional<RemoteSession> running = privateNode ? Optional.empty() : Nodes.running();
         if (attachOnly && running.isEmpty()) {

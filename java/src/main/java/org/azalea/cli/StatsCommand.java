@@ -115,6 +115,7 @@ final class StatsCommand implements Command {
         w.endArray()
                 .field("mem_base", v.memBase())
                 .field("mem_size", v.memSize())
+                .field("net", v.net().label())
                 .field("state", v.state().name())
                 .field("ending", v.ending() == null ? null : v.ending().name())
                 .field("exit_status", v.exitStatus())

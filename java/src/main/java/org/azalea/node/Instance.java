@@ -155,8 +155,8 @@ public final class Instance implements AutoCloseable {
             az_boot.ncpus(b, cpus.length);
             for (int i = 0; i < cpus.length; i++) az_boot.cpus(b, i, cpus[i]);
 
-            HostSyscalls syscalls =
-                    new HostSyscalls(p, spec.root(), spec.stdio(), new InstanceIdentity(spec.name(), Version.STRING));
+            HostSyscalls syscalls = new HostSyscalls(
+                    p, spec.root(), spec.stdio(), new InstanceIdentity(spec.name(), Version.STRING), spec.net());
             proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults(spec.name()));
             proxy.start();
             Instance inst = new Instance(node, spec, p, proxy, b, t0, kickValue);

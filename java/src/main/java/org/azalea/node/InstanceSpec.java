@@ -3,11 +3,12 @@ package org.azalea.node;
 import java.nio.file.Path;
 import java.util.List;
 import org.azalea.proxy.Stdio;
+import org.azalea.proxy.instance.NetPolicy;
 
 /**
  * What to run and where: a program with its arguments and environment, on a
  * set of node CPUs and a partition of guest-physical memory, with a root
- * directory and stdio for its offloaded calls.
+ * directory, stdio and network policy for its offloaded calls.
  *
  * @param id the instance's number, as the sideloader and {@code azalea ps} show it; the node kernel logs it too
  * @param cpus node CPU indices; cpus[0] leads; channel i of the offload region serves cpus[i]
@@ -24,8 +25,25 @@ public record InstanceSpec(
         long memGpa,
         long memSize,
         Path root,
-        Stdio stdio) {
+        Stdio stdio,
+        NetPolicy net) {
+    /** A spec under the default network policy. */
+    public InstanceSpec(
+            long id,
+            String name,
+            ElfImage program,
+            List<String> argv,
+            List<String> env,
+            int[] cpus,
+            long memGpa,
+            long memSize,
+            Path root,
+            Stdio stdio) {
+        this(id, name, program, argv, env, cpus, memGpa, memSize, root, stdio, NetPolicy.DEFAULT);
+    }
+
     public InstanceSpec {
+        if (net == null) net = NetPolicy.DEFAULT;
         argv = List.copyOf(argv);
         env = List.copyOf(env);
         cpus = cpus.clone();

@@ -24,6 +24,7 @@ import org.azalea.proxy.instance.FdTable;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.PathResolver;
 import org.azalea.proxy.instance.Waiter;
 import org.azalea.proxy.net.NameLookup;
@@ -82,6 +83,15 @@ public final class HostSyscalls implements SyscallDispatcher {
      * @throws IOException when the root cannot be opened or the host lacks openat2 or eventfd
      */
     public HostSyscalls(Partition memory, Path root, Stdio stdio, InstanceIdentity identity) throws IOException {
+        this(memory, root, stdio, identity, NetPolicy.DEFAULT);
+    }
+
+    /**
+     * An instance's dispatcher under network policy {@code net}; the other parameters
+     * as in {@link #HostSyscalls(Partition, Path, Stdio, InstanceIdentity)}.
+     */
+    public HostSyscalls(Partition memory, Path root, Stdio stdio, InstanceIdentity identity, NetPolicy net)
+            throws IOException {
         this.name = identity.hostname();
         this.unknownOps = new RateLimitedLog(name, log::warn, 5, 1_000_000_000L, System::nanoTime);
         PathResolver paths = PathResolver.open(root);
@@ -92,7 +102,7 @@ public final class HostSyscalls implements SyscallDispatcher {
             paths.close();
             throw new IOException("cannot create the instance's eventfd: " + e.getMessage());
         }
-        this.s = new InstanceState(memory, new FdTable(), paths, new Blocking(waiter));
+        this.s = new InstanceState(memory, new FdTable(), paths, new Blocking(waiter), net);
         try {
             for (int fd = 0; fd < 3; fd++) bindStdio(fd, stdio.binding(fd));
         } catch (ErrnoException e) {

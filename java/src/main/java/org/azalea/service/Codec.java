@@ -7,6 +7,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.LaunchRequest;
 import org.azalea.sideloader.LifecycleState;
 import org.azalea.sideloader.PartitionRequest;
@@ -40,6 +41,7 @@ final class Codec {
                 .i64(p.memory())
                 .bool(p.allowStraddle())
                 .string(r.root().toString())
+                .string(r.net().label())
                 .bytes();
     }
 
@@ -56,9 +58,19 @@ final class Codec {
             throw new ProtocolException("partition request: " + e.getMessage());
         }
         Path root = absolutePath(r.string(MAX_PATH, "root"), "root");
+        NetPolicy net = net(r);
         r.end();
         if (name.isEmpty() || name.indexOf('\0') >= 0) throw new ProtocolException("instance name '" + name + "'");
-        return new LaunchRequest(name, program, args, env, p, root, null, null, null);
+        return new LaunchRequest(name, program, args, env, p, root, null, null, null, net);
+    }
+
+    private static NetPolicy net(WireReader r) throws ProtocolException {
+        String s = r.string(16, "network policy");
+        try {
+            return NetPolicy.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(e.getMessage());
+        }
     }
 
     private static Path absolutePath(String s, String what) throws ProtocolException {
@@ -158,6 +170,7 @@ final class Codec {
                 .i64(v.offloads())
                 .i64(v.offloadErrors())
                 .bool(v.hung())
+                .string(v.net().label())
                 .i32(v.opcodes().size());
         for (OpcodeView o : v.opcodes()) {
             w.string(o.name())
@@ -184,6 +197,7 @@ final class Codec {
         String outcome = r.string(MAX_STRING, "outcome");
         long started = r.i64(), uptime = r.i64(), reclaim = r.i64(), offloads = r.i64(), errors = r.i64();
         boolean hung = r.bool();
+        NetPolicy net = net(r);
         int n = r.count(MAX_OPCODES, 60, "opcodes");
         List<OpcodeView> ops = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -209,7 +223,8 @@ final class Codec {
                 offloads,
                 errors,
                 ops,
-                hung);
+                hung,
+                net);
     }
 
     private static LifecycleState state(String s) throws ProtocolException {

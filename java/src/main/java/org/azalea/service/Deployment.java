@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.azalea.node.NodeShape;
 import org.azalea.node.SizeParser;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.PartitionRequest;
 
 /**
@@ -24,12 +25,14 @@ import org.azalea.sideloader.PartitionRequest;
  *   node SMP QUADRANTS MEMORY     the node to boot when none is running (optional;
  *                                 default 72 4 512M); MEMORY is per quadrant
  *   fwk QUADRANT|none             the full-weight kernel's quadrant (default 0)
- *   run NAME QUADRANT CORES MEMORY PROGRAM [ARGS...]
+ *   run NAME QUADRANT CORES MEMORY [net=POLICY] PROGRAM [ARGS...]
  *                                 one unikernel instance:
  *                                   QUADRANT  a number, or any
  *                                   CORES     a number, or all: the whole quadrant
  *                                   MEMORY    a size (128M, 1G), or all (with CORES all):
  *                                             all of the quadrant's memory
+ *                                   net=      none, loopback (the default) or host: what
+ *                                             network it reaches (azalea run --net)
  *                                   PROGRAM   a static ELF; a relative path is relative to
  *                                             this file's directory, and $BUILD/ at its
  *                                             start is the build directory (make native's)
@@ -42,7 +45,8 @@ public record Deployment(Path source, NodeShape shape, Set<Integer> fullWeightKe
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
 
     /** One instance to run. */
-    public record Entry(String name, PartitionRequest partition, Path program, List<String> args, int line) {
+    public record Entry(
+            String name, PartitionRequest partition, NetPolicy net, Path program, List<String> args, int line) {
         public Entry {
             args = List.copyOf(args);
         }
@@ -95,7 +99,8 @@ public record Deployment(Path source, NodeShape shape, Set<Integer> fullWeightKe
                 }
                 case "run" -> {
                     if (f.length < 6)
-                        throw new Invalid(where + "run needs NAME QUADRANT CORES MEMORY PROGRAM [ARGS...]");
+                        throw new Invalid(
+                                where + "run needs NAME QUADRANT CORES MEMORY [net=POLICY] PROGRAM [ARGS...]");
                     String name = f[1];
                     if (!NAME.matcher(name).matches()) {
                         throw new Invalid(where + "instance name '" + name + "': letters, digits, . _ - (at most 32)");
@@ -119,11 +124,23 @@ public record Deployment(Path source, NodeShape shape, Set<Integer> fullWeightKe
                     } catch (IllegalArgumentException e) {
                         throw new Invalid(where + e.getMessage());
                     }
+                    int prog = 5;
+                    NetPolicy net = NetPolicy.DEFAULT;
+                    if (f[5].startsWith("net=")) {
+                        try {
+                            net = NetPolicy.parse(f[5].substring(4));
+                        } catch (IllegalArgumentException e) {
+                            throw new Invalid(where + e.getMessage());
+                        }
+                        prog = 6;
+                        if (f.length < 7) throw new Invalid(where + "run needs a PROGRAM after " + f[5]);
+                    }
                     entries.add(new Entry(
                             name,
                             p,
-                            program(f[5], dir, buildDir),
-                            Arrays.asList(f).subList(6, f.length),
+                            net,
+                            program(f[prog], dir, buildDir),
+                            Arrays.asList(f).subList(prog + 1, f.length),
                             n));
                 }
                 default -> throw new Invalid(where + "unknown directive '" + f[0] + "' (node, fwk or run)");

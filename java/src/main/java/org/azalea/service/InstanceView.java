@@ -2,6 +2,7 @@ package org.azalea.service;
 
 import java.util.Arrays;
 import java.util.List;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.LifecycleState;
 
 /**
@@ -17,6 +18,7 @@ import org.azalea.sideloader.LifecycleState;
  * @param reclaimMicros from its end to its resources being free again; -1 before
  * @param offloads system calls its proxy served; {@code opcodes} splits them by opcode
  * @param hung a core of it has not answered the node's heartbeat pings for seconds (interrupts off, or stuck)
+ * @param net the network policy its proxy enforces
  */
 public record InstanceView(
         long id,
@@ -37,8 +39,10 @@ public record InstanceView(
         long offloads,
         long offloadErrors,
         List<OpcodeView> opcodes,
-        boolean hung) {
+        boolean hung,
+        NetPolicy net) {
     public InstanceView {
+        java.util.Objects.requireNonNull(net, "net");
         args = List.copyOf(args);
         cpus = cpus.clone();
         opcodes = List.copyOf(opcodes);

@@ -68,7 +68,8 @@ public final class Protocol {
     private Protocol() {}
 
     public static final int MAGIC = 0x415a4e53; // "AZNS"
-    public static final int VERSION = 1;
+    /** 2: launch requests and instance views carry the network policy. */
+    public static final int VERSION = 2;
     /** No frame is larger: a list of 100 instances with their statistics fits with room. */
     public static final int MAX_PAYLOAD = 1 << 20;
     /** Stdio bytes per frame. */

@@ -203,7 +203,8 @@ public final class RemoteSession implements NodeSession {
                 request.root().toAbsolutePath(),
                 null,
                 null,
-                null);
+                null,
+                request.net());
         FrameChannel ch = open();
         try {
             Frame started;

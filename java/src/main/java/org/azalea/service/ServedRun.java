@@ -45,7 +45,8 @@ final class ServedRun {
                 request.root(),
                 stdin,
                 new FrameOutput(Protocol.Type.STDOUT),
-                new FrameOutput(Protocol.Type.STDERR));
+                new FrameOutput(Protocol.Type.STDERR),
+                request.net());
         try {
             handle = service.session().launch(r);
         } catch (ResourceUnavailableException e) {

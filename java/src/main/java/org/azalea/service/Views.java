@@ -48,7 +48,8 @@ final class Views {
                 stats == null ? 0 : stats.total(),
                 stats == null ? 0 : stats.totalErrors(),
                 ops,
-                mi.isHung());
+                mi.isHung(),
+                mi.request().net());
     }
 
     static List<OpcodeView> opcodes(ProxyStats s) {

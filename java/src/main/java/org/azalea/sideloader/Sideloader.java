@@ -147,7 +147,8 @@ public final class Sideloader implements AutoCloseable {
                     a.memBase(),
                     a.memSize(),
                     req.root(),
-                    Stdio.of(in, out, err));
+                    Stdio.of(in, out, err),
+                    req.net());
             Instance inst = Instance.launch(node, spec);
             mi.attach(inst);
             Thread.ofVirtual().name("azalea-watch-" + mi.id()).start(() -> watch(mi, inst));

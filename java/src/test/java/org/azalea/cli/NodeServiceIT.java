@@ -176,7 +176,7 @@ class NodeServiceIT {
             assertEquals(2, impossible.status(), impossible.toString());
 
             Azalea.Result ps = az.run("ps");
-            assertTrue(ps.out().matches("(?s).*\\n" + id + " +spin +2 +2 +36-37 +128M +RUNNING.*"), ps.out());
+            assertTrue(ps.out().matches("(?s).*\\n" + id + " +spin +2 +2 +36-37 +128M +loopback +RUNNING.*"), ps.out());
             Azalea.Result logs = az.run("logs", Long.toString(id));
             assertEquals(0, logs.status(), logs.toString());
             assertEquals("AZALEA-TEST-SPINNING\n", logs.out());
@@ -204,14 +204,17 @@ class NodeServiceIT {
 
         Azalea.Result stats = az.run("stats", Long.toString(id));
         assertEquals(0, stats.status(), stats.toString());
-        assertTrue(stats.out().contains("instance " + id + " spin: quadrant 2, cpus 36-37, 128M; killed"), stats.out());
+        assertTrue(
+                stats.out().contains("instance " + id + " spin: quadrant 2, cpus 36-37, 128M, net loopback; killed"),
+                stats.out());
         assertTrue(stats.out().contains("writev"), stats.out());
         Azalea.Result json = az.run("stats", "--json");
         assertEquals(0, json.status(), json.toString());
         assertTrue(
                 json.out().startsWith("{")
                         && json.out().contains("\"opcodes\": [")
-                        && json.out().contains("\"p99_ns\""),
+                        && json.out().contains("\"p99_ns\"")
+                        && json.out().contains("\"net\": \"loopback\""),
                 json.out());
         Azalea.Result psAll = az.run("ps", "-a");
         assertTrue(psAll.out().contains("KILLED"), psAll.out());
@@ -302,6 +305,7 @@ class NodeServiceIT {
                 .i64(64L << 20)
                 .bool(false)
                 .string(work.toString())
+                .string("loopback")
                 .bytes();
         long id;
         try (FrameChannel ch = FrameChannel.connect(socket)) {

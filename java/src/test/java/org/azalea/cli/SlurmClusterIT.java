@@ -243,7 +243,7 @@ class SlurmClusterIT {
         for (String name : List.of("compute", "fileserv", "shared")) {
             assertTrue(
                     Pattern.compile("instance \\d+ " + name
-                                    + ": quadrant \\d, cpus \\d+-\\d+, 512M; exited with status 0")
+                                    + ": quadrant \\d, cpus \\d+-\\d+, 512M, net loopback; exited with status 0")
                             .matcher(log)
                             .find(),
                     name + ":\n" + log);

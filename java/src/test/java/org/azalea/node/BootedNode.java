@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.azalea.proxy.Stdio;
+import org.azalea.proxy.instance.NetPolicy;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -81,6 +82,20 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
     /** Runs {@code image} with {@code args} on {@code ncpus} cores of {@code quadrant}; waits for its end. */
     Run run(String image, List<String> args, String stdin, Path root, int quadrant, int ncpus, Duration timeout)
             throws Exception {
+        return run(image, args, stdin, root, quadrant, ncpus, timeout, NetPolicy.DEFAULT);
+    }
+
+    /** As {@link #run(String, List, String, Path, int, int, Duration)}, under network policy {@code net}. */
+    Run run(
+            String image,
+            List<String> args,
+            String stdin,
+            Path root,
+            int quadrant,
+            int ncpus,
+            Duration timeout,
+            NetPolicy net)
+            throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Path program = IMAGES.resolve(image);
@@ -102,7 +117,8 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
                 base,
                 64L << 20,
                 root,
-                Stdio.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err));
+                Stdio.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err),
+                net);
         try (Instance inst = Instance.launch(node, spec)) {
             InstanceOutcome o = inst.waitFor(timeout);
             if (o == null) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.azalea.memory.Partition;
 import org.azalea.proxy.instance.InstanceIdentity;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.ring.Request;
 
 /**
@@ -35,7 +36,15 @@ final class Guest implements AutoCloseable {
     }
 
     Guest(Path root, Stdio stdio, String hostname) throws IOException {
-        sys = new HostSyscalls(partition, root, stdio, new InstanceIdentity(hostname, "0.1.0-test"));
+        this(root, stdio, hostname, NetPolicy.DEFAULT);
+    }
+
+    Guest(Path root, NetPolicy net) throws IOException {
+        this(root, Stdio.discard(), "guest", net);
+    }
+
+    Guest(Path root, Stdio stdio, String hostname, NetPolicy net) throws IOException {
+        sys = new HostSyscalls(partition, root, stdio, new InstanceIdentity(hostname, "0.1.0-test"), net);
     }
 
     /** Dispatches opcode {@code op} with {@code args} (missing ones are 0). */

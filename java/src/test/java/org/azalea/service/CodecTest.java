@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.LaunchRequest;
 import org.azalea.sideloader.LifecycleState;
 import org.azalea.sideloader.PartitionRequest;
@@ -38,7 +39,8 @@ class CodecTest {
                 List.of(
                         new OpcodeView("write", 40, 0, 640, 1000, 9000, 12000, 1500),
                         new OpcodeView("open", 2, 1, 0, 3000, 4000, 4000, 3500)),
-                true);
+                true,
+                NetPolicy.NONE);
     }
 
     @Test
@@ -129,6 +131,26 @@ class CodecTest {
                 null);
         LaunchRequest back = Codec.launch(new WireReader(Codec.launch(r)));
         assertEquals(r, back);
+        assertEquals(NetPolicy.LOOPBACK, back.net());
+        LaunchRequest host = r.withNet(NetPolicy.HOST);
+        assertEquals(
+                NetPolicy.HOST, Codec.launch(new WireReader(Codec.launch(host))).net());
+    }
+
+    @Test
+    void theNetworkPolicyTravelsAndAnUnknownOneIsRefused() throws Exception {
+        assertEquals(
+                NetPolicy.NONE,
+                Codec.instanceOnly(new WireReader(Codec.instance(view()))).net());
+        LaunchRequest r = LaunchRequest.of(Path.of("/x/p"), List.of(), PartitionRequest.of(1, 64L << 20), Path.of("/r"))
+                .withNet(NetPolicy.NONE);
+        byte[] good = Codec.launch(r);
+        // The policy is the payload's last string: "none" becomes "nope", which no end accepts.
+        byte[] bad = good.clone();
+        bad[bad.length - 2] = 'p';
+        bad[bad.length - 1] = 'e';
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Codec.launch(new WireReader(bad)));
+        assertTrue(e.getMessage().contains("network policy 'nope'"), e.getMessage());
     }
 
     @Test

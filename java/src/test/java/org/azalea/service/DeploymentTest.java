@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.azalea.node.NodeShape;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.sideloader.PartitionRequest;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,7 @@ class DeploymentTest {
                 run a any 2 64M prog x y
                 run b 2 all 128M $BUILD/deploy/aim7
                 run c 3 all all /abs/p
+                run d 2 1 64M net=none prog z
                 """);
         assertEquals(new NodeShape(16, 4, 256L << 20), d.shape());
         assertEquals(Set.of(1), d.fullWeightKernel());
@@ -63,6 +65,11 @@ class DeploymentTest {
                 d.entries().get(1).partition());
         assertEquals(Path.of("/b/deploy/aim7"), d.entries().get(1).program());
         assertEquals(PartitionRequest.quadrant(3), d.entries().get(2).partition());
+        assertEquals(NetPolicy.LOOPBACK, a.net());
+        Deployment.Entry n = d.entries().get(3);
+        assertEquals(NetPolicy.NONE, n.net());
+        assertEquals(Path.of("/d/prog"), n.program());
+        assertEquals(List.of("z"), n.args());
     }
 
     @Test
@@ -70,6 +77,8 @@ class DeploymentTest {
         invalid("x.deploy: no run line", "# nothing\n");
         invalid("x.deploy:1: unknown directive 'rn'", "rn a 1 1 64M p\n");
         invalid("x.deploy:1: run needs NAME", "run a 1 1 64M\n");
+        invalid("x.deploy:1: network policy 'wide'", "run a 1 1 64M net=wide p\n");
+        invalid("x.deploy:1: run needs a PROGRAM after net=host", "run a 1 1 64M net=host\n");
         invalid("x.deploy:2: instance name 'a' used twice", "run a 1 1 64M p\nrun a 2 1 64M p\n");
         invalid("x.deploy:1: instance name '-a'", "run -a 1 1 64M p\n");
         invalid("x.deploy:1: quadrant: 'one' is not a number", "run a one 1 64M p\n");

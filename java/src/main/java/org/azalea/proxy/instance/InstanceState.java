@@ -8,20 +8,27 @@ import org.azalea.memory.Partition;
 /**
  * The host-side state of one instance that the handlers share: its memory
  * (through {@link GuestPointers} only), fd table, root and current directory,
- * waiter and umask.
+ * waiter, umask and network policy.
  */
 public final class InstanceState {
     private final GuestPointers guest;
     private final FdTable fds;
     private final PathResolver paths;
     private final Blocking blocking;
+    private final NetPolicy net;
     private volatile int umask = 022;
 
-    public InstanceState(Partition memory, FdTable fds, PathResolver paths, Blocking blocking) {
+    public InstanceState(Partition memory, FdTable fds, PathResolver paths, Blocking blocking, NetPolicy net) {
         this.guest = new GuestPointers(memory);
         this.fds = fds;
         this.paths = paths;
         this.blocking = blocking;
+        this.net = java.util.Objects.requireNonNull(net, "net");
+    }
+
+    /** What network the instance may reach; fixed for its life. */
+    public NetPolicy net() {
+        return net;
     }
 
     /** The instance's memory as handlers may reach it: the one way from a guest pointer to host memory. */

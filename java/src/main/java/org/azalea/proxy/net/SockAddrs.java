@@ -11,10 +11,12 @@ import java.lang.foreign.ValueLayout;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
+import org.azalea.host.LibcSockets;
 import org.azalea.host.Linux;
 import org.azalea.host.LinuxLayouts;
 import org.azalea.host.LinuxNet;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.OpenFile;
 import org.azalea.proxy.instance.PathResolver;
 
@@ -46,10 +48,14 @@ final class SockAddrs {
     /**
      * The guest's sockaddr at {@code gpa} (length {@code len}) for a socket of {@code file}.
      *
-     * @param creating true for bind (the AF_UNIX name is created), false to reach an existing one
+     * <p>IP addresses pass the instance's {@link NetPolicy}, which may refuse them or
+     * (a wildcard bind under loopback) put a loopback address in their place.
+     *
+     * @param use BIND creates an AF_UNIX name; CONNECT and SEND reach an existing one
      */
-    static HostAddr in(InstanceState s, OpenFile file, long gpa, long len, boolean creating, Arena arena)
+    static HostAddr in(InstanceState s, OpenFile file, long gpa, long len, NetPolicy.Use use, Arena arena)
             throws ErrnoException {
+        boolean creating = use == NetPolicy.Use.BIND;
         if (len < 2 || len > LinuxLayouts.SOCKADDR_STORAGE_SIZE) {
             throw new ErrnoException(Errno.EINVAL, "socket address length " + len);
         }
@@ -57,10 +63,11 @@ final class SockAddrs {
         int family = (bytes[0] & 0xFF) | (bytes[1] & 0xFF) << 8;
         boolean unixSocket = file.family() == AF_UNIX || file.family() == 0;
         if (family == AF_UNIX && unixSocket) return unix(s, bytes, creating, arena);
-        // Anything else goes to the host as written: the kernel checks it against the socket's family.
-        MemorySegment addr = arena.allocate(bytes.length, 8);
-        MemorySegment.copy(bytes, 0, addr, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        return new HostAddr(addr, bytes.length, -1, bytes);
+        // Anything else goes to the host as the policy allows: the kernel checks it against the socket's family.
+        byte[] host = s.net().check(use, bytes, file.family());
+        MemorySegment addr = arena.allocate(host.length, 8);
+        MemorySegment.copy(host, 0, addr, ValueLayout.JAVA_BYTE, 0, host.length);
+        return new HostAddr(addr, host.length, -1, bytes);
     }
 
     private static HostAddr unix(InstanceState s, byte[] bytes, boolean creating, Arena arena) throws ErrnoException {
@@ -167,6 +174,30 @@ final class SockAddrs {
             MemorySegment.copy(answer, 0, guestAddr, ValueLayout.JAVA_BYTE, 0, Math.min(answer.length, guestLen));
             if (guestLenCell != null) guestLenCell.set(ValueLayout.JAVA_INT_UNALIGNED, 0, answer.length);
             return answer.length;
+        }
+    }
+
+    /**
+     * Binds host socket {@code h} to the policy's loopback address if it is an IP socket
+     * not bound yet, so that the kernel's implicit bind (listen, sendto on an unbound
+     * datagram socket) cannot land on the wildcard address.  {@code peer}: the guest's
+     * destination, or null.
+     */
+    static void bindIfUnbound(InstanceState s, OpenFile file, int h, byte[] peer) throws ErrnoException {
+        byte[] lo = s.net().implicitBind(file.family(), peer);
+        if (lo == null) return;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(LinuxLayouts.SOCKADDR_STORAGE_SIZE, 8);
+            MemorySegment nameLen = arena.allocate(ValueLayout.JAVA_INT);
+            nameLen.set(ValueLayout.JAVA_INT, 0, LinuxLayouts.SOCKADDR_STORAGE_SIZE);
+            long res = LibcSockets.getsockname(h, name, nameLen);
+            if (res < 0) throw new ErrnoException((int) -res, "getsockname of host fd " + h);
+            if (name.get(ValueLayout.JAVA_SHORT, 2) != 0) return; // a port: already bound
+            MemorySegment addr = arena.allocate(lo.length, 8);
+            MemorySegment.copy(lo, 0, addr, ValueLayout.JAVA_BYTE, 0, lo.length);
+            res = LibcSockets.bind(h, addr, lo.length);
+            // EINVAL: bound (or connected) meanwhile by another guest thread; the kernel keeps that binding.
+            if (res < 0 && res != -Errno.EINVAL) throw new ErrnoException((int) -res, "loopback bind of host fd " + h);
         }
     }
 

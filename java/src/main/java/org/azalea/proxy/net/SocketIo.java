@@ -19,6 +19,7 @@ import org.azalea.host.Linux;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.GuestIovecs;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.ring.Request;
 
 /**
@@ -47,8 +48,9 @@ public final class SocketIo {
         try (Arena arena = Arena.ofConfined();
                 SockAddrs.HostAddr a = r.a4() == 0
                         ? SockAddrs.HostAddr.NONE
-                        : SockAddrs.in(s, f.file(), r.a4(), r.a5(), false, arena)) {
+                        : SockAddrs.in(s, f.file(), r.a4(), r.a5(), NetPolicy.Use.SEND, arena)) {
             int h = f.host(Errno.ENOTSOCK);
+            if (a.guestBytes() != null && a.heldFd() < 0) SockAddrs.bindIfUnbound(s, f.file(), h, a.guestBytes());
             MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             long total = buf.byteSize();
             return s.blocking()
@@ -133,7 +135,8 @@ public final class SocketIo {
             int nameLen = msg.get(ValueLayout.JAVA_INT, MSG_NAMELEN);
             try (SockAddrs.HostAddr a = nameGpa == 0 || nameLen == 0
                     ? SockAddrs.HostAddr.NONE
-                    : SockAddrs.in(s, f.file(), nameGpa, nameLen, false, arena)) {
+                    : SockAddrs.in(s, f.file(), nameGpa, nameLen, NetPolicy.Use.SEND, arena)) {
+                if (a.guestBytes() != null && a.heldFd() < 0) SockAddrs.bindIfUnbound(s, f.file(), h, a.guestBytes());
                 GuestIovecs v = s.guest()
                         .iovecs(
                                 msg.get(ValueLayout.JAVA_LONG, MSG_IOV),

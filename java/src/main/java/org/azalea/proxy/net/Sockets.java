@@ -11,6 +11,7 @@ import org.azalea.host.LibcSockets;
 import org.azalea.host.Linux;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.OpenFile;
 import org.azalea.ring.Request;
 
@@ -34,6 +35,7 @@ public final class Sockets {
         int base = type & SOCK_TYPE_MASK;
         int flags = type & ~SOCK_TYPE_MASK;
         if (!SockAddrs.offered(domain)) throw new ErrnoException(Errno.EAFNOSUPPORT, "socket domain " + domain);
+        s.net().checkSocket(domain);
         if ((flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) {
             throw new ErrnoException(Errno.EINVAL, "socket type flags 0x" + Integer.toHexString(flags));
         }
@@ -51,7 +53,7 @@ public final class Sockets {
     public long bind(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try (Arena arena = Arena.ofConfined();
-                SockAddrs.HostAddr a = SockAddrs.in(s, f.file(), r.a1(), r.a2(), true, arena)) {
+                SockAddrs.HostAddr a = SockAddrs.in(s, f.file(), r.a1(), r.a2(), NetPolicy.Use.BIND, arena)) {
             long res = LibcSockets.bind(f.host(Errno.ENOTSOCK), a.addr(), a.len());
             if (res == 0 && a.heldFd() >= 0) f.file().unixLocalName(a.guestBytes());
             return res;
@@ -60,11 +62,13 @@ public final class Sockets {
         }
     }
 
-    /** listen(fd, backlog). */
+    /** listen(fd, backlog); an unbound IP socket is bound as the network policy says first. */
     public long listen(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try {
-            return LibcSockets.listen(f.host(Errno.ENOTSOCK), (int) r.a1());
+            int h = f.host(Errno.ENOTSOCK);
+            SockAddrs.bindIfUnbound(s, f.file(), h, null);
+            return LibcSockets.listen(h, (int) r.a1());
         } finally {
             f.release();
         }
@@ -78,7 +82,7 @@ public final class Sockets {
     public long connect(Request r) throws ErrnoException {
         GuestFd f = s.fds().acquire(r.a0());
         try (Arena arena = Arena.ofConfined();
-                SockAddrs.HostAddr a = SockAddrs.in(s, f.file(), r.a1(), r.a2(), false, arena)) {
+                SockAddrs.HostAddr a = SockAddrs.in(s, f.file(), r.a1(), r.a2(), NetPolicy.Use.CONNECT, arena)) {
             int h = f.host(Errno.ENOTSOCK);
             OpenFile file = f.file();
             long res = LibcSockets.connect(h, a.addr(), a.len());
