@@ -10,6 +10,7 @@ import org.azalea.host.ErrnoException;
 import org.azalea.host.LinuxLayouts;
 import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.NetPolicy.Use;
+import org.azalea.proxy.net.NameLookup;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -198,6 +199,15 @@ class NetPolicyTest {
             assertEquals(-Errno.EACCES, g.call(AZ_OP_SOCKET(), AF_INET, SOCK_STREAM, 0));
             assertEquals(-Errno.EACCES, g.call(AZ_OP_SOCKET(), AF_INET6, SOCK_DGRAM, 0));
             assertTrue(g.call(AZ_OP_SOCKET(), AF_UNIX, SOCK_STREAM, 0) >= 0);
+            long out = g.alloc(NameLookup.HOSTENT.byteSize());
+            assertEquals(
+                    -Errno.EACCES,
+                    g.call(AZ_OP_GETHOSTBYNAME(), g.str("localhost"), AF_INET, out, NameLookup.HOSTENT.byteSize()));
+        }
+        try (Guest g = new Guest(root, NetPolicy.LOOPBACK)) {
+            long out = g.alloc(NameLookup.HOSTENT.byteSize());
+            assertTrue(
+                    g.call(AZ_OP_GETHOSTBYNAME(), g.str("localhost"), AF_INET, out, NameLookup.HOSTENT.byteSize()) > 0);
         }
     }
 

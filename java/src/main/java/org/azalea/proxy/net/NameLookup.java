@@ -15,6 +15,7 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LinuxNet;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.ring.Request;
 
 /**
@@ -23,7 +24,9 @@ import org.azalea.ring.Request;
  * at most {@code outlen} bytes of it.  Only addresses that fit whole in
  * {@code outlen} are counted.  A name that does not resolve, or has no address
  * of the family, is ENOENT.  The lookup may block on DNS, and close() cannot
- * interrupt it (it ends with the resolver's own timeout).
+ * interrupt it (it ends with the resolver's own timeout).  Under network policy
+ * none there are no lookups (EACCES): a query the host sends for a program is
+ * network traffic too.
  */
 public final class NameLookup {
     /** NI_MAXHOST: the longest host name, with its NUL. */
@@ -46,6 +49,9 @@ public final class NameLookup {
 
     /** gethostbyname(name, family, out, outlen): returns the number of addresses written. */
     public long gethostbyname(Request r) throws ErrnoException {
+        if (s.net() == NetPolicy.NONE) {
+            throw new ErrnoException(Errno.EACCES, "network policy none: no name lookups");
+        }
         int family = (int) r.a1();
         if (family != LinuxNet.AF_UNSPEC && family != LinuxNet.AF_INET && family != LinuxNet.AF_INET6) {
             throw new ErrnoException(Errno.EAFNOSUPPORT, "gethostbyname family " + family);
