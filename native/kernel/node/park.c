@@ -16,17 +16,18 @@
 
 extern char boot_pml4[];
 
-static void set_parked(struct cpu *c)
+void park_publish_parked(void)
 {
-    c->mailbox->instance_gpa = 0;
-    __atomic_store_n(&c->mailbox->state, AZ_CORE_PARKED, __ATOMIC_RELEASE);
+    struct az_core_mailbox *mb = this_cpu()->mailbox;
+    mb->instance_gpa = 0;
+    __atomic_store_n(&mb->state, AZ_CORE_PARKED, __ATOMIC_RELEASE);
 }
 
 void park_loop(void)
 {
     struct cpu *c = this_cpu();
     struct az_core_mailbox *mb = c->mailbox;
-    set_parked(c);
+    park_publish_parked();
     for (;;) {
         cli();
         uint32_t seq = __atomic_load_n(&mb->cmd_seq, __ATOMIC_ACQUIRE);

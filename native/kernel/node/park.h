@@ -8,6 +8,8 @@
  * finishes serving an instance re-enters it on a fresh stack.
  */
 __attribute__((noreturn)) void park_loop(void);
+/* Shows the host this core as PARKED (its mailbox state; no instance). */
+void park_publish_parked(void);
 /* Abandons the current stack (an instance's end) and parks. */
 __attribute__((noreturn)) void park_reset(void);
 

@@ -89,6 +89,9 @@ __attribute__((noreturn)) void ap_main(struct cpu *c)
     c->kstack_top = c->park_stack_top;
     cpu_init(c);
     c->online = 1;
+    /* PARKED before this core counts as parked: the node is declared ready
+     * when the count is full, and the host may START this core at once. */
+    park_publish_parked();
     if (__atomic_add_fetch(&aps_parked, 1, __ATOMIC_ACQ_REL) == ncpus - 1)
         lapic_send_ipi(cpus[0]->apic_id, VEC_WAKE);
     park_loop();

@@ -93,10 +93,12 @@ public final class Instance implements AutoCloseable {
             MemorySegment mb = node.mailbox(c);
             if (node.info().cpus().get(c).isMonitor())
                 throw new IllegalArgumentException("cpu " + c + " is the node's monitor");
-            if ((int) NodeHandles.MAILBOX_STATE.getAcquire(mb, 0L) != AZ_CORE_PARKED()
-                    || (int) NodeHandles.MAILBOX_ACK_SEQ.getAcquire(mb, 0L)
-                            != (int) NodeHandles.MAILBOX_CMD_SEQ.getAcquire(mb, 0L)) {
-                throw new IllegalStateException("cpu " + c + " is not parked and idle");
+            int state = (int) NodeHandles.MAILBOX_STATE.getAcquire(mb, 0L);
+            int ack = (int) NodeHandles.MAILBOX_ACK_SEQ.getAcquire(mb, 0L);
+            int cmd = (int) NodeHandles.MAILBOX_CMD_SEQ.getAcquire(mb, 0L);
+            if (state != AZ_CORE_PARKED() || ack != cmd) {
+                throw new IllegalStateException("cpu " + c + " is not parked and idle (mailbox state " + state
+                        + ", cmd_seq " + cmd + ", ack_seq " + ack + ")");
             }
         }
         Partition p = node.memory().partition(spec.memGpa(), spec.memSize());
