@@ -1,5 +1,7 @@
 package org.azalea.cli;
 
+import org.azalea.json.Json;
+
 /**
  * A minimal streaming JSON writer for `--json` output (no dependency for
  * this much): objects, arrays, strings, numbers, booleans; commas and string
@@ -104,22 +106,7 @@ final class JsonWriter {
     }
 
     private void string(String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
-                    else out.append(c);
-                }
-            }
-        }
-        out.append('"');
+        Json.quote(out, s);
     }
 
     @Override

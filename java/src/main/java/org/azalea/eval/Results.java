@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.azalea.json.Json;
 
 /**
  * Everything an evaluation measured: results.json (environment, points,

@@ -1,13 +1,17 @@
-package org.azalea.eval;
+package org.azalea.json;
 
 import java.util.List;
 import java.util.Map;
 
-/** JSON text of maps, lists, strings, numbers, booleans and null (results.json; nothing more is needed). */
-final class Json {
+/**
+ * JSON text of maps, lists, strings, numbers, booleans and null (the
+ * evaluation's results.json), and the one string quoting every JSON writer
+ * here uses (also cli's streaming JsonWriter).
+ */
+public final class Json {
     private Json() {}
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder b = new StringBuilder();
         write(b, value, 0);
         return b.append('\n').toString();
@@ -16,7 +20,7 @@ final class Json {
     private static void write(StringBuilder b, Object v, int depth) {
         switch (v) {
             case null -> b.append("null");
-            case String s -> string(b, s);
+            case String s -> quote(b, s);
             case Boolean x -> b.append(x);
             case Double d -> b.append(Double.isFinite(d) ? Double.toString(round(d)) : "null");
             case Float f -> write(b, f.doubleValue(), depth);
@@ -27,7 +31,7 @@ final class Json {
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     b.append(first ? "\n" : ",\n").append("  ".repeat(depth + 1));
                     first = false;
-                    string(b, String.valueOf(e.getKey()));
+                    quote(b, String.valueOf(e.getKey()));
                     b.append(": ");
                     write(b, e.getValue(), depth + 1);
                 }
@@ -45,7 +49,7 @@ final class Json {
                 if (!first) b.append('\n').append("  ".repeat(depth));
                 b.append(']');
             }
-            default -> string(b, v.toString());
+            default -> quote(b, v.toString());
         }
     }
 
@@ -55,7 +59,8 @@ final class Json {
         return Double.parseDouble(String.format("%.6g", d));
     }
 
-    private static void string(StringBuilder b, String s) {
+    /** Appends {@code s} as a JSON string: quotes, backslash escapes, control characters as \\u. */
+    public static void quote(StringBuilder b, String s) {
         b.append('"');
         for (char c : s.toCharArray()) {
             switch (c) {
