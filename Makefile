@@ -37,13 +37,14 @@ include deploy/deploy.mk
 include eval/eval.mk
 include scripts/bindings.mk
 include native/slurm/slurm.mk
+include apps/apps.mk
 
 native: $(NATIVE_TARGETS)
 
 java: check-jdk
 	$(MVN) -DskipTests package
 
-test: setup native check-jdk
+test: setup native apps check-jdk
 	$(MAKE) format-check
 	$(MAKE) native-test
 	mvn -B verify
