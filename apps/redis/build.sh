@@ -9,7 +9,8 @@
 #   apps/redis/build.sh CACHE_DIR OUT_DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-cache=$1 out=$2
+mkdir -p "$1" "$2"
+cache=$(cd "$1" && pwd) out=$(cd "$2" && pwd)
 src=$out/src
 
 "$here/fetch-source.sh" redis "$cache" "$src"

@@ -8,7 +8,8 @@
 #   apps/tcl/build.sh CACHE_DIR OUT_DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-cache=$1 out=$2
+mkdir -p "$1" "$2"
+cache=$(cd "$1" && pwd) out=$(cd "$2" && pwd)
 src=$out/src
 
 "$here/fetch-source.sh" tcl8.6 "$cache" "$src"

@@ -1,0 +1,60 @@
+package org.azalea.apps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.azalea.node.Node;
+import org.azalea.sideloader.Sideloader;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real node, managed by a sideloader (so that an application's end is
+ * followed by the reclaim of its cores and memory), shared by an application
+ * test class: booted before its first test, stopped after its last.  Skipped
+ * only when QEMU cannot start at all.
+ */
+final class AppNode implements BeforeAllCallback, AfterAllCallback {
+    static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build"));
+
+    Sideloader sideloader;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Assumptions.assumeTrue(qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
+        sideloader = Sideloader.boot(Node.Config.defaults(BUILD));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (sideloader != null) sideloader.close();
+        sideloader = null;
+    }
+
+    /** Every core and every byte of every quadrant is free again, nothing held. */
+    void assertAllFree() {
+        for (var u : sideloader.resources().usage()) {
+            assertEquals(
+                    u.coresTotal(),
+                    u.coresFree(),
+                    "quadrant " + u.quadrant() + " cores: " + sideloader.resources().describeFree());
+            assertEquals(u.memoryTotal(), u.memoryFree(), "quadrant " + u.quadrant() + " memory");
+        }
+        assertTrue(sideloader.resources().held().isEmpty(), "held: " + sideloader.resources().held());
+    }
+
+    private static boolean qemuStarts() {
+        try {
+            Process p = new ProcessBuilder("qemu-system-x86_64", "-version")
+                    .redirectErrorStream(true)
+                    .start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
