@@ -31,7 +31,7 @@ class CompatIT {
     Path nodeRoot;
 
     @ParameterizedTest
-    @CsvSource({"pipes, 141", "eventfd, 0", "socketpair, 0"})
+    @CsvSource({"pipes, 141", "eventfd, 0", "socketpair, 0", "epoll, 0", "select, 0", "timerfd, 0", "ioctls, 0"})
     void sameOutputAndStatusAsNative(String image, int status) throws Exception {
         Native n = runNatively(image);
         BootedNode.Run r = booted.run(image, List.of(), "", nodeRoot, 1, 2, Duration.ofSeconds(90));
