@@ -92,7 +92,7 @@ int main(void)
     long n = expiries(fd);
     printf("  expiries after 110 ms >= 5: %d\n", n >= 5);
     n = expiries(fd);
-    printf("  next blocking read: 1 or 2 expiries: %d\n", n == 1 || n == 2);
+    printf("  next blocking read: at least 1 expiry: %d\n", n >= 1); /* more when the reader was slow */
     close(fd);
 
     absolute(CLOCK_MONOTONIC, "CLOCK_MONOTONIC");
