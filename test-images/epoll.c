@@ -186,6 +186,12 @@ int main(void)
     CHECK(pthread_join(th, NULL) == 0);
     struct epoll_event ev[4];
     SHOW("epoll_pwait, no mask", epoll_pwait(ep, ev, 4, 0, NULL));
+    CHECK(read(efd, &v, sizeof v) == sizeof v);
+
+    /* stdout (a pipe natively, the node's output stream on a node): writable. */
+    SHOW("add stdout EPOLLOUT|EPOLLIN", add(1, EPOLLOUT | EPOLLIN, 14));
+    wait_show("stdout", 0);
+    SHOW("del stdout", epoll_ctl(ep, EPOLL_CTL_DEL, 1, NULL));
     pass("epoll");
     return 0;
 }

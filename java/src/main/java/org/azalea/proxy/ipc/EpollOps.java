@@ -21,7 +21,9 @@ import org.azalea.ring.Request;
  * closing one guest dup keeps the registration while another is open.  A
  * blocking epoll_wait waits on the epoll fd together with the instance's
  * eventfd (close() of the instance wakes it with EINTR), then collects with a
- * zero timeout.
+ * zero timeout.  stdout and stderr bound to Java streams are watched through
+ * a stand-in that is always writable ({@link GuestFd#readinessFd()}), as a
+ * pipe to a fast reader would be.
  */
 public final class EpollOps {
     /** Linux's EP_MAX_EVENTS. */
@@ -59,8 +61,8 @@ public final class EpollOps {
                 GuestFd f = s.fds().acquire(r.a2());
                 try {
                     int epHost = ep.host(Errno.EINVAL);
-                    // A Java output stream has no readiness to watch, like a regular file.
-                    return LibcEvents.epollCtl(epHost, op, f.host(Errno.EPERM), event);
+                    // A Java output stream (stdout) is watched through a stand-in: always writable.
+                    return LibcEvents.epollCtl(epHost, op, f.readinessFd(), event);
                 } finally {
                     f.release();
                 }
