@@ -19,6 +19,7 @@ import org.azalea.proxy.fs.FileIo;
 import org.azalea.proxy.fs.PathAttrs;
 import org.azalea.proxy.fs.PathOps;
 import org.azalea.proxy.fs.PollOps;
+import org.azalea.proxy.fs.SelectOps;
 import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.instance.FdTable;
 import org.azalea.proxy.instance.GuestFd;
@@ -27,6 +28,9 @@ import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.PathResolver;
 import org.azalea.proxy.instance.Waiter;
+import org.azalea.proxy.ipc.EpollOps;
+import org.azalea.proxy.ipc.PipeOps;
+import org.azalea.proxy.ipc.TimerOps;
 import org.azalea.proxy.net.NameLookup;
 import org.azalea.proxy.net.SockOpts;
 import org.azalea.proxy.net.SocketIo;
@@ -60,6 +64,8 @@ public final class HostSyscalls implements SyscallDispatcher {
     private static final byte POLL_TIMEOUT = 4;
     private static final byte PPOLL_TIMEOUT = 5;
     private static final byte LOCK_WAIT = 6;
+    private static final byte EPOLL_TIMEOUT = 7;
+    private static final byte SELECT_TIMEOUT = 8;
 
     private final InstanceState s;
     private final String name;
@@ -123,6 +129,10 @@ public final class HostSyscalls implements SyscallDispatcher {
         SockOpts opt = new SockOpts(s);
         NameLookup dns = new NameLookup(s);
         IdentityOps id = new IdentityOps(s, identity);
+        PipeOps pipe = new PipeOps(s);
+        EpollOps epoll = new EpollOps(s);
+        SelectOps select = new SelectOps(s);
+        TimerOps timer = new TimerOps(s);
 
         on(AZ_OP_NOP(), NEVER, r -> 0);
         on(AZ_OP_READ(), ON_FD0, io::read);
@@ -201,6 +211,21 @@ public final class HostSyscalls implements SyscallDispatcher {
         on(AZ_OP_FCHDIR(), NEVER, fd::fchdir);
         on(AZ_OP_TRUNCATE(), NEVER, path::truncate);
         on(AZ_OP_PPOLL(), PPOLL_TIMEOUT, poll::ppoll);
+        on(AZ_OP_PIPE2(), NEVER, pipe::pipe2);
+        on(AZ_OP_EVENTFD2(), NEVER, pipe::eventfd2);
+        on(AZ_OP_SOCKETPAIR(), NEVER, pipe::socketpair);
+        on(AZ_OP_EPOLL_CREATE1(), NEVER, epoll::create1);
+        on(AZ_OP_EPOLL_CTL(), NEVER, epoll::ctl);
+        on(AZ_OP_EPOLL_PWAIT(), EPOLL_TIMEOUT, epoll::pwait);
+        on(AZ_OP_SELECT(), SELECT_TIMEOUT, r -> select.select(r, selectTimeout(r)));
+        on(AZ_OP_TIMERFD_CREATE(), NEVER, timer::create);
+        on(AZ_OP_TIMERFD_SETTIME(), NEVER, timer::settime);
+        on(AZ_OP_TIMERFD_GETTIME(), NEVER, timer::gettime);
+    }
+
+    /** The select timeout {@link #prepare} fetched (ns, -1 for none), or read now. */
+    private long selectTimeout(Request r) throws ErrnoException {
+        return r.isFetched() ? r.fetched() : SelectOps.timeoutNs(s, r);
     }
 
     /** True when {@code opcode} has a handler (an opcode without one is answered ENOSYS). */
@@ -279,6 +304,8 @@ public final class HostSyscalls implements SyscallDispatcher {
             case POLL_TIMEOUT -> (int) r.a2() != 0;
             case PPOLL_TIMEOUT -> ppollMayWait(r);
             case LOCK_WAIT -> (int) r.a1() == Linux.F_SETLKW || (int) r.a1() == Linux.F_OFD_SETLKW;
+            case EPOLL_TIMEOUT -> EpollOps.mayWait(r);
+            case SELECT_TIMEOUT -> selectMayWait(r);
             default -> false;
         };
     }
@@ -288,11 +315,21 @@ public final class HostSyscalls implements SyscallDispatcher {
         return f != null && (f.file().waitable() || !f.hasHostFd());
     }
 
-    /** The ppoll timeout is read here once; the handler uses this copy (ReadOnceTest). */
+    /** The ppoll and select timeouts are read here once; the handler uses this copy (ReadOnceTest). */
     @Override
     public Request prepare(Request r) throws ErrnoException {
-        if (r.opcode() == AZ_OP_PPOLL() && !r.isFetched()) return r.withFetched(PollOps.timeoutMs(s, r.a2()));
+        if (r.isFetched()) return r;
+        if (r.opcode() == AZ_OP_PPOLL()) return r.withFetched(PollOps.timeoutMs(s, r.a2()));
+        if (r.opcode() == AZ_OP_SELECT()) return r.withFetched(SelectOps.timeoutNs(s, r));
         return r;
+    }
+
+    private boolean selectMayWait(Request r) {
+        try {
+            return selectTimeout(r) != 0;
+        } catch (ErrnoException e) {
+            return false; // it will fail fast with this errno
+        }
     }
 
     private boolean ppollMayWait(Request r) {
