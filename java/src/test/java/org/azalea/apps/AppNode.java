@@ -3,7 +3,12 @@ package org.azalea.apps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.azalea.node.Node;
 import org.azalea.sideloader.Sideloader;
 import org.junit.jupiter.api.Assumptions;
@@ -40,10 +45,25 @@ final class AppNode implements BeforeAllCallback, AfterAllCallback {
             assertEquals(
                     u.coresTotal(),
                     u.coresFree(),
-                    "quadrant " + u.quadrant() + " cores: " + sideloader.resources().describeFree());
+                    "quadrant " + u.quadrant() + " cores: "
+                            + sideloader.resources().describeFree());
             assertEquals(u.memoryTotal(), u.memoryFree(), "quadrant " + u.quadrant() + " memory");
         }
-        assertTrue(sideloader.resources().held().isEmpty(), "held: " + sideloader.resources().held());
+        assertTrue(
+                sideloader.resources().held().isEmpty(),
+                "held: " + sideloader.resources().held());
+    }
+
+    /**
+     * The system calls instance {@code id} made that the kernel does not offer:
+     * its "not implemented (-ENOSYS)" lines on the node console (one per number).
+     */
+    List<String> unimplementedCallsOf(long id) throws IOException {
+        String prefix = "instance " + id + ": system call ";
+        try (Stream<String> lines = Files.lines(sideloader.node().consoleLog(), StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(prefix) && l.contains("-ENOSYS"))
+                    .toList();
+        }
     }
 
     private static boolean qemuStarts() {

@@ -1,6 +1,5 @@
 package org.azalea.apps;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,13 +59,15 @@ record HostProcess(int exitStatus, byte[] stdout, String stderr) {
     }
 
     private static CompletableFuture<byte[]> drain(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return in.readAllBytes();
-            } catch (IOException e) {
-                return new byte[0];
-            }
-        }, r -> Thread.ofVirtual().start(r));
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (in) {
+                        return in.readAllBytes();
+                    } catch (IOException e) {
+                        return new byte[0];
+                    }
+                },
+                r -> Thread.ofVirtual().start(r));
     }
 
     static String tail(String s) {

@@ -81,6 +81,7 @@ class RedisIT {
         assertTrue(out.contains("Ready to accept connections"), out);
         assertTrue(out.contains("Redis is now ready to exit, bye bye"), out);
         booted.assertAllFree();
+        assertEquals(List.of(), booted.unimplementedCallsOf(mi.id()), "redis-server needed no missing call");
 
         int nativePort = freePort();
         ByteArrayOutputStream nativeLog = new ByteArrayOutputStream();
@@ -120,11 +121,16 @@ class RedisIT {
         HostProcess bench = HostProcess.run(
                 List.of(
                         AppBuild.file("redis/redis-benchmark").toString(),
-                        "-h", "127.0.0.1",
-                        "-p", Integer.toString(port),
-                        "-t", "set,get,incr,lpush",
-                        "-n", Integer.toString(REQUESTS),
-                        "-c", "10",
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(port),
+                        "-t",
+                        "set,get,incr,lpush",
+                        "-n",
+                        Integer.toString(REQUESTS),
+                        "-c",
+                        "10",
                         "--csv"),
                 null,
                 Map.of(),
@@ -147,7 +153,8 @@ class RedisIT {
         HostProcess set = HostProcess.run(cliCmd(port, "-x", "SET", "big"), null, Map.of(), big, Duration.ofMinutes(2));
         assertEquals("OK\n", set.out(), set.describe());
         assertEquals(Integer.toString(big.length), cli(port, "STRLEN", "big"));
-        HostProcess get = HostProcess.run(cliCmd(port, "GET", "big"), null, Map.of(), new byte[0], Duration.ofMinutes(2));
+        HostProcess get =
+                HostProcess.run(cliCmd(port, "GET", "big"), null, Map.of(), new byte[0], Duration.ofMinutes(2));
         assertEquals(0, get.exitStatus(), get.describe());
         byte[] expected = new byte[big.length + 1];
         System.arraycopy(big, 0, expected, 0, big.length);
