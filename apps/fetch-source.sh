@@ -10,6 +10,10 @@ set -euo pipefail
 pkg=$1 cache=$2 out=$3
 
 mkdir -p "$cache"
+# dpkg-source unpacks and patches; it is in dpkg-dev, not on every machine.
+if ! command -v dpkg-source >/dev/null; then
+    apt-get install -y -qq dpkg-dev >/dev/null
+fi
 dsc=$(ls "$cache"/"${pkg}"_*.dsc 2>/dev/null | head -n 1 || true)
 if [ -z "$dsc" ]; then
     if ! apt-cache showsrc "$pkg" 2>/dev/null | grep -q '^Package:'; then
