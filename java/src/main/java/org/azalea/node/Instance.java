@@ -3,6 +3,7 @@ package org.azalea.node;
 import static org.azalea.abi.abi_h.AZ_ABI_VERSION;
 import static org.azalea.abi.abi_h.AZ_BOOT_MAGIC;
 import static org.azalea.abi.abi_h.AZ_BOOT_MAX_CPUS;
+import static org.azalea.abi.abi_h.AZ_BOOT_SERIAL_STDIO;
 import static org.azalea.abi.abi_h.AZ_CORE_CMD_START;
 import static org.azalea.abi.abi_h.AZ_CORE_CMD_STOP;
 import static org.azalea.abi.abi_h.AZ_CORE_PARKED;
@@ -159,7 +160,7 @@ public final class Instance implements AutoCloseable {
             MemorySegment b = nodeMem.asSlice(bootOffset, az_boot.sizeof());
             az_boot.magic(b, AZ_BOOT_MAGIC());
             az_boot.abi_version(b, AZ_ABI_VERSION());
-            az_boot.flags(b, 0);
+            az_boot.flags(b, spec.stdio().isNodeConsole() ? AZ_BOOT_SERIAL_STDIO() : 0);
             az_boot.instance_id(b, spec.id());
             az_boot.mem_gpa(b, spec.memGpa());
             az_boot.mem_size(b, spec.memSize());
