@@ -243,9 +243,13 @@ static int push_frame(struct instance *in, struct thread *t, int sig, const stru
     f.info = *info;
     if (copy_to_user(in, fa, &f, sizeof f))
         return 0;
-    user_access_begin();
-    fpu_save((void *)fp); /* this thread's registers: it is running; fp was checked above */
-    user_access_end();
+    /* This thread's registers (it is running) go to its own save area first, then to
+     * the frame through copy_to_user: under mm_lock and checked again there, so another
+     * thread's munmap of this stack cannot slip between the check and the store (the
+     * kernel would fault on the program's memory, and the instance end as CRASHED). */
+    fpu_save(t->fpu);
+    if (copy_to_user(in, fp, t->fpu, fpu_state_size))
+        return 0;
     fpu_restore(clean_fpu());
 
     uint64_t bit = 1ull << (sig - 1);

@@ -251,6 +251,12 @@ public final class HostSyscalls implements SyscallDispatcher {
             }
             return e.result();
         } catch (RuntimeException e) {
+            if (e instanceof IllegalStateException && s.guest().fenced()) {
+                // The instance ended while this request ran (a late return from a host call): its memory
+                // view is closed, and the access that would have landed in it threw instead.
+                log.info("{}: {}{} returned after the instance's memory was closed", name, Opcodes.name(op), args(r));
+                return -Errno.EFAULT;
+            }
             // A bug of ours, not the guest's: the guest gets EIO and the proxy keeps serving.
             internalErrors.incrementAndGet();
             log.error("{}: {}{} failed inside the proxy", name, Opcodes.name(op), args(r), e);

@@ -160,7 +160,7 @@ public final class SocketIo {
                                             MSG_IOV,
                                             rest.iov().address());
                                     host.set(ValueLayout.JAVA_LONG, MSG_IOVLEN, rest.count());
-                                    return LibcSockets.sendmsg(h, host, flags);
+                                    return s.guest().onRawAddresses(() -> LibcSockets.sendmsg(h, host, flags));
                                 });
             }
         } finally {
@@ -192,7 +192,7 @@ public final class SocketIo {
                             Linux.POLLIN,
                             (flags & MSG_DONTWAIT) != 0,
                             f.file().recvTimeoutMs(),
-                            () -> LibcSockets.recvmsg(h, host, flags));
+                            () -> s.guest().onRawAddresses(() -> LibcSockets.recvmsg(h, host, flags)));
             if (n < 0) return n;
             int nameLen = 0;
             if (out.wanted()) {
