@@ -1,11 +1,12 @@
 /*
  * pipe_bench.c -- what a pipe costs (docs/architecture.md quotes it): a
- * write and a read of 64 bytes by one thread, an eventfd write and read,
+ * write and a read of 64 bytes by one thread (blocking and O_NONBLOCK), an eventfd write and read,
  * and a one-byte ping-pong between two threads over two pipes, each
  * reported as the median of its rounds in microseconds.  Not a test: its
  * figures vary with the host.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +61,16 @@ int main(void)
         t[i] = now_us() - t0;
     }
     printf("pipe write+read 64 B, one thread: %.1f us\n", median(t));
+    int nb[2];
+    if (pipe2(nb, O_NONBLOCK))
+        return 1;
+    for (int i = 0; i < ROUNDS; i++) {
+        double t0 = now_us();
+        if (write(nb[1], buf, sizeof buf) != sizeof buf || read(nb[0], buf, sizeof buf) != sizeof buf)
+            return 1;
+        t[i] = now_us() - t0;
+    }
+    printf("O_NONBLOCK pipe write+read 64 B, one thread: %.1f us\n", median(t));
     int e = eventfd(0, 0);
     uint64_t v = 1;
     for (int i = 0; i < ROUNDS; i++) {

@@ -299,7 +299,7 @@ public final class HostSyscalls implements SyscallDispatcher {
         if (op < 0 || op >= blocking.length) return false;
         return switch (blocking[op]) {
             case ALWAYS -> true;
-            case ON_FD0 -> fdMayWait(r.a0());
+            case ON_FD0 -> !Blocking.classifiedNonBlocking(r) && fdMayWait(r.a0());
             case ON_FD0_OR_FD1 -> fdMayWait(r.a0()) || fdMayWait(r.a1());
             case POLL_TIMEOUT -> (int) r.a2() != 0;
             case PPOLL_TIMEOUT -> ppollMayWait(r);
@@ -315,13 +315,34 @@ public final class HostSyscalls implements SyscallDispatcher {
         return f != null && (f.file().waitable() || !f.hasHostFd());
     }
 
-    /** The ppoll and select timeouts are read here once; the handler uses this copy (ReadOnceTest). */
+    /**
+     * The ppoll and select timeouts are read here once, and whether a read or write's
+     * fd is non-blocking is decided here once; the handler uses this copy (ReadOnceTest).
+     */
     @Override
     public Request prepare(Request r) throws ErrnoException {
         if (r.isFetched()) return r;
         if (r.opcode() == AZ_OP_PPOLL()) return r.withFetched(PollOps.timeoutMs(s, r.a2()));
         if (r.opcode() == AZ_OP_SELECT()) return r.withFetched(SelectOps.timeoutNs(s, r));
+        int op = r.opcode();
+        if (op >= 0 && op < blocking.length && blocking[op] == ON_FD0 && classifiedNonBlocking(r.a0())) {
+            return r.withFetched(Blocking.CLASSIFIED_NON_BLOCKING);
+        }
         return r;
+    }
+
+    /**
+     * A read or write on a non-blocking socket, pipe, eventfd or timerfd of the
+     * proxy's own cannot wait: it runs inline (no hand-off to a worker), and the
+     * handler is told so, whatever the guest does to O_NONBLOCK meanwhile.
+     */
+    private boolean classifiedNonBlocking(long fd) {
+        GuestFd f = s.fds().peek(fd);
+        return f != null
+                && f.hasHostFd()
+                && f.file().waitable()
+                && !f.file().foreign()
+                && f.file().nonBlocking();
     }
 
     private boolean selectMayWait(Request r) {

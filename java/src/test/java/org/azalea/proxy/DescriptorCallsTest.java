@@ -173,6 +173,22 @@ class DescriptorCallsTest {
     }
 
     @Test
+    void aNonBlockingReadRunsInlineAndNeverWaits() throws Exception {
+        try (Guest g = new Guest(root)) {
+            long[] p = pipe(g, O_NONBLOCK);
+            long buf = g.alloc(8);
+            Request read = g.sys.prepare(Guest.req(AZ_OP_READ(), p[0], buf, 8));
+            assertFalse(g.sys.mayBlock(read), "a non-blocking pipe read cannot wait: no hand-off");
+            assertTrue(g.sys.mayBlock(g.sys.prepare(Guest.req(AZ_OP_READ(), 0, buf, 8))), "stdin still waits");
+            assertEquals(0, g.call(AZ_OP_FCNTL(), p[0], F_SETFL, 0), "the guest clears O_NONBLOCK meanwhile");
+            long t0 = System.nanoTime();
+            assertEquals(-Errno.EAGAIN, g.sys.dispatch(read), "classified non-blocking: it does not wait");
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1));
+            assertTrue(g.sys.mayBlock(g.sys.prepare(Guest.req(AZ_OP_READ(), p[0], buf, 8))), "blocking again");
+        }
+    }
+
+    @Test
     void anAbsoluteTimerfdTimeIsOnTheInstancesClock() throws Exception {
         try (Guest g = new Guest(root)) {
             long t = g.call(AZ_OP_TIMERFD_CREATE(), CLOCK_MONOTONIC, TFD_NONBLOCK);

@@ -12,6 +12,7 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LinuxLayouts;
+import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.GuestIovecs;
 import org.azalea.proxy.instance.InstanceState;
@@ -39,7 +40,14 @@ public final class FileIo {
             int h = f.host(Errno.EBADF);
             MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             long n = r.a2();
-            return s.blocking().call(f, h, POLLIN, false, f.file().recvTimeoutMs(), () -> LibcIo.read(h, buf, n));
+            return s.blocking()
+                    .call(
+                            f,
+                            h,
+                            POLLIN,
+                            Blocking.classifiedNonBlocking(r),
+                            f.file().recvTimeoutMs(),
+                            () -> LibcIo.read(h, buf, n));
         } finally {
             f.release();
         }
@@ -57,7 +65,7 @@ public final class FileIo {
                             f,
                             h,
                             POLLOUT,
-                            false,
+                            Blocking.classifiedNonBlocking(r),
                             f.file().sendTimeoutMs(),
                             buf.byteSize(),
                             done -> LibcIo.write(h, buf.asSlice(done), buf.byteSize() - done));
@@ -93,7 +101,13 @@ public final class FileIo {
             int h = f.host(Errno.EBADF);
             GuestIovecs v = s.guest().iovecs(r.a1(), r.a2(), arena);
             return s.blocking()
-                    .call(f, h, POLLIN, false, f.file().recvTimeoutMs(), () -> LibcIo.readv(h, v.iov(), v.count()));
+                    .call(
+                            f,
+                            h,
+                            POLLIN,
+                            Blocking.classifiedNonBlocking(r),
+                            f.file().recvTimeoutMs(),
+                            () -> LibcIo.readv(h, v.iov(), v.count()));
         } finally {
             f.release();
         }
@@ -111,10 +125,18 @@ public final class FileIo {
                 return total;
             }
             int h = f.host(Errno.EBADF);
-            return s.blocking().transfer(f, h, POLLOUT, false, f.file().sendTimeoutMs(), v.total(), done -> {
-                GuestIovecs rest = v.skip(done);
-                return LibcIo.writev(h, rest.iov(), rest.count());
-            });
+            return s.blocking()
+                    .transfer(
+                            f,
+                            h,
+                            POLLOUT,
+                            Blocking.classifiedNonBlocking(r),
+                            f.file().sendTimeoutMs(),
+                            v.total(),
+                            done -> {
+                                GuestIovecs rest = v.skip(done);
+                                return LibcIo.writev(h, rest.iov(), rest.count());
+                            });
         } finally {
             f.release();
         }
