@@ -78,6 +78,7 @@ public final class HostSyscalls implements SyscallDispatcher {
 
     private final java.util.concurrent.atomic.AtomicLong internalErrors = new java.util.concurrent.atomic.AtomicLong();
     private final List<StdinPump> pumps = new ArrayList<>();
+    private final EpollOps epoll;
 
     /**
      * An instance's dispatcher.
@@ -109,6 +110,7 @@ public final class HostSyscalls implements SyscallDispatcher {
             throw new IOException("cannot create the instance's eventfd: " + e.getMessage());
         }
         this.s = new InstanceState(memory, new FdTable(), paths, new Blocking(waiter), net);
+        this.epoll = new EpollOps(s);
         try {
             for (int fd = 0; fd < 3; fd++) bindStdio(fd, stdio.binding(fd));
         } catch (ErrnoException e) {
@@ -130,7 +132,6 @@ public final class HostSyscalls implements SyscallDispatcher {
         NameLookup dns = new NameLookup(s);
         IdentityOps id = new IdentityOps(s, identity);
         PipeOps pipe = new PipeOps(s);
-        EpollOps epoll = new EpollOps(s);
         SelectOps select = new SelectOps(s);
         TimerOps timer = new TimerOps(s);
 
@@ -324,6 +325,7 @@ public final class HostSyscalls implements SyscallDispatcher {
         if (r.isFetched()) return r;
         if (r.opcode() == AZ_OP_PPOLL()) return r.withFetched(PollOps.timeoutMs(s, r.a2()));
         if (r.opcode() == AZ_OP_SELECT()) return r.withFetched(SelectOps.timeoutNs(s, r));
+        if (r.opcode() == AZ_OP_EPOLL_PWAIT()) return epoll.prepare(r);
         int op = r.opcode();
         if (op >= 0 && op < blocking.length && blocking[op] == ON_FD0 && classifiedNonBlocking(r.a0())) {
             return r.withFetched(Blocking.CLASSIFIED_NON_BLOCKING);
