@@ -4,11 +4,13 @@
 # (NAME-pie); a few with glibc (plain gcc -static), the Azalea API library,
 # or OpenMP.  Outputs under build/test-images/.  The Java test suite runs
 # them on a node (TestImagesIT, ThreadsIT, NetworkIT: echo_server and
-# echo_client need a host side; NetPolicyIT: net_policy).
+# echo_client need a host side; NetPolicyIT: net_policy; CompatIT: the call
+# families of issue 12, compared with the same binary run natively).
 
 TI_SRC := test-images
 TI_OUT := $(BUILD)/test-images
-TI_NAMES := hello args memory exitcode crash time sysinfo files stdin spin offload_bench threads futex signals threads_bench echo_server echo_client hostile net_policy chatty
+TI_NAMES := hello args memory exitcode crash time sysinfo files stdin spin offload_bench threads futex signals threads_bench echo_server echo_client hostile net_policy chatty \
+  pipes eventfd socketpair epoll select timerfd ioctls pipe_bench
 TI_PIE_NAMES := hello args memory sysinfo
 TI_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 MUSL_LIB := /usr/lib/x86_64-linux-musl
@@ -34,7 +36,7 @@ NATIVE_TARGETS += $(TI_TARGETS)
 .PHONY: test-images
 test-images: $(TI_TARGETS)
 
-$(TI_OUT)/%: $(TI_SRC)/%.c $(TI_SRC)/check.h
+$(TI_OUT)/%: $(TI_SRC)/%.c $(TI_SRC)/check.h $(TI_SRC)/compat.h
 	@mkdir -p $(dir $@)
 	musl-gcc -static $(TI_CFLAGS) -o $@ $<
 

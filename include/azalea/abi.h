@@ -75,7 +75,7 @@
 
 /* "AZALEAOF" read as a little-endian uint64_t. */
 #define AZ_REGION_MAGIC 0x464F41454C415A41ULL
-#define AZ_ABI_VERSION 2
+#define AZ_ABI_VERSION 3
 
 /* Feature bits in az_region.features (INIT). */
 #define AZ_FEATURE_FUTEX_DOORBELL (1U << 0) /* host processes wake the proxy with FUTEX_WAKE */
@@ -198,7 +198,7 @@ enum az_opcode {
     AZ_OP_STAT = 17,
     AZ_OP_SYNC = 18,
     AZ_OP_FSTAT = 19,
-    AZ_OP_IOCTL = 20,       /* only requests whose argument holds no pointer */
+    AZ_OP_IOCTL = 20,       /* FIONBIO, FIONREAD, TCGETS, TIOCGWINSZ (args[2] a GPA), FIOCLEX/FIONCLEX */
     /* The paper's network offload set (Table I). */
     AZ_OP_GETHOSTNAME = 21, /* args[0]: buffer, args[1]: its length */
     AZ_OP_GETHOSTBYNAME = 22, /* see struct az_hostent */
@@ -257,7 +257,20 @@ enum az_opcode {
     AZ_OP_FCHDIR = 74,
     AZ_OP_TRUNCATE = 75,
     AZ_OP_PPOLL = 76,       /* args[2]: timespec or 0; no signal mask */
-    AZ_OP__LAST = 77        /* one past the last opcode */
+    AZ_OP_PIPE2 = 77,       /* pipe is pipe2 with flags 0 */
+    AZ_OP_EVENTFD2 = 78,    /* eventfd is eventfd2 with flags 0 */
+    AZ_OP_SOCKETPAIR = 79,
+    AZ_OP_EPOLL_CREATE1 = 80, /* epoll_create(size > 0) is epoll_create1(0) */
+    AZ_OP_EPOLL_CTL = 81,   /* struct epoll_event: packed, 12 bytes; data passes through */
+    AZ_OP_EPOLL_PWAIT = 82, /* epoll_wait is epoll_pwait with no mask; no signal mask */
+    AZ_OP_SELECT = 83,      /* args[0..4] of pselect6; args[5]: 1 when args[4] is a timeval
+                             * (select), 0 when a timespec (pselect6); no signal mask; the
+                             * time left is written back */
+    AZ_OP_TIMERFD_CREATE = 84,
+    AZ_OP_TIMERFD_SETTIME = 85, /* args[4], args[5]: the instance's CLOCK_MONOTONIC and
+                                 * CLOCK_REALTIME now (ns), for TFD_TIMER_ABSTIME values */
+    AZ_OP_TIMERFD_GETTIME = 86,
+    AZ_OP__LAST = 87        /* one past the last opcode */
 };
 
 /* Pin every layout: the Java bindings are tested against the same numbers. */

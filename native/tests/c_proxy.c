@@ -51,7 +51,8 @@ static void *ptr(uint64_t gpa, int *bad)
 /* Each opcode: its Linux system call and which arguments are pointers.
  * NOP, READV, WRITEV, SENDMSG and RECVMSG are served in handle().  Not served
  * (-ENOSYS; scripts/check-opcodes.py): AZ_OP_GETHOSTNAME, AZ_OP_GETHOSTBYNAME,
- * which no Linux system call matches. */
+ * which no Linux system call matches; AZ_OP_SELECT and AZ_OP_TIMERFD_SETTIME,
+ * whose last arguments are not Linux's. */
 struct op {
     int present; /* read is system call 0, so the number cannot say "none" */
     long nr;
@@ -133,6 +134,14 @@ static const struct op ops[AZ_OP__LAST] = {
     [AZ_OP_FCHDIR] = OP(SYS_fchdir, 0),
     [AZ_OP_TRUNCATE] = OP(SYS_truncate, 1u),
     [AZ_OP_PPOLL] = OP(SYS_ppoll, 5u),
+    [AZ_OP_PIPE2] = OP(SYS_pipe2, 1u),
+    [AZ_OP_EVENTFD2] = OP(SYS_eventfd2, 0),
+    [AZ_OP_SOCKETPAIR] = OP(SYS_socketpair, 8u),
+    [AZ_OP_EPOLL_CREATE1] = OP(SYS_epoll_create1, 0),
+    [AZ_OP_EPOLL_CTL] = OP(SYS_epoll_ctl, 8u),
+    [AZ_OP_EPOLL_PWAIT] = OP(SYS_epoll_pwait, 2u),
+    [AZ_OP_TIMERFD_CREATE] = OP(SYS_timerfd_create, 0),
+    [AZ_OP_TIMERFD_GETTIME] = OP(SYS_timerfd_gettime, 2u),
 };
 
 static long ret(long r)

@@ -12,6 +12,7 @@
 #include <asm/siginfo.h>
 #include <asm/stat.h>
 #include <asm/statfs.h>
+#include <linux/eventpoll.h>
 #include <linux/fcntl.h>
 #include <linux/futex.h>
 #include <linux/sysinfo.h>
@@ -30,6 +31,8 @@ _Static_assert(sizeof(struct flock) == LINUX_FLOCK_SIZE, "struct flock");
 _Static_assert(sizeof(struct pollfd) == LINUX_POLLFD_SIZE, "struct pollfd");
 _Static_assert(sizeof(struct __kernel_timespec) == LINUX_TIMESPEC_SIZE, "struct timespec");
 _Static_assert(sizeof(struct itimerval) == LINUX_ITIMERVAL_SIZE, "struct itimerval");
+_Static_assert(sizeof(struct __kernel_itimerspec) == LINUX_ITIMERSPEC_SIZE, "struct itimerspec");
+_Static_assert(sizeof(struct epoll_event) == LINUX_EPOLL_EVENT_SIZE, "struct epoll_event");
 _Static_assert(sizeof(__kernel_loff_t) == LINUX_LOFF_SIZE, "loff_t");
 _Static_assert(sizeof(socklen_t) == LINUX_SOCKLEN_SIZE, "socklen_t");
 _Static_assert(sizeof(struct iovec) == LINUX_IOVEC_SIZE, "struct iovec");

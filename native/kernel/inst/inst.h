@@ -98,6 +98,9 @@ struct instance {
 
     /* Offload. */
     int have_client;
+    /* Bit fd (0..2): the program moved that stdio fd (dup2/dup3/close): with
+     * AZ_BOOT_SERIAL_STDIO its short-cut to the node log no longer applies. */
+    uint32_t stdio_moved;
     struct az_client client;
     struct inst_cpu *icpu; /* ncpus entries: the cores' run queues and channels */
 

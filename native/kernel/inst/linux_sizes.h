@@ -14,6 +14,8 @@
 #define LINUX_POLLFD_SIZE           8   /* struct pollfd */
 #define LINUX_TIMESPEC_SIZE         16  /* struct timespec (ppoll; utimensat takes two) */
 #define LINUX_ITIMERVAL_SIZE        32  /* struct itimerval (setitimer, getitimer) */
+#define LINUX_ITIMERSPEC_SIZE       32  /* struct itimerspec (timerfd_settime, timerfd_gettime) */
+#define LINUX_EPOLL_EVENT_SIZE      12  /* struct epoll_event: packed on x86-64 */
 #define LINUX_LOFF_SIZE             8   /* loff_t (sendfile's offset) */
 #define LINUX_SOCKLEN_SIZE          4   /* socklen_t (the kernel's int optlen/addrlen) */
 #define LINUX_IOVEC_SIZE            16  /* struct iovec */

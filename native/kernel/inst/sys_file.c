@@ -5,10 +5,15 @@
  * the program's memory first (uaccess.c) with the length the call implies;
  * arrays of pointers (iovec, msghdr) are rebuilt with GPAs in the calling
  * thread's bounce space.  With AZ_BOOT_SERIAL_STDIO, fds 1 and 2 are the
- * node log.  readlink of /proc/self/exe is answered here, and any other
+ * node log until the program moves them (dup2 of a pipe onto 1, close).
+ * Pipes, eventfds, timerfds, socketpairs, epoll and select are the host's
+ * objects, offloaded like sockets (docs/architecture.md says why); a write
+ * that meets a pipe or socket with no reader (EPIPE) raises SIGPIPE here,
+ * as Linux does.  readlink of /proc/self/exe is answered here, and any other
  * path under /proc or /sys is -ENOENT: the host's would describe the host.
  */
 #include "inst/linux_sizes.h"
+#include "inst/signal.h"
 #include "inst/syscalls.h"
 #include "lib/console.h"
 #include "lib/errno.h"
@@ -29,6 +34,7 @@ enum {
     A_FIX_IN_OPT,
     A_SOCK_OUT, /* a buffer whose capacity is the socklen_t at argument n, or NULL */
     A_POLL,     /* argument n pollfds, both ways */
+    A_EPOLL,    /* argument n (an int) struct epoll_event, written by the host */
 };
 
 struct arg {
@@ -90,6 +96,10 @@ struct offload {
 #define POLL(n)                                                                                                        \
     {                                                                                                                  \
         A_POLL, n                                                                                                      \
+    }
+#define EPOLL(n)                                                                                                       \
+    {                                                                                                                  \
+        A_EPOLL, n                                                                                                     \
     }
 
 /* Not sent (scripts/check-opcodes.py): AZ_OP_UNAME (sys_proc.c answers
@@ -164,17 +174,35 @@ static const struct offload table[MAX_SYSCALL] = {
     OP(SYS_faccessat, AZ_OP_FACCESSAT, V, S, V),
     OP(SYS_ppoll, AZ_OP_PPOLL, POLL(1), V, FIN_OPT(LINUX_TIMESPEC_SIZE)),
     OP(SYS_utimensat, AZ_OP_UTIMENSAT, V, SO, FIN_OPT(2 * LINUX_TIMESPEC_SIZE), V),
+    OP(SYS_pipe, AZ_OP_PIPE2, FOUT(2 * 4)),
+    OP(SYS_pipe2, AZ_OP_PIPE2, FOUT(2 * 4), V),
+    OP(SYS_eventfd, AZ_OP_EVENTFD2, V),
+    OP(SYS_eventfd2, AZ_OP_EVENTFD2, V, V),
+    OP(SYS_socketpair, AZ_OP_SOCKETPAIR, V, V, V, FOUT(2 * 4)),
+    OP(SYS_epoll_create1, AZ_OP_EPOLL_CREATE1, V),
+    OP(SYS_epoll_ctl, AZ_OP_EPOLL_CTL, V, V, V, FIN_OPT(LINUX_EPOLL_EVENT_SIZE)),
+    OP(SYS_epoll_wait, AZ_OP_EPOLL_PWAIT, V, EPOLL(2), V, V),
+    OP(SYS_epoll_pwait, AZ_OP_EPOLL_PWAIT, V, EPOLL(2), V, V), /* no signal mask over the channel */
+    OP(SYS_timerfd_create, AZ_OP_TIMERFD_CREATE, V, V),
+    OP(SYS_timerfd_settime, AZ_OP_TIMERFD_SETTIME, V, V, FIN(LINUX_ITIMERSPEC_SIZE), FIO_OPT(LINUX_ITIMERSPEC_SIZE)),
+    OP(SYS_timerfd_gettime, AZ_OP_TIMERFD_GETTIME, V, FOUT(LINUX_ITIMERSPEC_SIZE)),
 };
 
-#define F_GETLK      5
-#define F_SETLK      6
-#define F_SETLKW     7
-#define F_OFD_GETLK  36
-#define F_OFD_SETLK  37
-#define F_OFD_SETLKW 38
-#define TCGETS       0x5401
-#define TIOCGWINSZ   0x5413
-#define FIONBIO      0x5421
+#define F_GETLK            5
+#define F_SETLK            6
+#define F_SETLKW           7
+#define F_OFD_GETLK        36
+#define F_OFD_SETLK        37
+#define F_OFD_SETLKW       38
+#define TCGETS             0x5401
+#define TIOCGWINSZ         0x5413
+#define FIONBIO            0x5421
+#define FIONREAD           0x541B
+#define LINUX_TERMIOS_SIZE 36 /* struct termios of the TCGETS ioctl (the kernel's, without speeds) */
+#define LINUX_WINSIZE_SIZE 8
+#define MSG_NOSIGNAL       0x4000
+#define FD_SETSIZE         1024 /* the instance's fd limit (the proxy's FdTable) */
+#define SIGPIPE            13
 
 static int64_t call(struct instance *in, uint16_t op, const uint64_t *g)
 {
@@ -246,6 +274,14 @@ static int translate(struct instance *in, const struct arg *spec, const uint64_t
         len = a[spec->n] * LINUX_POLLFD_SIZE;
         prot = PROT_READ | PROT_WRITE;
         break;
+    case A_EPOLL: {
+        int n = (int)a[spec->n];
+        if (n <= 0 || n > INT32_MAX / LINUX_EPOLL_EVENT_SIZE)
+            return 0; /* the host answers EINVAL */
+        len = (uint64_t)n * LINUX_EPOLL_EVENT_SIZE;
+        prot = PROT_WRITE;
+        break;
+    }
     }
     if (len == 0)
         return 0; /* nothing will be touched: pass the value as it is */
@@ -287,7 +323,86 @@ static int iov_gpa(struct instance *in, uint64_t iov, uint64_t n, uint32_t prot,
 
 static int stdio_fd(struct instance *in, uint64_t fd)
 {
-    return (in->flags & AZ_BOOT_SERIAL_STDIO) && (fd == 1 || fd == 2);
+    return (in->flags & AZ_BOOT_SERIAL_STDIO) && (fd == 1 || fd == 2) && !(in->stdio_moved & (1u << fd));
+}
+
+/* After a call that may have replaced or closed fds 0-2: their short-cuts end. */
+static void note_stdio_moved(struct instance *in, uint64_t nr, const uint64_t *a, int64_t res)
+{
+    if (res < 0)
+        return;
+    if (nr == SYS_close && a[0] <= 2)
+        in->stdio_moved |= 1u << a[0];
+    if ((nr == SYS_dup2 || nr == SYS_dup3) && a[1] <= 2)
+        in->stdio_moved |= 1u << a[1];
+}
+
+/* A write that found no reader: SIGPIPE to the writer, as Linux sends it
+ * (its default action ends the program, status 141), unless MSG_NOSIGNAL. */
+static void note_epipe(struct instance *in, uint64_t nr, const uint64_t *a, int64_t res)
+{
+    if (res != -EPIPE)
+        return;
+    int sig = nr == SYS_write || nr == SYS_writev || nr == SYS_pwrite64 || nr == SYS_sendfile ||
+              (nr == SYS_sendto && !(a[3] & MSG_NOSIGNAL)) || (nr == SYS_sendmsg && !(a[2] & MSG_NOSIGNAL));
+    if (sig)
+        signal_send(in, current_thread(), SIGPIPE, SI_USER);
+}
+
+/* ioctl: the requests whose argument points to memory carry its GPA. */
+static int64_t ioctl_call(struct instance *in, const uint64_t *a)
+{
+    uint64_t g[6] = {a[0], a[1], a[2], 0, 0, 0};
+    uint64_t len = 0;
+    uint32_t prot = PROT_WRITE;
+    switch ((uint32_t)a[1]) {
+    case FIONBIO:
+        len = 4;
+        prot = PROT_READ;
+        break;
+    case FIONREAD:
+        len = 4;
+        break;
+    case TCGETS:
+        len = LINUX_TERMIOS_SIZE;
+        break;
+    case TIOCGWINSZ:
+        len = LINUX_WINSIZE_SIZE;
+        break;
+    }
+    if (len) {
+        int r = user_gpa(in, a[2], len, prot, &g[2]);
+        if (r)
+            return r;
+    }
+    return call(in, AZ_OP_IOCTL, g);
+}
+
+/* select and pselect6: three fd_sets of nfds bits (rounded up to longs, as
+ * Linux reads them; nfds beyond the fd limit is cut to it, as in Linux) and
+ * the timeout, which the host rewrites with the time left. */
+static int64_t select_call(struct instance *in, const uint64_t *a, int timeval)
+{
+    int n = (int)a[0];
+    if (n < 0)
+        return -EINVAL;
+    if (n > FD_SETSIZE)
+        n = FD_SETSIZE;
+    uint64_t bytes = ((uint64_t)n + 63) / 64 * 8;
+    uint64_t g[6] = {(uint64_t)n, 0, 0, 0, 0, (uint64_t)timeval};
+    for (int i = 1; i <= 3; i++) {
+        if (!a[i] || !bytes)
+            continue;
+        int r = user_gpa(in, a[i], bytes, PROT_READ | PROT_WRITE, &g[i]);
+        if (r)
+            return r;
+    }
+    if (a[4]) {
+        int r = user_gpa(in, a[4], LINUX_TIMESPEC_SIZE, PROT_READ | PROT_WRITE, &g[4]);
+        if (r)
+            return r;
+    }
+    return call(in, AZ_OP_SELECT, g);
 }
 
 /* Through a kernel buffer: program memory is read only inside copy_from_user's
@@ -415,7 +530,19 @@ static int64_t self_exe(struct instance *in, uint64_t buf, uint64_t size)
     return r ? r : (int64_t)at;
 }
 
+static int64_t offload(struct instance *in, uint64_t nr, const uint64_t *a, int *handled);
+
 int64_t sys_offload(struct instance *in, uint64_t nr, const uint64_t *a, int *handled)
+{
+    int64_t res = offload(in, nr, a, handled);
+    if (*handled) {
+        note_stdio_moved(in, nr, a, res);
+        note_epipe(in, nr, a, res);
+    }
+    return res;
+}
+
+static int64_t offload(struct instance *in, uint64_t nr, const uint64_t *a, int *handled)
 {
     *handled = 1;
     if (nr == SYS_readlink && is_self_exe(in, a[0]))
@@ -445,18 +572,22 @@ int64_t sys_offload(struct instance *in, uint64_t nr, const uint64_t *a, int *ha
         return serial_write(in, a[1], a[2]);
     if (nr == SYS_writev && stdio_fd(in, a[0]))
         return serial_writev(in, a[1], a[2]);
-    if ((in->flags & AZ_BOOT_SERIAL_STDIO) && !in->have_client && nr == SYS_read && a[0] == 0)
+    if ((in->flags & AZ_BOOT_SERIAL_STDIO) && !in->have_client && nr == SYS_read && a[0] == 0 && !(in->stdio_moved & 1))
         return 0; /* no stdin: end of file */
 
     switch (nr) {
     case SYS_ioctl:
-        /* Terminal queries carry pointers the channel cannot: "not a tty". */
-        if (a[1] == TCGETS || a[1] == TIOCGWINSZ || a[1] == FIONBIO)
-            return -ENOTTY;
-        {
-            const uint64_t g[6] = {a[0], a[1], a[2], 0, 0, 0};
-            return call(in, AZ_OP_IOCTL, g);
-        }
+        return ioctl_call(in, a);
+    case SYS_select:
+        return select_call(in, a, 1);
+    case SYS_pselect6:
+        return select_call(in, a, 0); /* a[5], the signal mask, does not cross the channel */
+    case SYS_epoll_create: {
+        if ((int)a[0] <= 0)
+            return -EINVAL;
+        const uint64_t g[6] = {0};
+        return call(in, AZ_OP_EPOLL_CREATE1, g);
+    }
     case SYS_fcntl: {
         uint64_t g[6] = {a[0], a[1], a[2], 0, 0, 0};
         if (a[1] == F_GETLK || a[1] == F_SETLK || a[1] == F_SETLKW || a[1] == F_OFD_GETLK || a[1] == F_OFD_SETLK ||
@@ -498,5 +629,10 @@ int64_t sys_offload(struct instance *in, uint64_t nr, const uint64_t *a, int *ha
         g[4] = 0;
     if (nr == SYS_ppoll)
         g[3] = 0; /* no signal mask over the channel */
+    if (nr == SYS_timerfd_settime) {
+        /* An absolute expiry is on the instance's clocks, which are not the host's. */
+        g[4] = (uint64_t)clock_now(in, 1 /* CLOCK_MONOTONIC */);
+        g[5] = (uint64_t)clock_now(in, 0 /* CLOCK_REALTIME */);
+    }
     return call(in, o->op, g);
 }

@@ -143,6 +143,22 @@
 #define SYS_rseq              334
 #define SYS_clone3            435
 #define SYS_faccessat2        439
+/* The descriptor families, offloaded (sys_file.c). */
+#define SYS_pipe            22
+#define SYS_select          23
+#define SYS_socketpair      53
+#define SYS_epoll_create    213
+#define SYS_epoll_wait      232
+#define SYS_epoll_ctl       233
+#define SYS_pselect6        270
+#define SYS_epoll_pwait     281
+#define SYS_timerfd_create  283
+#define SYS_eventfd         284
+#define SYS_timerfd_settime 286
+#define SYS_timerfd_gettime 287
+#define SYS_eventfd2        290
+#define SYS_epoll_create1   291
+#define SYS_pipe2           293
 
 typedef int64_t (*sys_fn)(struct instance *in, const uint64_t *a);
 

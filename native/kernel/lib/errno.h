@@ -19,6 +19,7 @@
 #define EEXIST       17
 #define EINVAL       22
 #define ENOTTY       25
+#define EPIPE        32
 #define ERANGE       34
 #define ENAMETOOLONG 36
 #define ENOSYS       38

@@ -11,7 +11,7 @@ public final class abi_h {
     private abi_h() {}
 
     public static long AZ_REGION_MAGIC() { return 0x464F41454C415A41L; }
-    public static int AZ_ABI_VERSION() { return 2; }
+    public static int AZ_ABI_VERSION() { return 3; }
     public static int AZ_FEATURE_FUTEX_DOORBELL() { return (1 << 0); }
     public static int AZ_FEATURE_TIMED_POLL() { return (1 << 1); }
     public static int AZ_FEATURE_PORT_KICK() { return (1 << 2); }
@@ -106,7 +106,17 @@ public final class abi_h {
     public static int AZ_OP_FCHDIR() { return 74; }
     public static int AZ_OP_TRUNCATE() { return 75; }
     public static int AZ_OP_PPOLL() { return 76; }
-    public static int AZ_OP__LAST() { return 77; }
+    public static int AZ_OP_PIPE2() { return 77; }
+    public static int AZ_OP_EVENTFD2() { return 78; }
+    public static int AZ_OP_SOCKETPAIR() { return 79; }
+    public static int AZ_OP_EPOLL_CREATE1() { return 80; }
+    public static int AZ_OP_EPOLL_CTL() { return 81; }
+    public static int AZ_OP_EPOLL_PWAIT() { return 82; }
+    public static int AZ_OP_SELECT() { return 83; }
+    public static int AZ_OP_TIMERFD_CREATE() { return 84; }
+    public static int AZ_OP_TIMERFD_SETTIME() { return 85; }
+    public static int AZ_OP_TIMERFD_GETTIME() { return 86; }
+    public static int AZ_OP__LAST() { return 87; }
 
     public static long AZ_NODE_MAGIC() { return 0x444E41454C415A41L; }
     public static long AZ_BOOT_MAGIC() { return 0x444241454C415A41L; }

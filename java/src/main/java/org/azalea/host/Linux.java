@@ -105,6 +105,30 @@ public final class Linux {
     // eventfd(2), pipe2(2)
     public static final int EFD_NONBLOCK = O_NONBLOCK;
     public static final int EFD_CLOEXEC = O_CLOEXEC;
+    public static final int EFD_SEMAPHORE = 1;
+
+    // fcntl(2) on pipes
+    public static final int F_SETPIPE_SZ = 1031;
+    public static final int F_GETPIPE_SZ = 1032;
+
+    // epoll(7)
+    public static final int EPOLL_CLOEXEC = O_CLOEXEC;
+    public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLL_CTL_DEL = 2;
+    public static final int EPOLL_CTL_MOD = 3;
+    /** struct epoll_event: uint32 events, uint64 data, packed (x86-64). */
+    public static final int EPOLL_EVENT_SIZE = 12;
+
+    // timerfd_create(2)
+    public static final int CLOCK_REALTIME = 0;
+    public static final int CLOCK_MONOTONIC = 1;
+    public static final int CLOCK_REALTIME_ALARM = 8;
+    public static final int TFD_NONBLOCK = O_NONBLOCK;
+    public static final int TFD_CLOEXEC = O_CLOEXEC;
+    public static final int TFD_TIMER_ABSTIME = 1;
+    public static final int TFD_TIMER_CANCEL_ON_SET = 2;
+    /** struct itimerspec: it_interval then it_value, each a timespec. */
+    public static final int ITIMERSPEC_SIZE = 32;
 
     // renameat2(2)
     public static final int RENAME_NOREPLACE = 1;

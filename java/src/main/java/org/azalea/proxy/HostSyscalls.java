@@ -19,6 +19,7 @@ import org.azalea.proxy.fs.FileIo;
 import org.azalea.proxy.fs.PathAttrs;
 import org.azalea.proxy.fs.PathOps;
 import org.azalea.proxy.fs.PollOps;
+import org.azalea.proxy.fs.SelectOps;
 import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.instance.FdTable;
 import org.azalea.proxy.instance.GuestFd;
@@ -27,6 +28,9 @@ import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.PathResolver;
 import org.azalea.proxy.instance.Waiter;
+import org.azalea.proxy.ipc.EpollOps;
+import org.azalea.proxy.ipc.PipeOps;
+import org.azalea.proxy.ipc.TimerOps;
 import org.azalea.proxy.net.NameLookup;
 import org.azalea.proxy.net.SockOpts;
 import org.azalea.proxy.net.SocketIo;
@@ -60,6 +64,8 @@ public final class HostSyscalls implements SyscallDispatcher {
     private static final byte POLL_TIMEOUT = 4;
     private static final byte PPOLL_TIMEOUT = 5;
     private static final byte LOCK_WAIT = 6;
+    private static final byte EPOLL_TIMEOUT = 7;
+    private static final byte SELECT_TIMEOUT = 8;
 
     private final InstanceState s;
     private final String name;
@@ -72,6 +78,7 @@ public final class HostSyscalls implements SyscallDispatcher {
 
     private final java.util.concurrent.atomic.AtomicLong internalErrors = new java.util.concurrent.atomic.AtomicLong();
     private final List<StdinPump> pumps = new ArrayList<>();
+    private final EpollOps epoll;
 
     /**
      * An instance's dispatcher.
@@ -103,6 +110,7 @@ public final class HostSyscalls implements SyscallDispatcher {
             throw new IOException("cannot create the instance's eventfd: " + e.getMessage());
         }
         this.s = new InstanceState(memory, new FdTable(), paths, new Blocking(waiter), net);
+        this.epoll = new EpollOps(s);
         try {
             for (int fd = 0; fd < 3; fd++) bindStdio(fd, stdio.binding(fd));
         } catch (ErrnoException e) {
@@ -123,6 +131,9 @@ public final class HostSyscalls implements SyscallDispatcher {
         SockOpts opt = new SockOpts(s);
         NameLookup dns = new NameLookup(s);
         IdentityOps id = new IdentityOps(s, identity);
+        PipeOps pipe = new PipeOps(s);
+        SelectOps select = new SelectOps(s);
+        TimerOps timer = new TimerOps(s);
 
         on(AZ_OP_NOP(), NEVER, r -> 0);
         on(AZ_OP_READ(), ON_FD0, io::read);
@@ -201,6 +212,21 @@ public final class HostSyscalls implements SyscallDispatcher {
         on(AZ_OP_FCHDIR(), NEVER, fd::fchdir);
         on(AZ_OP_TRUNCATE(), NEVER, path::truncate);
         on(AZ_OP_PPOLL(), PPOLL_TIMEOUT, poll::ppoll);
+        on(AZ_OP_PIPE2(), NEVER, pipe::pipe2);
+        on(AZ_OP_EVENTFD2(), NEVER, pipe::eventfd2);
+        on(AZ_OP_SOCKETPAIR(), NEVER, pipe::socketpair);
+        on(AZ_OP_EPOLL_CREATE1(), NEVER, epoll::create1);
+        on(AZ_OP_EPOLL_CTL(), NEVER, epoll::ctl);
+        on(AZ_OP_EPOLL_PWAIT(), EPOLL_TIMEOUT, epoll::pwait);
+        on(AZ_OP_SELECT(), SELECT_TIMEOUT, r -> select.select(r, selectTimeout(r)));
+        on(AZ_OP_TIMERFD_CREATE(), NEVER, timer::create);
+        on(AZ_OP_TIMERFD_SETTIME(), NEVER, timer::settime);
+        on(AZ_OP_TIMERFD_GETTIME(), NEVER, timer::gettime);
+    }
+
+    /** The select timeout {@link #prepare} fetched (ns, -1 for none), or read now. */
+    private long selectTimeout(Request r) throws ErrnoException {
+        return r.isFetched() ? r.fetched() : SelectOps.timeoutNs(s, r);
     }
 
     /** True when {@code opcode} has a handler (an opcode without one is answered ENOSYS). */
@@ -280,11 +306,13 @@ public final class HostSyscalls implements SyscallDispatcher {
         if (op < 0 || op >= blocking.length) return false;
         return switch (blocking[op]) {
             case ALWAYS -> true;
-            case ON_FD0 -> fdMayWait(r.a0());
+            case ON_FD0 -> !Blocking.classifiedNonBlocking(r) && fdMayWait(r.a0());
             case ON_FD0_OR_FD1 -> fdMayWait(r.a0()) || fdMayWait(r.a1());
             case POLL_TIMEOUT -> (int) r.a2() != 0;
             case PPOLL_TIMEOUT -> ppollMayWait(r);
             case LOCK_WAIT -> (int) r.a1() == Linux.F_SETLKW || (int) r.a1() == Linux.F_OFD_SETLKW;
+            case EPOLL_TIMEOUT -> EpollOps.mayWait(r);
+            case SELECT_TIMEOUT -> selectMayWait(r);
             default -> false;
         };
     }
@@ -294,11 +322,43 @@ public final class HostSyscalls implements SyscallDispatcher {
         return f != null && (f.file().waitable() || !f.hasHostFd());
     }
 
-    /** The ppoll timeout is read here once; the handler uses this copy (ReadOnceTest). */
+    /**
+     * The ppoll and select timeouts are read here once, and whether a read or write's
+     * fd is non-blocking is decided here once; the handler uses this copy (ReadOnceTest).
+     */
     @Override
     public Request prepare(Request r) throws ErrnoException {
-        if (r.opcode() == AZ_OP_PPOLL() && !r.isFetched()) return r.withFetched(PollOps.timeoutMs(s, r.a2()));
+        if (r.isFetched()) return r;
+        if (r.opcode() == AZ_OP_PPOLL()) return r.withFetched(PollOps.timeoutMs(s, r.a2()));
+        if (r.opcode() == AZ_OP_SELECT()) return r.withFetched(SelectOps.timeoutNs(s, r));
+        if (r.opcode() == AZ_OP_EPOLL_PWAIT()) return epoll.prepare(r);
+        int op = r.opcode();
+        if (op >= 0 && op < blocking.length && blocking[op] == ON_FD0 && classifiedNonBlocking(r.a0())) {
+            return r.withFetched(Blocking.CLASSIFIED_NON_BLOCKING);
+        }
         return r;
+    }
+
+    /**
+     * A read or write on a non-blocking socket, pipe, eventfd or timerfd of the
+     * proxy's own cannot wait: it runs inline (no hand-off to a worker), and the
+     * handler is told so, whatever the guest does to O_NONBLOCK meanwhile.
+     */
+    private boolean classifiedNonBlocking(long fd) {
+        GuestFd f = s.fds().peek(fd);
+        return f != null
+                && f.hasHostFd()
+                && f.file().waitable()
+                && !f.file().foreign()
+                && f.file().nonBlocking();
+    }
+
+    private boolean selectMayWait(Request r) {
+        try {
+            return selectTimeout(r) != 0;
+        } catch (ErrnoException e) {
+            return false; // it will fail fast with this errno
+        }
     }
 
     private boolean ppollMayWait(Request r) {

@@ -159,6 +159,17 @@ class ProxyFuzzTest {
         if (op == AZ_OP_POLL()) e[4] = rnd.nextInt(3);
         if (op == AZ_OP_PPOLL()) e[4] = data; // a timespec scribble() keeps short
         if (op == AZ_OP_FCNTL() && (e[3] == Linux.F_SETLKW || e[3] == Linux.F_OFD_SETLKW)) e[3]--;
+        if (op == AZ_OP_EPOLL_PWAIT()) e[5] = rnd.nextInt(3);
+        if (op == AZ_OP_SELECT()) {
+            e[6] = data; // the short timespec, read as one
+            e[7] = 0;
+        }
+        // Pipes, eventfds, socketpairs and timerfds no one will ever write to: the guest's
+        // fds stay non-blocking, so a read of one answers EAGAIN rather than waiting for ever.
+        if (op == AZ_OP_PIPE2() || op == AZ_OP_SOCKETPAIR() || op == AZ_OP_TIMERFD_CREATE()) e[3] |= Linux.O_NONBLOCK;
+        if (op == AZ_OP_EVENTFD2()) e[3] |= Linux.EFD_NONBLOCK;
+        if (op == AZ_OP_FCNTL() && e[3] == Linux.F_SETFL) e[4] |= Linux.O_NONBLOCK;
+        if (op == AZ_OP_IOCTL() && e[3] == Linux.FIONBIO) e[3] = Linux.FIONREAD;
         return e;
     }
 

@@ -110,6 +110,8 @@ public final class FdOps {
                     if (flags < 0) return flags;
                     return (flags & ~O_NONBLOCK) | (file.nonBlocking() ? O_NONBLOCK : 0);
                 }
+                case F_GETPIPE_SZ, F_SETPIPE_SZ:
+                    return LibcIo.fcntl(f.host(Errno.EBADF), cmd, arg); // the host's pipe; EBADF for others
                 case F_SETFL: {
                     int flags = (int) arg;
                     if (f.hasHostFd() && !file.foreign()) {

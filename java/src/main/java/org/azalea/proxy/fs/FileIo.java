@@ -12,6 +12,7 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LinuxLayouts;
+import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.GuestIovecs;
 import org.azalea.proxy.instance.InstanceState;
@@ -42,7 +43,14 @@ public final class FileIo {
             int h = f.host(Errno.EBADF);
             MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             long n = r.a2();
-            return s.blocking().call(f, h, POLLIN, false, f.file().recvTimeoutMs(), () -> LibcIo.read(h, buf, n));
+            return s.blocking()
+                    .call(
+                            f,
+                            h,
+                            POLLIN,
+                            Blocking.classifiedNonBlocking(r),
+                            f.file().recvTimeoutMs(),
+                            () -> LibcIo.read(h, buf, n));
         } finally {
             f.release();
         }
@@ -65,7 +73,7 @@ public final class FileIo {
                             f,
                             h,
                             POLLOUT,
-                            false,
+                            Blocking.classifiedNonBlocking(r),
                             f.file().sendTimeoutMs(),
                             buf.byteSize(),
                             done -> LibcIo.write(h, buf.asSlice(done), buf.byteSize() - done));
@@ -142,7 +150,7 @@ public final class FileIo {
                             f,
                             h,
                             POLLIN,
-                            false,
+                            Blocking.classifiedNonBlocking(r),
                             f.file().recvTimeoutMs(),
                             () -> s.guest().onRawAddresses(() -> LibcIo.readv(h, v.iov(), v.count())));
         } finally {
@@ -163,10 +171,18 @@ public final class FileIo {
             }
             int h = f.host(Errno.EBADF);
             if (bounced(f)) return writeBounced(f, h, v.parts(), v.total(), arena);
-            return s.blocking().transfer(f, h, POLLOUT, false, f.file().sendTimeoutMs(), v.total(), done -> {
-                GuestIovecs rest = v.skip(done);
-                return s.guest().onRawAddresses(() -> LibcIo.writev(h, rest.iov(), rest.count()));
-            });
+            return s.blocking()
+                    .transfer(
+                            f,
+                            h,
+                            POLLOUT,
+                            Blocking.classifiedNonBlocking(r),
+                            f.file().sendTimeoutMs(),
+                            v.total(),
+                            done -> {
+                                GuestIovecs rest = v.skip(done);
+                                return s.guest().onRawAddresses(() -> LibcIo.writev(h, rest.iov(), rest.count()));
+                            });
         } finally {
             f.release();
         }

@@ -94,7 +94,7 @@ public final class PollOps {
             host.set(ValueLayout.JAVA_INT, n * ENTRY + POLLFD_FD, s.waiter().eventFd());
             host.set(ValueLayout.JAVA_SHORT, n * ENTRY + POLLFD_EVENTS, Linux.POLLIN);
             host.set(ValueLayout.JAVA_SHORT, n * ENTRY + POLLFD_REVENTS, (short) 0);
-            waitForEvents(host, n, readyNow > 0 ? 0 : timeoutMs);
+            waitForEvents(s, host, n, readyNow > 0 ? 0 : timeoutMs);
             int ready = 0;
             for (int i = 0; i < n; i++) {
                 short rev = (short) (synthetic[i] | host.get(ValueLayout.JAVA_SHORT, i * ENTRY + POLLFD_REVENTS));
@@ -115,8 +115,11 @@ public final class PollOps {
         }
     }
 
-    /** poll(2) on n entries plus the eventfd, retrying host EINTR until the deadline. */
-    private void waitForEvents(MemorySegment host, int n, long timeoutMs) throws ErrnoException {
+    /**
+     * poll(2) on n host entries plus the instance's eventfd (entry n, set by the
+     * caller), retrying host EINTR until the deadline; EINTR when the instance closes.
+     */
+    static void waitForEvents(InstanceState s, MemorySegment host, int n, long timeoutMs) throws ErrnoException {
         long deadline = timeoutMs < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMs * 1_000_000;
         for (; ; ) {
             if (s.waiter().woken()) throw Waiter.interrupted();

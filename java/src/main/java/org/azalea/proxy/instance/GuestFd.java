@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
+import org.azalea.host.LibcPoll;
 
 /**
  * One entry of an instance's fd table: its own host fd (a dup of another entry's,
@@ -19,6 +20,7 @@ public final class GuestFd {
     private final OpenFile file;
     private volatile boolean cloexec;
     private final AtomicInteger refs = new AtomicInteger(1);
+    private int standIn = -1; // guarded by this
 
     /** Takes ownership of {@code hostFd} ({@code -1} for a stream binding). */
     public GuestFd(int hostFd, OpenFile file, boolean cloexec) {
@@ -68,9 +70,29 @@ public final class GuestFd {
 
     /** Drops one reference; the last one closes the host fd. */
     public void release() {
-        if (refs.decrementAndGet() == 0 && hostFd >= 0) {
-            LibcIo.close(hostFd);
+        if (refs.decrementAndGet() == 0) {
+            if (hostFd >= 0) LibcIo.close(hostFd);
+            synchronized (this) {
+                if (standIn >= 0) LibcIo.close(standIn);
+                standIn = -1;
+            }
         }
+    }
+
+    /**
+     * For a Java stream binding (stdout, stderr), a host fd that stands in for it
+     * in epoll: an eventfd whose counter stays 0, so it is always writable and
+     * never readable, as a stream that takes every write at once.  Created on
+     * first use, closed with this entry; for a host fd, that fd.
+     */
+    public synchronized int readinessFd() throws ErrnoException {
+        if (hostFd >= 0) return hostFd;
+        if (standIn < 0) {
+            long e = LibcPoll.eventfd(0, org.azalea.host.Linux.EFD_CLOEXEC | org.azalea.host.Linux.EFD_NONBLOCK);
+            if (e < 0) throw new ErrnoException((int) -e, "eventfd standing in for a stream");
+            standIn = (int) e;
+        }
+        return standIn;
     }
 
     /** A new entry over a host dup of this one's fd (or the same stream), sharing the open file. */

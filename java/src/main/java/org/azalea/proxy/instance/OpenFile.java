@@ -23,6 +23,8 @@ public final class OpenFile {
         PIPE,
         CHAR_DEVICE,
         OTHER,
+        /** An eventfd, timerfd or epoll set the proxy created (anonymous inodes): reads wait for events. */
+        EVENT,
         /** A Java OutputStream (stdout/stderr bound by the caller); no host fd. */
         OUTPUT_STREAM;
 
@@ -60,6 +62,7 @@ public final class OpenFile {
     private volatile long sendTimeoutMs = -1;
     private volatile byte[] unixLocalName;
     private volatile byte[] unixPeerName;
+    private volatile int clockId;
 
     private OpenFile(
             Kind kind,
@@ -90,7 +93,24 @@ public final class OpenFile {
 
     /** A pipe end the proxy created (e.g. the stdin pump's): ours, so it is kept non-blocking on the host. */
     public static OpenFile pipe() {
-        return new OpenFile(Kind.PIPE, false, false, null, null, 0, false);
+        return pipe(false);
+    }
+
+    /** A pipe end of the guest's pipe2, with the guest's O_NONBLOCK. */
+    public static OpenFile pipe(boolean nonBlocking) {
+        return new OpenFile(Kind.PIPE, false, false, null, null, 0, nonBlocking);
+    }
+
+    /** An eventfd or epoll set the proxy created (non-blocking on the host). */
+    public static OpenFile event(boolean nonBlocking) {
+        return new OpenFile(Kind.EVENT, false, false, null, null, 0, nonBlocking);
+    }
+
+    /** A timerfd on clock {@code clockId} (its absolute times are converted from the instance's clocks). */
+    public static OpenFile timer(int clockId, boolean nonBlocking) {
+        OpenFile f = event(nonBlocking);
+        f.clockId = clockId;
+        return f;
     }
 
     /**
@@ -112,7 +132,12 @@ public final class OpenFile {
 
     /** True for sockets, pipes and terminals: reads and writes may wait, so they run through {@link Blocking}. */
     public boolean waitable() {
-        return kind == Kind.SOCKET || kind == Kind.PIPE || kind == Kind.CHAR_DEVICE;
+        return kind == Kind.SOCKET || kind == Kind.PIPE || kind == Kind.CHAR_DEVICE || kind == Kind.EVENT;
+    }
+
+    /** A timerfd's clock (CLOCK_REALTIME 0, CLOCK_MONOTONIC 1, ...); 0 for anything else. */
+    public int clockId() {
+        return clockId;
     }
 
     /** The caller's fd: flags untouched, the host fd may be blocking. */
