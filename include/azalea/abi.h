@@ -75,7 +75,7 @@
 
 /* "AZALEAOF" read as a little-endian uint64_t. */
 #define AZ_REGION_MAGIC 0x464F41454C415A41ULL
-#define AZ_ABI_VERSION 2
+#define AZ_ABI_VERSION 3
 
 /* Feature bits in az_region.features (INIT). */
 #define AZ_FEATURE_FUTEX_DOORBELL (1U << 0) /* host processes wake the proxy with FUTEX_WAKE */
@@ -257,7 +257,14 @@ enum az_opcode {
     AZ_OP_FCHDIR = 74,
     AZ_OP_TRUNCATE = 75,
     AZ_OP_PPOLL = 76,       /* args[2]: timespec or 0; no signal mask */
-    AZ_OP__LAST = 77        /* one past the last opcode */
+    /* File mappings (native/kernel/inst/fmap.c): a host reference to a
+     * mapped file that is no guest fd, so that the mapping outlives close(). */
+    AZ_OP_FMAP_OPEN = 120,  /* args[0]: fd, args[1]: 1 to write back, args[2]: 32 bytes out: dev, ino, size, writable; result: handle */
+    AZ_OP_FMAP_READ = 121,  /* args[0]: handle, args[1]: buf, args[2]: count, args[3]: offset; reads to count or end of file */
+    AZ_OP_FMAP_WRITE = 122, /* as FMAP_READ; writes only below the file's current size (never extends it) */
+    AZ_OP_FMAP_SYNC = 123,  /* args[0]: handle; fdatasync */
+    AZ_OP_FMAP_CLOSE = 124, /* args[0]: handle */
+    AZ_OP__LAST = 125       /* one past the last opcode (77..119: not assigned) */
 };
 
 /* Pin every layout: the Java bindings are tested against the same numbers. */

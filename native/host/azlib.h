@@ -35,7 +35,10 @@
  * `arena_bytes` from the shared file.  0, or -ENOMEM when the file has no room left. */
 int azlib_bind(struct az_host *h, struct az_chan *ch, size_t arena_bytes);
 
-/* The raw call, for opcodes without a wrapper (AZ_OP_*; arguments already GPAs). */
+/* The raw call, for opcodes without a wrapper (AZ_OP_*; arguments already GPAs).
+ * Not wrapped (scripts/check-opcodes.py): AZ_OP_FMAP_OPEN, AZ_OP_FMAP_READ,
+ * AZ_OP_FMAP_WRITE, AZ_OP_FMAP_SYNC, AZ_OP_FMAP_CLOSE, the instance kernel's
+ * handles on the files it maps, which no host program has. */
 int64_t az_syscall(uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 int az_nop(void);
 

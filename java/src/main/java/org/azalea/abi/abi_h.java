@@ -11,7 +11,7 @@ public final class abi_h {
     private abi_h() {}
 
     public static long AZ_REGION_MAGIC() { return 0x464F41454C415A41L; }
-    public static int AZ_ABI_VERSION() { return 2; }
+    public static int AZ_ABI_VERSION() { return 3; }
     public static int AZ_FEATURE_FUTEX_DOORBELL() { return (1 << 0); }
     public static int AZ_FEATURE_TIMED_POLL() { return (1 << 1); }
     public static int AZ_FEATURE_PORT_KICK() { return (1 << 2); }
@@ -106,7 +106,12 @@ public final class abi_h {
     public static int AZ_OP_FCHDIR() { return 74; }
     public static int AZ_OP_TRUNCATE() { return 75; }
     public static int AZ_OP_PPOLL() { return 76; }
-    public static int AZ_OP__LAST() { return 77; }
+    public static int AZ_OP_FMAP_OPEN() { return 120; }
+    public static int AZ_OP_FMAP_READ() { return 121; }
+    public static int AZ_OP_FMAP_WRITE() { return 122; }
+    public static int AZ_OP_FMAP_SYNC() { return 123; }
+    public static int AZ_OP_FMAP_CLOSE() { return 124; }
+    public static int AZ_OP__LAST() { return 125; }
 
     public static long AZ_NODE_MAGIC() { return 0x444E41454C415A41L; }
     public static long AZ_BOOT_MAGIC() { return 0x444241454C415A41L; }

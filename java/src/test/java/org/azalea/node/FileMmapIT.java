@@ -1,0 +1,73 @@
+package org.azalea.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.azalea.abi.abi_h;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * File-backed mmap (test-images/file_mmap.c) on a node against the same binary
+ * on the host: the same output line for line, and the same file contents left in
+ * the root directory, including the store only the program's exit wrote back.
+ */
+class FileMmapIT {
+    @RegisterExtension
+    static final BootedNode booted = BootedNode.perClass();
+
+    @TempDir
+    Path nodeRoot;
+
+    @TempDir
+    Path hostRoot;
+
+    private static final List<String> FILES =
+            List.of("fm_data", "fm_unmap", "fm_close", "fm_part", "fm_short", "fm_err", "fm_exit");
+
+    static String runNatively(Path program, Path cwd) throws Exception {
+        Process p = new ProcessBuilder(program.toAbsolutePath().toString())
+                .directory(cwd.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the native run ended");
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void sharedAndPrivateFileMappingsBehaveAsOnLinux() throws Exception {
+        String expected = runNatively(BootedNode.IMAGES.resolve("file_mmap"), hostRoot);
+        BootedNode.Run r = booted.run("file_mmap", List.of(), "", nodeRoot, 1, 2, Duration.ofSeconds(120));
+        assertEquals(InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe() + "\n" + r.stdout());
+        assertEquals(0, r.outcome().processStatus(), r.stdout());
+        assertEquals(expected, r.stdout(), "the node's output is the host's");
+        assertTrue(r.stdout().contains("AZALEA-TEST-PASS file_mmap\n"), r.stdout());
+
+        for (String f : FILES) {
+            byte[] host = Files.readAllBytes(hostRoot.resolve(f));
+            byte[] node = Files.readAllBytes(nodeRoot.resolve(f));
+            assertEquals(
+                    new String(host, StandardCharsets.ISO_8859_1),
+                    new String(node, StandardCharsets.ISO_8859_1),
+                    f + ": the instance left the file as Linux did");
+        }
+        String exit = Files.readString(nodeRoot.resolve("fm_exit"), StandardCharsets.ISO_8859_1);
+        assertTrue(exit.startsWith("written-at-exit...."), "the exit wrote the unsynced store back: " + exit);
+
+        var stats = r.instance().proxy().stats();
+        assertTrue(stats.count(abi_h.AZ_OP_FMAP_WRITE()) > 0, "write-back went through the map handles: " + stats);
+        assertEquals(
+                stats.count(abi_h.AZ_OP_FMAP_OPEN()) - stats.errors(abi_h.AZ_OP_FMAP_OPEN()),
+                stats.count(abi_h.AZ_OP_FMAP_CLOSE()) + 1,
+                "every handle but fm_exit's (open at the end) was closed by the kernel: " + stats);
+    }
+}

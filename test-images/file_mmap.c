@@ -1,0 +1,253 @@
+/*
+ * file_mmap: file-backed mmap as Linux gives it -- MAP_SHARED stores reach
+ * the file (msync, munmap, exit) and every mapping of the same file range
+ * sees them; MAP_PRIVATE stores never reach it; a mapping outlives its fd;
+ * mprotect, partial munmap, mremap and madvise on file mappings; and the
+ * errors mmap gives for unfit fds.  Prints one line per step, the same on
+ * Linux and on Azalea (FileMmapIT compares); the files stay in the current
+ * directory for the caller to check (fm_exit: written only by the exit).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#define PG 4096
+
+static int make_file(const char *name, size_t size, char fill)
+{
+    int fd = open(name, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0);
+    char buf[PG];
+    memset(buf, fill, sizeof buf);
+    for (size_t done = 0; done < size;) {
+        size_t n = size - done < PG ? size - done : PG;
+        CHECK(write(fd, buf, n) == (ssize_t)n);
+        done += n;
+    }
+    return fd;
+}
+
+static char at(int fd, off_t off)
+{
+    char c = 0;
+    CHECK(pread(fd, &c, 1, off) == 1);
+    return c;
+}
+
+static const char *err_name(void *p)
+{
+    if (p != MAP_FAILED)
+        return "mapped";
+    switch (errno) {
+    case EACCES:
+        return "EACCES";
+    case EBADF:
+        return "EBADF";
+    case EINVAL:
+        return "EINVAL";
+    case ENODEV:
+        return "ENODEV";
+    case ENOMEM:
+        return "ENOMEM";
+    default:
+        return strerror(errno);
+    }
+}
+
+static void shared_and_coherent(void)
+{
+    int fd = make_file("fm_data", 3 * PG, 'a');
+    char *a = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(a != MAP_FAILED);
+    CHECK(a[0] == 'a' && a[3 * PG - 1] == 'a');
+    /* A second mapping of page 1, and a third of all of it through another fd. */
+    char *b = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, PG);
+    CHECK(b != MAP_FAILED && b != a + PG);
+    int fd2 = open("fm_data", O_RDWR);
+    CHECK(fd2 >= 0);
+    char *c = mmap(NULL, 3 * PG, PROT_READ, MAP_SHARED, fd2, 0);
+    CHECK(c != MAP_FAILED);
+    a[100] = 'X';
+    b[5] = 'Y';
+    a[PG + 6] = 'Z';
+    printf("coherent: a sees b %c, b sees a %c, c sees a %c and b %c\n", a[PG + 5], b[6], c[100], c[PG + 5]);
+    CHECK(a[PG + 5] == 'Y' && b[6] == 'Z' && c[100] == 'X' && c[PG + 5] == 'Y');
+
+    CHECK(msync(a, 3 * PG, MS_SYNC) == 0);
+    printf("after msync: %c %c %c\n", at(fd, 100), at(fd, PG + 5), at(fd, PG + 6));
+    CHECK(at(fd, 100) == 'X' && at(fd, PG + 5) == 'Y' && at(fd, PG + 6) == 'Z');
+
+    /* Private: sees the file, keeps its own stores. */
+    char *p = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    CHECK(p != MAP_FAILED);
+    CHECK(p[100] == 'X');
+    p[200] = 'P';
+    CHECK(a[200] == 'a');
+    CHECK(munmap(p, 3 * PG) == 0);
+    printf("private store stays private: file %c, shared %c\n", at(fd, 200), a[200]);
+    CHECK(at(fd, 200) == 'a');
+
+    /* madvise(DONTNEED) keeps a shared file mapping's contents. */
+    CHECK(madvise(b, PG, MADV_DONTNEED) == 0);
+    printf("after DONTNEED: %c\n", b[5]);
+    CHECK(b[5] == 'Y');
+
+    /* mprotect: read-only, then writable again; PROT_NONE keeps the stores. */
+    CHECK(mprotect(a, PG, PROT_READ) == 0);
+    CHECK(a[100] == 'X');
+    CHECK(mprotect(a, PG, PROT_READ | PROT_WRITE) == 0);
+    a[101] = 'M';
+    CHECK(mprotect(a, PG, PROT_NONE) == 0);
+    CHECK(mprotect(a, PG, PROT_READ | PROT_WRITE) == 0);
+    CHECK(a[101] == 'M');
+    CHECK(munmap(a, 3 * PG) == 0);
+    CHECK(munmap(b, PG) == 0);
+    CHECK(c[101] == 'M'); /* the pages live while c maps them */
+    CHECK(munmap(c, 3 * PG) == 0);
+    printf("mprotect store reached the file: %c\n", at(fd, 101));
+    CHECK(at(fd, 101) == 'M');
+
+    /* A read-only fd: shared mappings stay read-only. */
+    int ro = open("fm_data", O_RDONLY);
+    CHECK(ro >= 0);
+    char *r = mmap(NULL, PG, PROT_READ, MAP_SHARED, ro, 0);
+    CHECK(r != MAP_FAILED);
+    printf("read-only shared mapping: %c; mprotect(PROT_WRITE): %s\n", r[100],
+           mprotect(r, PG, PROT_READ | PROT_WRITE) == 0 ? "allowed" : strerror(errno));
+    CHECK(munmap(r, PG) == 0);
+    close(ro);
+    close(fd2);
+    close(fd);
+    pass("file_mmap shared");
+}
+
+static void munmap_and_close(void)
+{
+    /* munmap writes back. */
+    int fd = make_file("fm_unmap", 2 * PG, 'u');
+    char *m = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    memcpy(m + PG + 10, "unmapped", 8);
+    CHECK(munmap(m, 2 * PG) == 0);
+    char buf[9] = {0};
+    CHECK(pread(fd, buf, 8, PG + 10) == 8);
+    printf("munmap wrote back: %s\n", buf);
+    CHECK(strcmp(buf, "unmapped") == 0);
+    close(fd);
+
+    /* The mapping outlives close(). */
+    fd = make_file("fm_close", PG, 'c');
+    m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    CHECK(close(fd) == 0);
+    memcpy(m + 20, "after-close", 11);
+    CHECK(msync(m, PG, MS_SYNC) == 0);
+    CHECK(munmap(m, PG) == 0);
+    fd = open("fm_close", O_RDONLY);
+    char b2[12] = {0};
+    CHECK(pread(fd, b2, 11, 20) == 11);
+    printf("stored after close: %s\n", b2);
+    CHECK(strcmp(b2, "after-close") == 0);
+    close(fd);
+
+    /* Partial munmap: the middle goes, the ends stay and still write back. */
+    fd = make_file("fm_part", 4 * PG, 'p');
+    m = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    m[PG] = '1';
+    CHECK(munmap(m + PG, 2 * PG) == 0);
+    m[0] = '0';
+    m[3 * PG] = '3';
+    CHECK(munmap(m, PG) == 0);
+    CHECK(m[3 * PG] == '3');
+    CHECK(munmap(m + 3 * PG, PG) == 0);
+    printf("partial munmap: %c %c %c %c\n", at(fd, 0), at(fd, PG), at(fd, 2 * PG), at(fd, 3 * PG));
+    CHECK(at(fd, 0) == '0' && at(fd, PG) == '1' && at(fd, 3 * PG) == '3');
+
+    /* mremap: grow (may move), still shared with the file. */
+    m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    char *g = mremap(m, PG, 3 * PG, MREMAP_MAYMOVE);
+    CHECK(g != MAP_FAILED);
+    printf("mremap grown: %c %c\n", g[0], g[2 * PG]);
+    g[2 * PG + 1] = 'R';
+    g = mremap(g, 3 * PG, 2 * PG, 0);
+    CHECK(g != MAP_FAILED);
+    CHECK(msync(g, 2 * PG, MS_SYNC) == 0);
+    printf("mremap store: %c\n", at(fd, 2 * PG + 1));
+    CHECK(at(fd, 2 * PG + 1) == 'R');
+    CHECK(munmap(g, 2 * PG) == 0);
+    close(fd);
+
+    /* The last page past the end of the file: zero, and never extends it. */
+    fd = make_file("fm_short", 100, 's');
+    m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    CHECK(m[99] == 's' && m[100] == 0 && m[PG - 1] == 0);
+    m[50] = 'S';
+    m[200] = 'T';
+    CHECK(munmap(m, PG) == 0);
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0);
+    printf("short file: size %ld, byte 50 %c\n", (long)st.st_size, at(fd, 50));
+    CHECK(st.st_size == 100 && at(fd, 50) == 'S');
+    close(fd);
+    pass("file_mmap unmap");
+}
+
+static void errors(void)
+{
+    int fd = make_file("fm_err", PG, 'e');
+    int ro = open("fm_err", O_RDONLY), wo = open("fm_err", O_WRONLY);
+    CHECK(ro >= 0 && wo >= 0);
+    printf("shared writable on O_RDONLY: %s\n", err_name(mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0)));
+    void *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0);
+    printf("private writable on O_RDONLY: %s\n", err_name(p));
+    if (p != MAP_FAILED)
+        munmap(p, PG);
+    printf("on O_WRONLY: %s\n", err_name(mmap(NULL, PG, PROT_READ, MAP_SHARED, wo, 0)));
+    printf("closed fd: %s\n", err_name(mmap(NULL, PG, PROT_READ, MAP_SHARED, 999, 0)));
+    printf("private, closed fd: %s\n", err_name(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, 999, 0)));
+    printf("unaligned offset: %s\n", err_name(mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 100)));
+    printf("zero length: %s\n", err_name(mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0)));
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(s >= 0);
+    printf("socket: %s\n", err_name(mmap(NULL, PG, PROT_READ, MAP_SHARED, s, 0)));
+    int dir = open(".", O_RDONLY | O_DIRECTORY);
+    CHECK(dir >= 0);
+    printf("directory: %s\n", err_name(mmap(NULL, PG, PROT_READ, MAP_SHARED, dir, 0)));
+    char *m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    printf("msync unaligned: %s\n", msync(m + 1, 10, MS_SYNC) ? strerror(errno) : "ok");
+    printf("msync ASYNC|SYNC: %s\n", msync(m, PG, MS_SYNC | MS_ASYNC) ? strerror(errno) : "ok");
+    CHECK(munmap(m, PG) == 0);
+    printf("msync unmapped: %s\n", msync(m, PG, MS_SYNC) ? strerror(errno) : "ok");
+    close(dir);
+    close(s);
+    close(wo);
+    close(ro);
+    close(fd);
+    pass("file_mmap errors");
+}
+
+int main(void)
+{
+    shared_and_coherent();
+    munmap_and_close();
+    errors();
+    /* Stored and never synced: the end of the program writes it back. */
+    int fd = make_file("fm_exit", PG, '.');
+    char *m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    close(fd);
+    memcpy(m, "written-at-exit", 15);
+    pass("file_mmap");
+    return 0;
+}
