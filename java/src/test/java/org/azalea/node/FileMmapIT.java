@@ -47,7 +47,8 @@ class FileMmapIT {
     void sharedAndPrivateFileMappingsBehaveAsOnLinux() throws Exception {
         String expected = runNatively(BootedNode.IMAGES.resolve("file_mmap"), hostRoot);
         BootedNode.Run r = booted.run("file_mmap", List.of(), "", nodeRoot, 1, 2, Duration.ofSeconds(120));
-        assertEquals(InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe() + "\n" + r.stdout());
+        assertEquals(
+                InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe() + "\n" + r.stdout());
         assertEquals(0, r.outcome().processStatus(), r.stdout());
         assertEquals(expected, r.stdout(), "the node's output is the host's");
         assertTrue(r.stdout().contains("AZALEA-TEST-PASS file_mmap\n"), r.stdout());
