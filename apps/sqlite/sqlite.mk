@@ -10,3 +10,6 @@ sqlite: $(SQLITE_OUT)
 
 $(SQLITE_OUT): apps/sqlite/build.sh
 	nice -n 10 apps/sqlite/build.sh $(BUILD)
+
+# SqliteIT needs the shell: `make test` builds it first.
+test: apps
