@@ -5,11 +5,13 @@
  * mprotect, partial munmap, mremap and madvise on file mappings; and the
  * errors mmap gives for unfit fds.  Prints one line per step, the same on
  * Linux and on Azalea (FileMmapIT compares); the files stay in the current
- * directory for the caller to check (fm_exit: written only by the exit).
+ * directory for the caller to check (fm_exit: written only by the exit;
+ * with argument "kill", fm_kill: written only as SIGTERM ends the program).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -237,8 +239,23 @@ static void errors(void)
     pass("file_mmap errors");
 }
 
-int main(void)
+/* Stored, then killed by a signal's default action: Linux still writes the page back. */
+static int killed(void)
 {
+    int fd = make_file("fm_kill", PG, '.');
+    char *m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    memcpy(m, "written-at-kill", 15);
+    printf("raising SIGTERM\n");
+    fflush(stdout);
+    raise(SIGTERM);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "kill") == 0)
+        return killed();
     shared_and_coherent();
     munmap_and_close();
     errors();

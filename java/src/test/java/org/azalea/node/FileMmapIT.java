@@ -32,20 +32,38 @@ class FileMmapIT {
     private static final List<String> FILES =
             List.of("fm_data", "fm_unmap", "fm_close", "fm_part", "fm_short", "fm_err", "fm_exit");
 
-    static String runNatively(Path program, Path cwd) throws Exception {
-        Process p = new ProcessBuilder(program.toAbsolutePath().toString())
+    static String runNatively(Path program, Path cwd, int status, String... args) throws Exception {
+        List<String> cmd =
+                new java.util.ArrayList<>(List.of(program.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd)
                 .directory(cwd.toFile())
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the native run ended");
-        assertEquals(0, p.exitValue(), out);
+        assertEquals(status, p.exitValue(), out);
         return out;
     }
 
     @Test
+    void aFatalSignalStillWritesSharedStoresBack() throws Exception {
+        String expected = runNatively(BootedNode.IMAGES.resolve("file_mmap"), hostRoot, 128 + 15, "kill");
+        BootedNode.Run r = booted.run("file_mmap", List.of("kill"), "", nodeRoot, 1, 2, Duration.ofSeconds(60));
+        assertEquals(
+                InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe() + "\n" + r.stdout());
+        assertEquals(128 + 15, r.outcome().processStatus(), r.outcome().describe());
+        assertEquals(expected, r.stdout());
+        String host = Files.readString(hostRoot.resolve("fm_kill"), StandardCharsets.ISO_8859_1);
+        String node = Files.readString(nodeRoot.resolve("fm_kill"), StandardCharsets.ISO_8859_1);
+        assertTrue(host.startsWith("written-at-kill."), "Linux wrote it back: " + host.substring(0, 20));
+        assertEquals(host.substring(0, 20), node.substring(0, 20), "so did the node");
+        assertTrue(host.equals(node), "the whole file as on Linux");
+    }
+
+    @Test
     void sharedAndPrivateFileMappingsBehaveAsOnLinux() throws Exception {
-        String expected = runNatively(BootedNode.IMAGES.resolve("file_mmap"), hostRoot);
+        String expected = runNatively(BootedNode.IMAGES.resolve("file_mmap"), hostRoot, 0);
         BootedNode.Run r = booted.run("file_mmap", List.of(), "", nodeRoot, 1, 2, Duration.ofSeconds(120));
         assertEquals(
                 InstanceOutcome.State.EXITED, r.outcome().state(), r.outcome().describe() + "\n" + r.stdout());
