@@ -261,7 +261,8 @@ enum az_opcode {
      * mapped file that is no guest fd, so that the mapping outlives close(). */
     AZ_OP_FMAP_OPEN = 120,  /* args[0]: fd, args[1]: 1 to write back, args[2]: 32 bytes out: dev, ino, size, writable; result: handle */
     AZ_OP_FMAP_READ = 121,  /* args[0]: handle, args[1]: buf, args[2]: count, args[3]: offset; reads to count or end of file */
-    AZ_OP_FMAP_WRITE = 122, /* as FMAP_READ; writes only below the file's current size (never extends it) */
+    AZ_OP_FMAP_WRITE = 122, /* args[0]: handle, args[1]: runs {buf, count, offset} (3 x u64 each), args[2]: how many (<= 64);
+                             * writes each only below the file's current size (never extends it); result: bytes written */
     AZ_OP_FMAP_SYNC = 123,  /* args[0]: handle; fdatasync */
     AZ_OP_FMAP_CLOSE = 124, /* args[0]: handle */
     AZ_OP__LAST = 125       /* one past the last opcode (77..119: not assigned) */

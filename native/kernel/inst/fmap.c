@@ -19,13 +19,12 @@
 #define MS_ASYNC      1
 #define MS_INVALIDATE 2
 #define MS_SYNC       4
-#define RUNS          32 /* dirty runs gathered per pass, written without the lock */
+#define RUNS          64 /* dirty runs gathered per pass, written without the lock (AZ_OP_FMAP_WRITE's most) */
 #define NO_OFF        (~0ull)
 #define USER_TOP      (1ull << 47)
 
+/* One run of dirty pages as AZ_OP_FMAP_WRITE takes it. */
 struct run {
-    int64_t handle;
-    uint16_t file;
     uint64_t pa, len, off;
 };
 
@@ -50,9 +49,10 @@ int64_t fmap_read(struct instance *in, int64_t handle, uint64_t pa, uint64_t len
     return offload_call(in, AZ_OP_FMAP_READ, g);
 }
 
-static int64_t fmap_write(struct instance *in, int64_t handle, uint64_t pa, uint64_t len, uint64_t off)
+/* Writes runs of one file in one round trip (runs: instance memory). */
+static int64_t fmap_write(struct instance *in, int64_t handle, const struct run *runs, uint32_t n)
 {
-    const uint64_t g[6] = {(uint64_t)handle, pa, len, off, 0, 0};
+    const uint64_t g[6] = {(uint64_t)handle, (uint64_t)runs, n, 0, 0, 0};
     return offload_call(in, AZ_OP_FMAP_WRITE, g);
 }
 
@@ -242,13 +242,14 @@ static int page_dirty(struct instance *in, uint64_t pa, int clear)
     return d;
 }
 
-/* Gathers up to RUNS runs of dirty pages mapped in [start, end), clearing
- * their dirty bits: 1 if there may be more. */
-static int gather(struct instance *in, uint64_t start, uint64_t end, struct run *runs, uint32_t *n)
+/* Gathers up to RUNS runs of dirty pages mapped in [*from, end), clearing
+ * their dirty bits; *from moves to where the next pass starts (end: done). */
+static void gather(struct instance *in, uint64_t *from, uint64_t end, struct run *runs, uint16_t *files, uint32_t *n)
 {
     struct fmap *fm = &in->fmap;
+    struct fmap_ext *x = 0; /* the last page's extent: runs of pages share one */
     *n = 0;
-    for (uint64_t va = start; va < end;) {
+    for (uint64_t va = *from; va < end;) {
         struct vma *v = vma_next(&in->map, va);
         if (!v || v->start >= end)
             break;
@@ -262,17 +263,19 @@ static int gather(struct instance *in, uint64_t start, uint64_t end, struct run 
         int64_t off = v->pa_off;
         for (; va < e; va += PAGE_SIZE) {
             uint64_t pa = va + (uint64_t)off;
-            struct fmap_ext *x = ext_at_pa(fm, pa);
+            if (!x || pa < x->pa || pa - x->pa >= x->len)
+                x = ext_at_pa(fm, pa);
             if (!x || !page_dirty(in, pa, 0))
                 continue;
             uint64_t foff = x->off + (pa - x->pa);
             struct run *r = *n ? &runs[*n - 1] : 0;
-            if (!(r && r->file == x->file && r->pa + r->len == pa && r->off + r->len == foff)) {
-                if (*n == RUNS)
-                    return 1;
+            if (!(r && files[*n - 1] == x->file && r->pa + r->len == pa && r->off + r->len == foff)) {
+                if (*n == RUNS) {
+                    *from = va;
+                    return;
+                }
+                files[*n] = x->file;
                 r = &runs[(*n)++];
-                r->file = x->file;
-                r->handle = fm->f[x->file].handle;
                 r->pa = pa;
                 r->off = foff;
                 r->len = 0;
@@ -281,7 +284,7 @@ static int gather(struct instance *in, uint64_t start, uint64_t end, struct run 
             r->len += PAGE_SIZE;
         }
     }
-    return 0;
+    *from = end;
 }
 
 /* Writes the dirty shared pages mapped in [start, end) to their files;
@@ -289,23 +292,26 @@ static int gather(struct instance *in, uint64_t start, uint64_t end, struct run 
 static int writeback(struct instance *in, uint64_t start, uint64_t end, int sync)
 {
     struct run runs[RUNS];
-    uint64_t touched = 0;
-    int err = 0, more;
+    uint16_t files[RUNS];
+    uint64_t touched = 0, from = start;
+    int err = 0;
     do {
         uint32_t n;
         ilock(&in->mm_lock);
-        more = gather(in, start, end, runs, &n);
+        gather(in, &from, end, runs, files, &n);
         if (n)
             tlb_shootdown(in); /* cached dirty entries would not mark the next store */
         iunlock(&in->mm_lock);
         /* The pages stay: only this (fmap_lock's holder) frees extents. */
-        for (uint32_t i = 0; i < n; i++) {
-            int64_t w = fmap_write(in, runs[i].handle, runs[i].pa, runs[i].len, runs[i].off);
+        for (uint32_t i = 0, j; i < n; i = j) {
+            for (j = i + 1; j < n && files[j] == files[i];)
+                j++;
+            int64_t w = fmap_write(in, in->fmap.f[files[i]].handle, &runs[i], j - i);
             if (w < 0 && !err)
                 err = (int)w;
-            touched |= 1ull << runs[i].file;
+            touched |= 1ull << files[i];
         }
-    } while (more);
+    } while (from < end);
     for (uint16_t f = 0; sync && f < FMAP_FILES; f++)
         if (touched >> f & 1) {
             const uint64_t g[6] = {(uint64_t)in->fmap.f[f].handle, 0, 0, 0, 0, 0};

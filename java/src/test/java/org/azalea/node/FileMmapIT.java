@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the root directory, including the store only the program's exit wrote back.
  */
 class FileMmapIT {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FileMmapIT.class);
+
     @RegisterExtension
     static final BootedNode booted = BootedNode.perClass();
 
@@ -44,6 +46,27 @@ class FileMmapIT {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the native run ended");
         assertEquals(status, p.exitValue(), out);
         return out;
+    }
+
+    @Test
+    void writeBackWritesOnlyTheDirtyPages() throws Exception {
+        String host = runNatively(BootedNode.IMAGES.resolve("file_mmap"), hostRoot, 0, "bench");
+        BootedNode.Run r = booted.run("file_mmap", List.of("bench"), "", nodeRoot, 1, 2, Duration.ofSeconds(120));
+        assertEquals(0, r.outcome().processStatus(), r.outcome().describe() + "\n" + r.stdout());
+        assertTrue(r.stdout().contains("AZALEA-TEST-PASS file_mmap bench"), r.stdout());
+        var stats = r.instance().proxy().stats();
+        // 128 sparse pages, then all 2048, then none: the page-table dirty bits decide.
+        assertEquals((128 + 2048) * 4096L, stats.bytes(abi_h.AZ_OP_FMAP_WRITE()), "bytes written back: " + stats);
+        log.info(
+                "node: {}",
+                r.stdout()
+                        .lines()
+                        .filter(l -> l.startsWith("msync"))
+                        .findFirst()
+                        .orElse(""));
+        log.info(
+                "host: {}",
+                host.lines().filter(l -> l.startsWith("msync")).findFirst().orElse(""));
     }
 
     @Test

@@ -50,9 +50,13 @@ class FileMapsTest {
         assertEquals(10, g.call(AZ_OP_FMAP_READ(), h, buf, 4096, 0), "reads to the end of the file");
         assertEquals("0123456789", g.string(buf, 10));
         g.at(buf, 4096).fill((byte) 'x');
-        assertEquals(6, g.call(AZ_OP_FMAP_WRITE(), h, buf + 4, 4096, 4), "never past the end");
-        assertEquals("0123xxxxxx", Files.readString(root.resolve("f"), StandardCharsets.UTF_8));
-        assertEquals(0, g.call(AZ_OP_FMAP_WRITE(), h, buf, 16, 10), "at the end: nothing");
+        g.setLong(buf + 100, 'y');
+        long runs = g.iovec(buf, 1, 1, buf + 4, 4096, 4, buf + 100, 1, 2, buf, 16, 10);
+        assertEquals(1 + 6 + 1, g.call(AZ_OP_FMAP_WRITE(), h, runs, 4), "never past the end");
+        assertEquals("0xy3xxxxxx", Files.readString(root.resolve("f"), StandardCharsets.UTF_8));
+        assertEquals(0, g.call(AZ_OP_FMAP_WRITE(), h, runs + 72, 1), "at the end: nothing");
+        assertEquals(-Errno.EINVAL, g.call(AZ_OP_FMAP_WRITE(), h, runs, 65), "too many runs");
+        assertEquals(-Errno.EFAULT, g.call(AZ_OP_FMAP_WRITE(), h, 16, 1), "runs outside the partition");
         assertEquals(0, g.call(AZ_OP_FMAP_SYNC(), h));
         assertEquals(1, g.sys.openMapHandles());
         assertEquals(0, g.call(AZ_OP_FMAP_CLOSE(), h));

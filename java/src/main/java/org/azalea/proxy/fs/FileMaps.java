@@ -86,31 +86,44 @@ public final class FileMaps {
         }
     }
 
+    /** The most runs one FMAP_WRITE carries. */
+    public static final int MAX_RUNS = 64;
+
     /**
-     * FMAP_WRITE(handle, buf, count, offset): writes the part below the file's
-     * current size (a mapping's page beyond the end never extends the file, as in
-     * Linux); bytes written.
+     * FMAP_WRITE(handle, runs, n): writes each run {buf, count, offset} (three u64, read
+     * once) below the file's current size (a mapping's page beyond the end never extends
+     * the file, as in Linux); the bytes written, or the first error if none were.
      */
     public long write(Request r) throws ErrnoException {
+        long n = r.a2();
+        if (n < 0 || n > MAX_RUNS) return -Errno.EINVAL;
+        long[] runs = new long[(int) n * 3];
+        if (n > 0) {
+            MemorySegment.copy(
+                    s.guest().object(r.a1(), n * 24), ValueLayout.JAVA_LONG_UNALIGNED, 0, runs, 0, runs.length);
+        }
         GuestFd f = handles.acquire(r.a0());
         try (Arena arena = Arena.ofConfined()) {
             int h = f.host(Errno.EBADF);
-            MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             MemorySegment st = arena.allocate(LinuxLayouts.STAT);
             long res = LibcIo.fstatat(h, PathResolver.EMPTY, st, Linux.AT_EMPTY_PATH);
             if (res < 0) return res;
             long size = st.get(ValueLayout.JAVA_LONG, LinuxLayouts.STAT_ST_SIZE);
-            long off = r.a3();
-            if (off < 0 || off >= size) return 0;
-            long count = Math.min(r.a2(), size - off);
-            long done = 0;
-            while (done < count) {
-                long n = LibcIo.pwrite(h, buf.asSlice(done), count - done, off + done);
-                if (n < 0) return done > 0 ? done : n;
-                if (n == 0) break;
-                done += n;
+            long total = 0;
+            for (int i = 0; i < n; i++) {
+                long off = runs[3 * i + 2];
+                if (off < 0 || off >= size) continue;
+                long count = Math.min(runs[3 * i + 1], size - off);
+                MemorySegment buf = s.guest().buffer(runs[3 * i], count);
+                for (long done = 0; done < count; ) {
+                    long w = LibcIo.pwrite(h, buf.asSlice(done), count - done, off + done);
+                    if (w < 0) return total > 0 ? total : w;
+                    if (w == 0) break;
+                    done += w;
+                    total += w;
+                }
             }
-            return done;
+            return total;
         } finally {
             f.release();
         }
