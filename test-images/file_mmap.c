@@ -189,6 +189,20 @@ static void munmap_and_close(void)
     CHECK(munmap(g, 2 * PG) == 0);
     close(fd);
 
+    /* write() to a mapped page the mapping has not stored to: the mapping sees
+     * it after msync(MS_INVALIDATE) (on Linux at once), its own unsynced
+     * stores in another page kept. */
+    fd = make_file("fm_inval", 2 * PG, 'i');
+    m = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    m[0] = 'A';
+    CHECK(pwrite(fd, "W", 1, PG + 10) == 1);
+    CHECK(msync(m, 2 * PG, MS_INVALIDATE) == 0);
+    printf("after MS_INVALIDATE: %c %c\n", m[0], m[PG + 10]);
+    CHECK(m[0] == 'A' && m[PG + 10] == 'W');
+    CHECK(munmap(m, 2 * PG) == 0);
+    close(fd);
+
     /* The last page past the end of the file: zero, and never extends it. */
     fd = make_file("fm_short", 100, 's');
     m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
