@@ -405,7 +405,7 @@ static int insert_pieces(struct instance *in, uint16_t file, uint64_t va, uint64
 /* Unmaps [start, end), under mm_lock, after write-back: shared pieces let
  * go of their extents (freeing those no other range maps, keeping the
  * pages of the others as BACKING). */
-static int unmap_locked(struct instance *in, uint64_t start, uint64_t end)
+static int unmap_locked(struct instance *in, uint64_t start, uint64_t end, int *freed)
 {
     struct fmap *fm = &in->fmap;
     for (uint64_t va = start; va < end;) {
@@ -449,6 +449,7 @@ static int unmap_locked(struct instance *in, uint64_t start, uint64_t end)
                 if (off != 0)
                     vma_remove_backing(&in->map, x->pa, x->pa + x->len);
                 x->used = 0;
+                *freed = 1;
             }
         }
         va = e;
@@ -461,10 +462,12 @@ static int unmap_locked(struct instance *in, uint64_t start, uint64_t end)
 int fmap_unmap(struct instance *in, uint64_t start, uint64_t end)
 {
     writeback(in, start, end, 0); /* a failed write-back does not keep the mapping (Linux neither) */
+    int freed = 0;
     ilock(&in->mm_lock);
-    int r = unmap_locked(in, start, end);
+    int r = unmap_locked(in, start, end, &freed);
     iunlock(&in->mm_lock);
-    files_release(in);
+    if (freed)
+        files_release(in); /* only then can a file have lost its last extent */
     return r;
 }
 
@@ -538,8 +541,9 @@ static int64_t map_at(struct instance *in, uint16_t file, uint64_t addr, uint64_
         /* Fresh extents never filled must not be written back: none is dirty. */
         for (uint32_t i = 0; i < FMAP_EXTS; i++)
             in->fmap.e[i].fresh = 0;
+        int freed = 0;
         ilock(&in->mm_lock);
-        unmap_locked(in, va, va + size);
+        unmap_locked(in, va, va + size, &freed);
         iunlock(&in->mm_lock);
         return r;
     }
