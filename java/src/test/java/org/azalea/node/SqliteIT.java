@@ -42,7 +42,7 @@ class SqliteIT {
     @TempDir
     Path hostRoot;
 
-    record Result(String stdout, long micros, BootedNode.Run run) {}
+    record Result(String stdout, long micros, BootedNode.Run run, String kernelTime) {}
 
     static String script(String name) throws Exception {
         try (InputStream in = SqliteIT.class.getResourceAsStream("/sqlite/" + name)) {
@@ -62,7 +62,7 @@ class SqliteIT {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the host's sqlite3 ended");
         long us = (System.nanoTime() - t0) / 1000;
         assertEquals(0, p.exitValue(), out);
-        return new Result(out, us, null);
+        return new Result(out, us, null, "");
     }
 
     Result onNode(String sql) throws Exception {
@@ -72,8 +72,9 @@ class SqliteIT {
         NodeInfo.MemoryRange range = node.info().rangeOf(1);
         int first = node.shape().firstCpu(1);
         long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
+        long id = BootedNode.nextId();
         InstanceSpec spec = new InstanceSpec(
-                BootedNode.nextId(),
+                id,
                 "sqlite3",
                 ElfImage.load(SQLITE),
                 List.of("sqlite3", "test.db"),
@@ -96,7 +97,15 @@ class SqliteIT {
             assertEquals(InstanceOutcome.State.EXITED, o.state(), o.describe() + "\n" + all);
             assertEquals(0, o.processStatus(), all);
             assertEquals("", err.toString(StandardCharsets.UTF_8), "no error from sqlite3");
-            return new Result(stdout, us, new BootedNode.Run(o, stdout, err.toString(StandardCharsets.UTF_8), inst));
+            // The kernel's own count, from the program's first instruction to its exit.
+            String mark = "instance " + id + ": exited with status 0 after ";
+            String kernelTime = Files.readAllLines(node.consoleLog()).stream()
+                    .filter(l -> l.contains(mark))
+                    .map(l -> l.substring(l.indexOf(mark) + mark.length()))
+                    .findFirst()
+                    .orElse("?");
+            return new Result(
+                    stdout, us, new BootedNode.Run(o, stdout, err.toString(StandardCharsets.UTF_8), inst), kernelTime);
         }
     }
 
@@ -125,10 +134,14 @@ class SqliteIT {
         Result again = onNode(check);
         assertEquals(expected.stdout(), again.stdout(), "a second instance reads it too");
         log.info(
-                "sqlite3 WAL script: node {} us, host {} us (wall, including instance launch); check: node {} us, host {} us",
+                "sqlite3 WAL script: node {} us wall from launch ({} in the program), host {} us;"
+                        + " check: node {} us ({}), host {} us; node requests: {}",
                 node.micros(),
+                node.kernelTime(),
                 host.micros(),
                 again.micros(),
-                read.micros());
+                again.kernelTime(),
+                read.micros(),
+                stats);
     }
 }
