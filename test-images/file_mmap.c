@@ -59,6 +59,8 @@ static const char *err_name(void *p)
         return "ENODEV";
     case ENOMEM:
         return "ENOMEM";
+    case EOVERFLOW:
+        return "EOVERFLOW";
     default:
         return strerror(errno);
     }
@@ -242,6 +244,11 @@ static void errors(void)
     printf("directory: %s\n", err_name(mmap(NULL, PG, PROT_READ, MAP_SHARED, dir, 0)));
     char *m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     CHECK(m != MAP_FAILED);
+    printf("mremap huge old length: %s\n", err_name(mremap(m, ~0ul - (PG - 1), PG, 0)));
+    printf("mremap huge new length: %s\n", err_name(mremap(m, PG, 1ul << 60, MREMAP_MAYMOVE)));
+    printf("msync huge: %s\n", msync(m, ~0ul - (2 * PG - 1), MS_SYNC) ? strerror(errno) : "ok");
+    printf("msync bad flags: %s\n", msync(m, PG, 8) ? strerror(errno) : "ok");
+    printf("mmap offset wraps: %s\n", err_name(mmap(NULL, 2 * PG, PROT_READ, MAP_SHARED, fd, ~0ul - (PG - 1))));
     printf("msync unaligned: %s\n", msync(m + 1, 10, MS_SYNC) ? strerror(errno) : "ok");
     printf("msync ASYNC|SYNC: %s\n", msync(m, PG, MS_SYNC | MS_ASYNC) ? strerror(errno) : "ok");
     CHECK(munmap(m, PG) == 0);

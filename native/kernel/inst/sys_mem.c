@@ -428,6 +428,8 @@ int64_t sys_mremap(struct instance *in, const uint64_t *a)
             if (a[0] % PAGE_SIZE || new_size == 0 || new_size < a[2] || old_size < a[1] || old_size == 0 ||
                 (a[3] & ~(uint64_t)MREMAP_MAYMOVE))
                 return -EINVAL;
+            if (old_size > USER_TOP - a[0] || new_size > USER_TOP)
+                return -EINVAL; /* as Linux: lengths beyond the address space */
             fmap_lock(in);
             int64_t r = fmap_mremap(in, a[0], old_size, new_size, a[3]);
             fmap_unlock(in);
