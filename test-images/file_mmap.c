@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -85,6 +86,12 @@ static void shared_and_coherent(void)
     printf("coherent: a sees b %c, b sees a %c, c sees a %c and b %c\n", a[PG + 5], b[6], c[100], c[PG + 5]);
     CHECK(a[PG + 5] == 'Y' && b[6] == 'Z' && c[100] == 'X' && c[PG + 5] == 'Y');
 
+    /* A private mapping made now starts from what the shared ones hold. */
+    char *early = mmap(NULL, 2 * PG, PROT_READ, MAP_PRIVATE, fd, 0);
+    CHECK(early != MAP_FAILED);
+    printf("private sees shared stores: %c %c\n", early[100], early[PG + 5]);
+    CHECK(early[100] == 'X' && early[PG + 5] == 'Y');
+    CHECK(munmap(early, 2 * PG) == 0);
     CHECK(msync(a, 3 * PG, MS_SYNC) == 0);
     printf("after msync: %c %c %c\n", at(fd, 100), at(fd, PG + 5), at(fd, PG + 6));
     CHECK(at(fd, 100) == 'X' && at(fd, PG + 5) == 'Y' && at(fd, PG + 6) == 'Z');
@@ -221,6 +228,47 @@ static void munmap_and_close(void)
     pass("file_mmap unmap");
 }
 
+/* Threads on two cores map the same file at once, each storing into its own
+ * pages through its own mapping and unmapping it; every store reaches the file. */
+enum { NTHREADS = 4 };
+
+static void *thread_main(void *arg)
+{
+    long id = (long)arg;
+    int fd = open("fm_threads", O_RDWR);
+    CHECK(fd >= 0);
+    for (int round = 0; round < 8; round++) {
+        char *m = mmap(NULL, 2 * NTHREADS * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        CHECK(m != MAP_FAILED);
+        m[id * PG + round] = (char)('A' + id);
+        m[(NTHREADS + id) * PG + round] = (char)('a' + id);
+        CHECK(munmap(m, 2 * NTHREADS * PG) == 0);
+    }
+    close(fd);
+    return 0;
+}
+
+static void threads(void)
+{
+    int fd = make_file("fm_threads", 2 * NTHREADS * PG, '-');
+    pthread_t t[NTHREADS];
+    for (long i = 0; i < NTHREADS; i++)
+        CHECK(pthread_create(&t[i], 0, thread_main, (void *)i) == 0);
+    for (int i = 0; i < NTHREADS; i++)
+        CHECK(pthread_join(t[i], 0) == 0);
+    char line[2 * NTHREADS + 1] = {0};
+    for (int i = 0; i < 2 * NTHREADS; i++) {
+        char page[8];
+        CHECK(pread(fd, page, 8, (off_t)i * PG) == 8);
+        line[i] = page[7];
+        for (int r = 0; r < 8; r++)
+            CHECK(page[r] == (i < NTHREADS ? 'A' + i : 'a' + i - NTHREADS));
+    }
+    printf("threads' stores: %s\n", line);
+    close(fd);
+    pass("file_mmap threads");
+}
+
 static void errors(void)
 {
     int fd = make_file("fm_err", PG, 'e');
@@ -321,6 +369,7 @@ int main(int argc, char **argv)
         return bench();
     shared_and_coherent();
     munmap_and_close();
+    threads();
     errors();
     /* Stored and never synced: the end of the program writes it back. */
     int fd = make_file("fm_exit", PG, '.');

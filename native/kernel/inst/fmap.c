@@ -15,6 +15,7 @@
 #include "layout.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "percpu.h"
 
 #define MS_ASYNC      1
 #define MS_INVALIDATE 2
@@ -72,7 +73,13 @@ void fmap_lock(struct instance *in)
             return;
         }
         iunlock(&in->mm_lock);
-        sched_yield(); /* the holder may be waiting for the host on this core */
+        /* The holder may be a thread of this core waiting for the host: hand
+         * it its completion (nobody else reaps while this thread runs), then
+         * let it run. */
+        struct inst_cpu *ic = this_cpu()->icpu;
+        if (ic->chan_open)
+            offload_reap(ic);
+        sched_yield();
         inst_relax(spins);
     }
 }
@@ -244,7 +251,8 @@ static int page_dirty(struct instance *in, uint64_t pa, int clear)
 
 /* Gathers up to RUNS runs of dirty pages mapped in [*from, end), clearing
  * their dirty bits; *from moves to where the next pass starts (end: done). */
-static void gather(struct instance *in, uint64_t *from, uint64_t end, struct run *runs, uint16_t *files, uint32_t *n)
+static void gather(struct instance *in, int only, uint64_t *from, uint64_t end, struct run *runs, uint16_t *files,
+                   uint32_t *n)
 {
     struct fmap *fm = &in->fmap;
     struct fmap_ext *x = 0; /* the last page's extent: runs of pages share one */
@@ -265,7 +273,7 @@ static void gather(struct instance *in, uint64_t *from, uint64_t end, struct run
             uint64_t pa = va + (uint64_t)off;
             if (!x || pa < x->pa || pa - x->pa >= x->len)
                 x = ext_at_pa(fm, pa);
-            if (!x || !page_dirty(in, pa, 0))
+            if (!x || (only >= 0 && x->file != only) || !page_dirty(in, pa, 0))
                 continue;
             uint64_t foff = x->off + (pa - x->pa);
             struct run *r = *n ? &runs[*n - 1] : 0;
@@ -289,7 +297,7 @@ static void gather(struct instance *in, uint64_t *from, uint64_t end, struct run
 
 /* Writes the dirty shared pages mapped in [start, end) to their files;
  * `sync` adds fdatasync.  0 or the first -errno. */
-static int writeback(struct instance *in, uint64_t start, uint64_t end, int sync)
+static int writeback_file(struct instance *in, int only, uint64_t start, uint64_t end, int sync)
 {
     struct run runs[RUNS];
     uint16_t files[RUNS];
@@ -298,7 +306,7 @@ static int writeback(struct instance *in, uint64_t start, uint64_t end, int sync
     do {
         uint32_t n;
         ilock(&in->mm_lock);
-        gather(in, &from, end, runs, files, &n);
+        gather(in, only, &from, end, runs, files, &n);
         if (n)
             tlb_shootdown(in); /* cached dirty entries would not mark the next store */
         iunlock(&in->mm_lock);
@@ -320,6 +328,25 @@ static int writeback(struct instance *in, uint64_t start, uint64_t end, int sync
                 err = (int)r;
         }
     return err;
+}
+
+/* Of every file (only: -1) or one. */
+static int writeback(struct instance *in, uint64_t start, uint64_t end, int sync)
+{
+    return writeback_file(in, -1, start, end, sync);
+}
+
+int fmap_settle(struct instance *in, const struct fmap_id *id)
+{
+    if (!fmap_in_use(&in->fmap))
+        return 0;
+    fmap_lock(in);
+    int r = 0;
+    for (int f = 0; f < FMAP_FILES; f++)
+        if (in->fmap.f[f].used && in->fmap.f[f].dev == id->dev && in->fmap.f[f].ino == id->ino)
+            r = writeback_file(in, f, 0, USER_TOP, 0);
+    fmap_unlock(in);
+    return r;
 }
 
 int fmap_writeback_all(struct instance *in)

@@ -83,6 +83,9 @@ int fmap_unmap(struct instance *in, uint64_t start, uint64_t end);
 int fmap_msync(struct instance *in, uint64_t start, uint64_t end, int flags);
 /* mremap of a shared mapping (old is in one). */
 int64_t fmap_mremap(struct instance *in, uint64_t old, uint64_t old_size, uint64_t new_size, uint64_t flags);
+/* Writes back the dirty shared pages of the file `id` names (takes
+ * fmap_lock): a private mapping then reads what the instance sees. */
+int fmap_settle(struct instance *in, const struct fmap_id *id);
 /* Writes back every dirty shared page (the program ends). */
 int fmap_writeback_all(struct instance *in);
 /* Whether [start, end) holds a shared file page (under mm_lock). */

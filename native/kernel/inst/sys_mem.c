@@ -237,7 +237,11 @@ int64_t sys_mmap(struct instance *in, const uint64_t *a)
         return handle;
     if (shared)
         return mmap_shared_file(in, a, handle, &id);
-    int r = unmap_fixed_shared(in, a);
+    /* Private: its first contents are what the instance sees of the file,
+     * including stores to shared mappings of it (Linux's page cache). */
+    int r = fmap_settle(in, &id);
+    if (r == 0)
+        r = unmap_fixed_shared(in, a);
     if (r) {
         fmap_close(in, handle);
         return r;

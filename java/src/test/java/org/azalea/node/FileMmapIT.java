@@ -31,8 +31,8 @@ class FileMmapIT {
     @TempDir
     Path hostRoot;
 
-    private static final List<String> FILES =
-            List.of("fm_data", "fm_unmap", "fm_close", "fm_part", "fm_inval", "fm_short", "fm_err", "fm_exit");
+    private static final List<String> FILES = List.of(
+            "fm_data", "fm_unmap", "fm_close", "fm_part", "fm_inval", "fm_short", "fm_threads", "fm_err", "fm_exit");
 
     static String runNatively(Path program, Path cwd, int status, String... args) throws Exception {
         List<String> cmd =
