@@ -221,8 +221,11 @@ int vm_dirty(struct vm *vm, uint64_t va, int clear)
     uint64_t *e = leaf(vm, va, &large);
     if (!e || !(*e & PTE_D))
         return 0;
-    if (clear && !large)
+    if (clear && !large) {
         __atomic_and_fetch(e, ~PTE_D, __ATOMIC_SEQ_CST);
+        if (read_cr3() == vm->pml4)
+            invlpg(va); /* this core's cached entry would not mark the next store; others: tlb_shootdown */
+    }
     return 1;
 }
 
