@@ -201,6 +201,26 @@ static void munmap_and_close(void)
     printf("mremap store: %c\n", at(fd, 2 * PG + 1));
     CHECK(at(fd, 2 * PG + 1) == 'R');
     CHECK(munmap(g, 2 * PG) == 0);
+
+    /* mremap that must move (the next page is taken): still the file's pages,
+     * still seen by another mapping of them. */
+    m = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(m != MAP_FAILED);
+    char *other = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+    CHECK(other != MAP_FAILED);
+    CHECK(munmap(m + PG, PG) == 0);
+    CHECK(mmap(m + PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == m + PG);
+    printf("mremap without MAYMOVE: %s\n", err_name(mremap(m, PG, 3 * PG, 0)));
+    g = mremap(m, PG, 3 * PG, MREMAP_MAYMOVE);
+    CHECK(g != MAP_FAILED && g != m);
+    g[7] = 'V';
+    printf("moved mapping: %c %c %c\n", g[0], g[2 * PG + 1], other[7]);
+    CHECK(g[0] == '0' && g[2 * PG + 1] == 'R' && other[7] == 'V');
+    CHECK(munmap(m + PG, PG) == 0);
+    CHECK(munmap(g, 3 * PG) == 0);
+    CHECK(munmap(other, PG) == 0);
+    printf("moved mapping's store: %c\n", at(fd, 7));
+    CHECK(at(fd, 7) == 'V');
     close(fd);
 
     /* write() to a mapped page the mapping has not stored to: the mapping sees
