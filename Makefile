@@ -37,6 +37,7 @@ include deploy/deploy.mk
 include eval/eval.mk
 include scripts/bindings.mk
 include native/slurm/slurm.mk
+include apps/sqlite/sqlite.mk
 
 native: $(NATIVE_TARGETS)
 

@@ -16,6 +16,7 @@ import org.azalea.host.Linux;
 import org.azalea.memory.Partition;
 import org.azalea.proxy.fs.FdOps;
 import org.azalea.proxy.fs.FileIo;
+import org.azalea.proxy.fs.FileMaps;
 import org.azalea.proxy.fs.PathAttrs;
 import org.azalea.proxy.fs.PathOps;
 import org.azalea.proxy.fs.PollOps;
@@ -25,6 +26,7 @@ import org.azalea.proxy.instance.FdTable;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.MapHandles;
 import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.PathResolver;
 import org.azalea.proxy.instance.Waiter;
@@ -79,6 +81,7 @@ public final class HostSyscalls implements SyscallDispatcher {
     private final java.util.concurrent.atomic.AtomicLong internalErrors = new java.util.concurrent.atomic.AtomicLong();
     private final List<StdinPump> pumps = new ArrayList<>();
     private final EpollOps epoll;
+    private final MapHandles maps = new MapHandles();
 
     /**
      * An instance's dispatcher.
@@ -134,6 +137,7 @@ public final class HostSyscalls implements SyscallDispatcher {
         PipeOps pipe = new PipeOps(s);
         SelectOps select = new SelectOps(s);
         TimerOps timer = new TimerOps(s);
+        FileMaps map = new FileMaps(s, maps);
 
         on(AZ_OP_NOP(), NEVER, r -> 0);
         on(AZ_OP_READ(), ON_FD0, io::read);
@@ -222,6 +226,11 @@ public final class HostSyscalls implements SyscallDispatcher {
         on(AZ_OP_TIMERFD_CREATE(), NEVER, timer::create);
         on(AZ_OP_TIMERFD_SETTIME(), NEVER, timer::settime);
         on(AZ_OP_TIMERFD_GETTIME(), NEVER, timer::gettime);
+        on(AZ_OP_FMAP_OPEN(), NEVER, map::open);
+        on(AZ_OP_FMAP_READ(), NEVER, map::read);
+        on(AZ_OP_FMAP_WRITE(), NEVER, map::write);
+        on(AZ_OP_FMAP_SYNC(), NEVER, map::sync);
+        on(AZ_OP_FMAP_CLOSE(), NEVER, map::close);
     }
 
     /** The select timeout {@link #prepare} fetched (ns, -1 for none), or read now. */
@@ -379,6 +388,11 @@ public final class HostSyscalls implements SyscallDispatcher {
         return s.fds().count();
     }
 
+    /** The number of open map handles (files the instance kernel keeps for its mappings). */
+    public int openMapHandles() {
+        return maps.count();
+    }
+
     /** The instance's current directory, as an in-root path. */
     public String cwd() {
         return s.paths().cwd();
@@ -409,6 +423,7 @@ public final class HostSyscalls implements SyscallDispatcher {
         if ((before & CLOSED) == 0) {
             s.waiter().wakeAll();
             s.fds().closeAll();
+            maps.closeAll();
             pumps.forEach(StdinPump::close);
             log.debug("{}: closed", name);
         }

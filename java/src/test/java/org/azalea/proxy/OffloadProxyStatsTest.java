@@ -79,5 +79,6 @@ class OffloadProxyStatsTest {
         assertEquals("nop", Opcodes.name(0));
         assertEquals("unknown(" + abi_h.AZ_OP__LAST() + ")", Opcodes.name(abi_h.AZ_OP__LAST()));
         assertEquals("epoll_pwait", Opcodes.name(abi_h.AZ_OP_EPOLL_PWAIT()));
+        assertEquals("fmap_write", Opcodes.name(abi_h.AZ_OP_FMAP_WRITE()));
     }
 }
