@@ -270,7 +270,15 @@ enum az_opcode {
     AZ_OP_TIMERFD_SETTIME = 85, /* args[4], args[5]: the instance's CLOCK_MONOTONIC and
                                  * CLOCK_REALTIME now (ns), for TFD_TIMER_ABSTIME values */
     AZ_OP_TIMERFD_GETTIME = 86,
-    AZ_OP__LAST = 87        /* one past the last opcode */
+    /* File mappings (native/kernel/inst/fmap.c): a host reference to a
+     * mapped file that is no guest fd, so that the mapping outlives close(). */
+    AZ_OP_FMAP_OPEN = 87,  /* args[0]: fd, args[1]: 1 to write back, args[2]: 32 bytes out: dev, ino, size, writable; result: handle */
+    AZ_OP_FMAP_READ = 88,  /* args[0]: handle, args[1]: buf, args[2]: count, args[3]: offset; reads to count or end of file */
+    AZ_OP_FMAP_WRITE = 89, /* args[0]: handle, args[1]: runs {buf, count, offset} (3 x u64 each), args[2]: how many (<= 64);
+                             * writes each only below the file's current size (never extends it); result: bytes written */
+    AZ_OP_FMAP_SYNC = 90,  /* args[0]: handle; fdatasync */
+    AZ_OP_FMAP_CLOSE = 91, /* args[0]: handle */
+    AZ_OP__LAST = 92        /* one past the last opcode */
 };
 
 /* Pin every layout: the Java bindings are tested against the same numbers. */

@@ -36,10 +36,12 @@
 int azlib_bind(struct az_host *h, struct az_chan *ch, size_t arena_bytes);
 
 /* The raw call, for opcodes without a wrapper (AZ_OP_*; arguments already GPAs).
- * No wrapper (scripts/check-opcodes.py; the stub's workloads do not use them):
- * AZ_OP_PIPE2, AZ_OP_EVENTFD2, AZ_OP_SOCKETPAIR, AZ_OP_EPOLL_CREATE1,
- * AZ_OP_EPOLL_CTL, AZ_OP_EPOLL_PWAIT, AZ_OP_SELECT, AZ_OP_TIMERFD_CREATE,
- * AZ_OP_TIMERFD_SETTIME, AZ_OP_TIMERFD_GETTIME. */
+ * No wrapper (scripts/check-opcodes.py): AZ_OP_PIPE2, AZ_OP_EVENTFD2,
+ * AZ_OP_SOCKETPAIR, AZ_OP_EPOLL_CREATE1, AZ_OP_EPOLL_CTL, AZ_OP_EPOLL_PWAIT,
+ * AZ_OP_SELECT, AZ_OP_TIMERFD_CREATE, AZ_OP_TIMERFD_SETTIME,
+ * AZ_OP_TIMERFD_GETTIME (the stub's workloads do not use them); AZ_OP_FMAP_OPEN,
+ * AZ_OP_FMAP_READ, AZ_OP_FMAP_WRITE, AZ_OP_FMAP_SYNC, AZ_OP_FMAP_CLOSE (the
+ * instance kernel's handles on the files it maps, which no host program has). */
 int64_t az_syscall(uint16_t opcode, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 int az_nop(void);
 

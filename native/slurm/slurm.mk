@@ -12,12 +12,12 @@ SLURM_OUT := $(BUILD)/native/slurm
 SLURM_HEADER := $(wildcard /usr/include/slurm/spank.h)
 AZALEA_HOME ?= $(abspath .)
 SLURM_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC
-SLURM_SRCS := native/slurm/spank_azalea.c native/slurm/options.c
+SLURM_SRCS := native/slurm/spank_azalea.c native/slurm/job_node.c native/slurm/as_user.c native/slurm/options.c
 
 ifneq ($(SLURM_HEADER),)
 NATIVE_TARGETS += $(SLURM_OUT)/spank_azalea.so $(SLURM_OUT)/options-test
 
-$(SLURM_OUT)/spank_azalea.so: $(SLURM_SRCS) native/slurm/options.h
+$(SLURM_OUT)/spank_azalea.so: $(SLURM_SRCS) native/slurm/options.h native/slurm/plugin.h
 	@mkdir -p $(dir $@)
 	$(CC) $(SLURM_CFLAGS) -shared -DAZALEA_HOME='"$(AZALEA_HOME)"' -o $@ $(SLURM_SRCS)
 

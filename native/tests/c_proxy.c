@@ -52,7 +52,9 @@ static void *ptr(uint64_t gpa, int *bad)
  * NOP, READV, WRITEV, SENDMSG and RECVMSG are served in handle().  Not served
  * (-ENOSYS; scripts/check-opcodes.py): AZ_OP_GETHOSTNAME, AZ_OP_GETHOSTBYNAME,
  * which no Linux system call matches; AZ_OP_SELECT and AZ_OP_TIMERFD_SETTIME,
- * whose last arguments are not Linux's. */
+ * whose last arguments are not Linux's; AZ_OP_FMAP_OPEN, AZ_OP_FMAP_READ,
+ * AZ_OP_FMAP_WRITE, AZ_OP_FMAP_SYNC, AZ_OP_FMAP_CLOSE (file mappings'
+ * handles: only the Java proxy serves them). */
 struct op {
     int present; /* read is system call 0, so the number cannot say "none" */
     long nr;

@@ -10,6 +10,7 @@
 
 #include "az_client.h"
 #include "azalea/abi.h"
+#include "inst/fmap.h"
 #include "inst/sched.h"
 #include "inst/thread.h"
 #include "inst/vm.h"
@@ -103,6 +104,8 @@ struct instance {
     uint32_t stdio_moved;
     struct az_client client;
     struct inst_cpu *icpu; /* ncpus entries: the cores' run queues and channels */
+
+    struct fmap fmap; /* MAP_SHARED file pages (fmap.c) */
 
     struct vma_map map; /* last: large */
 };

@@ -72,6 +72,8 @@ int mm_apply(struct instance *in, uint64_t start, uint64_t end)
          * kernel's (page tables, threads) and the host's (az_boot, offload
          * region) stay supervisor-only. */
         uint32_t prot = v->prot | (v->kind == VMA_USER && v->prot != PROT_NONE ? VM_USER : 0);
+        if (v->flags & VMA_F_SHARED)
+            prot |= VM_SMALL; /* a dirty bit per page: write-back writes only those */
         if (mm_reserve_tables(in, e - va) || vm_map(&in->vm, va, va + v->pa_off, e - va, prot))
             return -ENOMEM;
         va = e;

@@ -83,11 +83,22 @@ int signal_default_ignored(int sig)
            sig == SIGTTIN || sig == SIGTTOU;
 }
 
-static __attribute__((noreturn)) void terminate(struct instance *in, int sig, const char *why)
+/* in_thread: called where this thread may wait for the host (a system call,
+ * or the way back to the program), so stores to shared file mappings are
+ * written back first, as Linux's page cache would still write them; not from
+ * a timer's interrupt, where no thread may block. */
+static __attribute__((noreturn)) void end_by_signal(struct instance *in, int sig, const char *why, int in_thread)
 {
+    if (in_thread)
+        fmap_writeback_all(in);
     char msg[MSG_MAX];
     ksnprintf(msg, sizeof msg, "killed by signal %d%s", sig, why);
     instance_end(in, AZ_INSTANCE_EXITED, 128 + sig, msg);
+}
+
+static __attribute__((noreturn)) void terminate(struct instance *in, int sig, const char *why)
+{
+    end_by_signal(in, sig, why, 1);
 }
 
 /* iretq to a non-canonical %rip faults in ring 0, not in the program:
@@ -148,7 +159,7 @@ int64_t signal_send(struct instance *in, struct thread *target, int sig, int cod
     int fatal = sig == SIGKILL || (h == SIG_DFL && who && !(who->sigmask & bit));
     if (fatal) {
         iunlock(&in->sig_lock);
-        terminate(in, sig, "");
+        end_by_signal(in, sig, "", code == SI_USER || code == SI_TKILL); /* kill/tkill: a system call */
     }
     if (target)
         target->sigpending |= bit;
@@ -243,9 +254,13 @@ static int push_frame(struct instance *in, struct thread *t, int sig, const stru
     f.info = *info;
     if (copy_to_user(in, fa, &f, sizeof f))
         return 0;
-    user_access_begin();
-    fpu_save((void *)fp); /* this thread's registers: it is running; fp was checked above */
-    user_access_end();
+    /* This thread's registers (it is running) go to its own save area first, then to
+     * the frame through copy_to_user: under mm_lock and checked again there, so another
+     * thread's munmap of this stack cannot slip between the check and the store (the
+     * kernel would fault on the program's memory, and the instance end as CRASHED). */
+    fpu_save(t->fpu);
+    if (copy_to_user(in, fp, t->fpu, fpu_state_size))
+        return 0;
     fpu_restore(clean_fpu());
 
     uint64_t bit = 1ull << (sig - 1);

@@ -11,6 +11,7 @@
  */
 #include "arch/cpu.h"
 #include "arch/x86.h"
+#include "inst/fmap.h"
 #include "inst/syscalls.h"
 #include "layout.h"
 #include "lib/errno.h"
@@ -24,6 +25,9 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MREMAP_MAYMOVE      1
 #define MADV_DONTNEED       4
+#define MS_ASYNC            1
+#define MS_INVALIDATE       2
+#define MS_SYNC             4
 #define PROT_MASK           7
 #define PROT_GROWS          0x03000000 /* PROT_GROWSDOWN/UP: accepted, ignored */
 #define USER_TOP            (1ull << 47)
@@ -94,13 +98,11 @@ int64_t sys_brk(struct instance *in, const uint64_t *a)
     return r;
 }
 
-/* A private file mapping: its bytes read through the offload channel. */
-static int fill_from_file(struct instance *in, uint64_t va, uint64_t len, uint64_t fd, uint64_t off)
+/* A private file mapping: its bytes read through the host's handle. */
+static int fill_from_file(struct instance *in, uint64_t va, uint64_t len, int64_t handle, uint64_t off)
 {
     for (uint64_t done = 0; done < len;) {
-        const uint64_t args[6] = {fd, va + done, len - done, off + done, 0, 0};
-        int handled = 0;
-        int64_t n = sys_offload(in, SYS_pread64, args, &handled);
+        int64_t n = fmap_read(in, handle, va + done, len - done, off + done);
         if (n < 0)
             return (int)n;
         if (n == 0)
@@ -125,8 +127,6 @@ static int64_t mmap_locked(struct instance *in, const uint64_t *a)
         return -ENOMEM;
     if ((fixed && (addr % PAGE_SIZE)) || (!anon && off % PAGE_SIZE))
         return -EINVAL;
-    if (!anon && type != MAP_PRIVATE && (prot & PROT_WRITE))
-        return -ENODEV; /* writes could never reach the host's file */
 
     uint64_t va = 0;
     if (fixed) {
@@ -168,16 +168,95 @@ static int64_t mmap_locked(struct instance *in, const uint64_t *a)
     return (int64_t)va;
 }
 
+/* What mmap refuses before it looks at the fd or the address space. */
+static int mmap_args_bad(struct instance *in, const uint64_t *a)
+{
+    uint64_t addr = a[0], len = a[1], flags = a[3], off = a[5];
+    uint32_t prot = (uint32_t)(a[2] & ~(uint64_t)PROT_GROWS);
+    uint64_t type = flags & MAP_TYPE, size = page_up(len);
+    if (len == 0 || (prot & ~PROT_MASK) || (type != MAP_SHARED && type != MAP_PRIVATE && type != 3))
+        return -EINVAL;
+    if (size < len)
+        return -ENOMEM;
+    if (((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr % PAGE_SIZE)) || off % PAGE_SIZE)
+        return -EINVAL;
+    if (off + size < off)
+        return -EOVERFLOW;
+    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
+        (addr < in->mem_lo || addr > in->mem_hi || size > in->mem_hi - addr))
+        return -ENOMEM;
+    return 0;
+}
+
+/* MAP_FIXED replaces what was there: shared file pages go through fmap. */
+static int unmap_fixed_shared(struct instance *in, const uint64_t *a)
+{
+    if ((a[3] & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != MAP_FIXED || !fmap_in_use(&in->fmap) || mmap_args_bad(in, a))
+        return 0; /* bad arguments: the caller refuses them */
+    fmap_lock(in);
+    int r = fmap_unmap(in, a[0], a[0] + page_up(a[1]));
+    fmap_unlock(in);
+    return r;
+}
+
+static int64_t mmap_shared_file(struct instance *in, const uint64_t *a, int64_t handle, const struct fmap_id *id)
+{
+    uint64_t flags = a[3];
+    int fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
+    fmap_lock(in);
+    int64_t r = 0;
+    if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) == MAP_FIXED)
+        r = fmap_unmap(in, a[0], a[0] + page_up(a[1]));
+    if (r == 0)
+        r = fmap_mmap(in, id, handle, a[0], page_up(a[1]), a[5], (uint32_t)(a[2] & PROT_MASK), fixed);
+    else
+        fmap_close(in, handle);
+    fmap_unlock(in);
+    return r;
+}
+
 int64_t sys_mmap(struct instance *in, const uint64_t *a)
 {
-    ilock(&in->mm_lock);
-    int64_t va = mmap_locked(in, a);
-    iunlock(&in->mm_lock);
-    if (va < 0 || (a[3] & MAP_ANONYMOUS) || (a[2] & PROT_MASK) == PROT_NONE)
+    int64_t va;
+    if (a[3] & MAP_ANONYMOUS) {
+        if ((va = unmap_fixed_shared(in, a)))
+            return va;
+        ilock(&in->mm_lock);
+        va = mmap_locked(in, a);
+        iunlock(&in->mm_lock);
         return va;
+    }
+    int bad = mmap_args_bad(in, a);
+    if (bad)
+        return bad;
+    /* The fd checked by the host as Linux checks it; a handle that outlives close(). */
+    struct fmap_id id;
+    int shared = (a[3] & MAP_TYPE) != MAP_PRIVATE;
+    int64_t handle = fmap_open(in, a[4], shared && (a[2] & PROT_WRITE), &id);
+    if (handle < 0)
+        return handle;
+    if (shared)
+        return mmap_shared_file(in, a, handle, &id);
+    /* Private: its first contents are what the instance sees of the file,
+     * including stores to shared mappings of it (Linux's page cache). */
+    int r = fmap_settle(in, &id);
+    if (r == 0)
+        r = unmap_fixed_shared(in, a);
+    if (r) {
+        fmap_close(in, handle);
+        return r;
+    }
+    ilock(&in->mm_lock);
+    va = mmap_locked(in, a);
+    iunlock(&in->mm_lock);
+    if (va < 0 || (a[2] & PROT_MASK) == PROT_NONE) {
+        fmap_close(in, handle);
+        return va;
+    }
     /* Filled without the lock: the read may block this thread. */
     uint64_t size = page_up(a[1]);
-    int r = fill_from_file(in, (uint64_t)va, a[1], a[4], a[5]);
+    r = fill_from_file(in, (uint64_t)va, a[1], handle, a[5]);
+    fmap_close(in, handle);
     ilock(&in->mm_lock);
     if (r == 0 && (a[2] & PROT_MASK) != (PROT_READ | PROT_WRITE)) {
         r = make_accessible(in, (uint64_t)va, (uint64_t)va + size, (uint32_t)(a[2] & PROT_MASK));
@@ -194,11 +273,59 @@ int64_t sys_munmap(struct instance *in, const uint64_t *a)
     uint64_t addr = a[0], size = page_up(a[1]);
     if (addr % PAGE_SIZE || a[1] == 0 || size < a[1] || addr >= USER_TOP || size > USER_TOP - addr)
         return -EINVAL;
+    if (fmap_in_use(&in->fmap)) {
+        fmap_lock(in);
+        int r = fmap_unmap(in, addr, addr + size);
+        fmap_unlock(in);
+        return r;
+    }
     ilock(&in->mm_lock);
     int r = vma_remove_user(&in->map, addr, addr + size);
     if (r == 0)
         mm_unmap(in, addr, size);
     iunlock(&in->mm_lock);
+    return r;
+}
+
+int64_t sys_msync(struct instance *in, const uint64_t *a)
+{
+    uint64_t addr = a[0], size = page_up(a[1]), flags = a[2];
+    if (addr % PAGE_SIZE || size < a[1] || (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return -EINVAL;
+    if (addr >= USER_TOP || size > USER_TOP - addr)
+        return -ENOMEM;
+    fmap_lock(in);
+    int r = fmap_msync(in, addr, addr + size, (int)flags);
+    fmap_unlock(in);
+    return r;
+}
+
+/* mprotect's rules for shared file pages: PROT_WRITE only where the fd was
+ * writable (EACCES), and their dirty bits written back before PROT_NONE
+ * takes the page-table entries away. */
+static int mprotect_shared(struct instance *in, uint64_t addr, uint64_t size, uint32_t prot)
+{
+    if (!fmap_in_use(&in->fmap))
+        return 0;
+    ilock(&in->mm_lock);
+    int shared = 0, denied = 0;
+    for (uint64_t va = addr; va < addr + size;) {
+        struct vma *v = vma_next(&in->map, va);
+        if (!v || v->start >= addr + size)
+            break;
+        shared |= (v->flags & VMA_F_SHARED) != 0;
+        denied |= (prot & PROT_WRITE) && (v->flags & VMA_F_NOWRITE);
+        va = v->end;
+    }
+    iunlock(&in->mm_lock);
+    if (denied)
+        return -EACCES;
+    if (!shared || prot != PROT_NONE)
+        return 0;
+    fmap_lock(in);
+    int r = fmap_msync(in, addr, addr + size, 0);
+    fmap_unlock(in);
     return r;
 }
 
@@ -210,8 +337,11 @@ int64_t sys_mprotect(struct instance *in, const uint64_t *a)
         return -EINVAL;
     if (size == 0)
         return 0;
+    int r = mprotect_shared(in, addr, size, prot);
+    if (r)
+        return r;
     ilock(&in->mm_lock);
-    int r = make_accessible(in, addr, addr + size, prot);
+    r = make_accessible(in, addr, addr + size, prot);
     tlb_shootdown(in); /* rights may have narrowed */
     iunlock(&in->mm_lock);
     return r;
@@ -224,14 +354,18 @@ int64_t sys_madvise(struct instance *in, const uint64_t *a)
         return -EINVAL;
     if (a[2] != MADV_DONTNEED)
         return 0; /* advice; MADV_FREE may keep the contents */
-    /* DONTNEED: anonymous memory reads as zero afterwards. */
+    /* DONTNEED: anonymous memory reads as zero afterwards; a shared file
+     * mapping keeps its contents (its pages are the file's, as Linux's page
+     * cache is: dropping and re-reading it would find the same bytes). */
     ilock(&in->mm_lock);
     for (uint64_t va = addr; va < addr + size;) {
         struct vma *v = vma_next(&in->map, va);
         if (!v || v->start >= addr + size)
             break;
         uint64_t s = v->start > va ? v->start : va, e = v->end < addr + size ? v->end : addr + size;
-        if (v->kind == VMA_USER && v->prot != PROT_NONE)
+        if (v->flags & VMA_F_SHARED)
+            ;
+        else if (v->kind == VMA_USER && v->prot != PROT_NONE)
             mm_zero(in, s, e - s);
         else if (v->kind == VMA_USER)
             vma_set_flag(&in->map, s, e, VMA_F_UNZEROED);
@@ -288,6 +422,24 @@ static int64_t mremap_locked(struct instance *in, const uint64_t *a)
 
 int64_t sys_mremap(struct instance *in, const uint64_t *a)
 {
+    if (fmap_in_use(&in->fmap)) {
+        ilock(&in->mm_lock);
+        struct vma *v = vma_find(&in->map, a[0]);
+        int shared = v && (v->flags & VMA_F_SHARED);
+        iunlock(&in->mm_lock);
+        uint64_t old_size = page_up(a[1]), new_size = page_up(a[2]);
+        if (shared) {
+            if (a[0] % PAGE_SIZE || new_size == 0 || new_size < a[2] || old_size < a[1] || old_size == 0 ||
+                (a[3] & ~(uint64_t)MREMAP_MAYMOVE))
+                return -EINVAL;
+            if (old_size > USER_TOP - a[0] || new_size > USER_TOP)
+                return -EINVAL; /* as Linux: lengths beyond the address space */
+            fmap_lock(in);
+            int64_t r = fmap_mremap(in, a[0], old_size, new_size, a[3]);
+            fmap_unlock(in);
+            return r;
+        }
+    }
     ilock(&in->mm_lock);
     int64_t r = mremap_locked(in, a);
     iunlock(&in->mm_lock);

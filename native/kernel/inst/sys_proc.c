@@ -31,6 +31,7 @@
 
 int64_t sys_exit_group(struct instance *in, const uint64_t *a)
 {
+    fmap_writeback_all(in); /* stores to shared file mappings reach the files, as Linux's page cache does */
     instance_end(in, AZ_INSTANCE_EXITED, (int32_t)a[0], 0);
 }
 

@@ -18,6 +18,7 @@ static const sys_fn table[MAX_SYSCALL] = {
     [SYS_mprotect] = sys_mprotect,
     [SYS_madvise] = sys_madvise,
     [SYS_mremap] = sys_mremap,
+    [SYS_msync] = sys_msync,
     [SYS_exit] = sys_exit,
     [SYS_exit_group] = sys_exit_group,
     [SYS_clone] = sys_clone,

@@ -30,6 +30,7 @@
 #define SYS_access            21
 #define SYS_sched_yield       24
 #define SYS_mremap            25
+#define SYS_msync             26
 #define SYS_madvise           28
 #define SYS_dup               32
 #define SYS_dup2              33
@@ -169,6 +170,7 @@ int64_t sys_munmap(struct instance *in, const uint64_t *a);
 int64_t sys_mprotect(struct instance *in, const uint64_t *a);
 int64_t sys_madvise(struct instance *in, const uint64_t *a);
 int64_t sys_mremap(struct instance *in, const uint64_t *a);
+int64_t sys_msync(struct instance *in, const uint64_t *a);
 /* sys_proc.c */
 int64_t sys_exit_group(struct instance *in, const uint64_t *a);
 int64_t sys_fork(struct instance *in, const uint64_t *a);

@@ -259,8 +259,10 @@ int64_t sys_exit(struct instance *in, const uint64_t *a)
     ilock(&in->thread_lock);
     int last = --in->nthreads == 0;
     iunlock(&in->thread_lock);
-    if (last)
+    if (last) {
+        fmap_writeback_all(in);
         instance_end(in, AZ_INSTANCE_EXITED, (int32_t)a[0], 0);
+    }
     sched_exit();
 }
 

@@ -50,6 +50,8 @@ int user_gpa(struct instance *in, uint64_t va, uint64_t len, uint32_t prot, uint
     int64_t off = 0;
     ilock(&in->mm_lock);
     int r = walk(in, va, len ? len : 1, prot, 1, &off);
+    if (r == 0 && (prot & PROT_WRITE))
+        fmap_host_store(in, va, len); /* the host's stores mark shared file pages as the CPU's would */
     iunlock(&in->mm_lock);
     if (r == 0)
         *gpa = va + (uint64_t)off;

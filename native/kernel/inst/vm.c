@@ -19,6 +19,7 @@
 #define PTE_U           (1ull << 2)
 #define PTE_PWT         (1ull << 3)
 #define PTE_PCD         (1ull << 4)
+#define PTE_D           (1ull << 6)
 #define PTE_PS          (1ull << 7)
 #define PTE_NX          (1ull << 63)
 #define PTE_ADDR        0x000FFFFFFFFFF000ull
@@ -129,7 +130,7 @@ static int split_large(struct vm *vm, uint64_t *pde)
     return 0;
 }
 
-static int set_range(struct vm *vm, uint64_t va, uint64_t pa, uint64_t len, uint64_t flags)
+static int set_range(struct vm *vm, uint64_t va, uint64_t pa, uint64_t len, uint64_t flags, int small)
 {
     uint64_t end = va + len;
     while (va < end) {
@@ -145,7 +146,7 @@ static int set_range(struct vm *vm, uint64_t va, uint64_t pa, uint64_t len, uint
             continue;
         }
         int whole = (va & (LARGE_PAGE_SIZE - 1)) == 0 && end - va >= LARGE_PAGE_SIZE;
-        if (whole && (!flags || (pa & (LARGE_PAGE_SIZE - 1)) == 0)) {
+        if (whole && (!flags || (!small && (pa & (LARGE_PAGE_SIZE - 1)) == 0))) {
             if ((*pde & PTE_P) && !(*pde & PTE_PS))
                 free_table(vm, *pde & PTE_ADDR);
             *pde = flags ? pa | flags | PTE_PS : 0;
@@ -158,7 +159,11 @@ static int set_range(struct vm *vm, uint64_t va, uint64_t pa, uint64_t len, uint
         uint64_t *pt = descend(vm, pde);
         if (!pt)
             return -ENOMEM;
-        pt[(va >> 12) & 511] = flags ? pa | flags : 0;
+        /* New rights over the same page keep its dirty bit: a shared
+         * file page's stores are still to be written back (fmap.c). */
+        uint64_t *e = &pt[(va >> 12) & 511];
+        uint64_t keep = flags && (*e & PTE_P) && (*e & PTE_ADDR) == pa ? *e & PTE_D : 0;
+        *e = flags ? pa | flags | keep : 0;
         va += PAGE_SIZE;
         pa += PAGE_SIZE;
     }
@@ -179,16 +184,57 @@ static void flush(struct vm *vm, uint64_t va, uint64_t len)
 
 int vm_map(struct vm *vm, uint64_t va, uint64_t pa, uint64_t len, uint32_t prot)
 {
-    int r = set_range(vm, va, pa, len, leaf_flags(prot));
+    int r = set_range(vm, va, pa, len, leaf_flags(prot), (prot & VM_SMALL) != 0);
     flush(vm, va, len);
     return r;
 }
 
 int vm_unmap(struct vm *vm, uint64_t va, uint64_t len)
 {
-    int r = set_range(vm, va, 0, len, 0);
+    int r = set_range(vm, va, 0, len, 0, 0);
     flush(vm, va, len);
     return r;
+}
+
+/* The leaf entry mapping va, or NULL; *large says whether it maps 2 MiB. */
+static uint64_t *leaf(struct vm *vm, uint64_t va, int *large)
+{
+    uint64_t e = table(vm->pml4)[(va >> 39) & 511];
+    if (!(e & PTE_P))
+        return 0;
+    e = table(e & PTE_ADDR)[(va >> 30) & 511];
+    if (!(e & PTE_P))
+        return 0;
+    uint64_t *pde = &table(e & PTE_ADDR)[(va >> 21) & 511];
+    if (!(*pde & PTE_P))
+        return 0;
+    *large = (*pde & PTE_PS) != 0;
+    if (*large)
+        return pde;
+    uint64_t *pte = &table(*pde & PTE_ADDR)[(va >> 12) & 511];
+    return (*pte & PTE_P) ? pte : 0;
+}
+
+int vm_dirty(struct vm *vm, uint64_t va, int clear)
+{
+    int large = 0;
+    uint64_t *e = leaf(vm, va, &large);
+    if (!e || !(*e & PTE_D))
+        return 0;
+    if (clear && !large) {
+        __atomic_and_fetch(e, ~PTE_D, __ATOMIC_SEQ_CST);
+        if (read_cr3() == vm->pml4)
+            invlpg(va); /* this core's cached entry would not mark the next store; others: tlb_shootdown */
+    }
+    return 1;
+}
+
+void vm_set_dirty(struct vm *vm, uint64_t va)
+{
+    int large = 0;
+    uint64_t *e = leaf(vm, va, &large);
+    if (e)
+        __atomic_or_fetch(e, PTE_D, __ATOMIC_SEQ_CST);
 }
 
 void vm_activate(struct vm *vm)

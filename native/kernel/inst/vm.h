@@ -27,12 +27,20 @@ void vm_pool_add(struct vm *vm, uint64_t pa, uint64_t len);
 void vm_init(struct vm *vm);
 /* vm_map's prot may add: the pages are the program's (ring 3 may use them). */
 #define VM_USER 0x100
+/* ... and: 4 KiB pages only, so that each page has its own dirty bit. */
+#define VM_SMALL 0x200
 
 /* Maps [va, va + len) to [pa, pa + len) with Linux PROT_* rights (PROT_NONE:
  * unmapped), plus VM_USER.  Uses 2 MiB pages where both sides are aligned.  0, or -ENOMEM
  * when the pool ran dry. */
 int vm_map(struct vm *vm, uint64_t va, uint64_t pa, uint64_t len, uint32_t prot);
 int vm_unmap(struct vm *vm, uint64_t va, uint64_t len);
+/* Whether the page at va was written since its dirty bit was cleared; with
+ * `clear`, clears it: the caller then flushes the TLBs (a cached entry would
+ * not set it again).  A 2 MiB page answers for all of it and stays dirty. */
+int vm_dirty(struct vm *vm, uint64_t va, int clear);
+/* Marks the page at va written (the host stored into it, not the CPU). */
+void vm_set_dirty(struct vm *vm, uint64_t va);
 /* Loads this address space on the calling CPU. */
 void vm_activate(struct vm *vm);
 

@@ -102,11 +102,11 @@ static int split_at(struct vma_map *m, uint64_t va)
     return 0;
 }
 
-/* Whether every range intersecting [start, end) is a USER one. */
-static int only_user(struct vma_map *m, uint64_t start, uint64_t end)
+/* Whether every range intersecting [start, end) is of `kind`. */
+static int only_kind(struct vma_map *m, uint64_t start, uint64_t end, uint16_t kind)
 {
     for (uint32_t i = lower_bound(m, start); i < m->count && m->v[i].start < end; i++)
-        if (m->v[i].kind != VMA_USER)
+        if (m->v[i].kind != kind)
             return 0;
     return 1;
 }
@@ -123,9 +123,9 @@ static void recoalesce(struct vma_map *m, uint64_t start, uint64_t end)
             coalesce(m, j);
 }
 
-int vma_remove_user(struct vma_map *m, uint64_t start, uint64_t end)
+static int remove_kind(struct vma_map *m, uint64_t start, uint64_t end, uint16_t kind)
 {
-    if (!only_user(m, start, end))
+    if (!only_kind(m, start, end, kind))
         return -EINVAL;
     /* Two splits need at most two free slots: check before changing anything. */
     if (m->count + 2 > VMA_MAX)
@@ -137,6 +137,16 @@ int vma_remove_user(struct vma_map *m, uint64_t start, uint64_t end)
         j++;
     drop(m, i, j - i);
     return 0;
+}
+
+int vma_remove_user(struct vma_map *m, uint64_t start, uint64_t end)
+{
+    return remove_kind(m, start, end, VMA_USER);
+}
+
+int vma_remove_backing(struct vma_map *m, uint64_t start, uint64_t end)
+{
+    return remove_kind(m, start, end, VMA_BACKING);
 }
 
 int vma_protect_user(struct vma_map *m, uint64_t start, uint64_t end, uint32_t prot)

@@ -29,6 +29,8 @@ enum vma_kind {
 /* vma.flags */
 #define VMA_F_UNZEROED (1u << 0) /* contents unknown: zero before the program can read them */
 #define VMA_F_BRK      (1u << 1)
+#define VMA_F_SHARED   (1u << 2) /* a MAP_SHARED file's pages (fmap.c): va + pa_off lies in an fmap extent */
+#define VMA_F_NOWRITE  (1u << 3) /* ... whose fd was not open for writing: mprotect may not add PROT_WRITE */
 
 struct vma {
     uint64_t start, end; /* [start, end), page aligned */
@@ -58,6 +60,9 @@ int vma_insert(struct vma_map *m, const struct vma *n);
 /* Removes [start, end) from every USER range (splitting at the edges);
  * fails with -EINVAL, changing nothing, if it touches a non-USER range. */
 int vma_remove_user(struct vma_map *m, uint64_t start, uint64_t end);
+/* Removes [start, end) from the BACKING ranges (splitting at the edges);
+ * -EINVAL, changing nothing, if it touches any other kind. */
+int vma_remove_backing(struct vma_map *m, uint64_t start, uint64_t end);
 /* Sets prot on [start, end), which must be covered by USER ranges
  * (-ENOMEM otherwise, as Linux says); splits as needed. */
 int vma_protect_user(struct vma_map *m, uint64_t start, uint64_t end, uint32_t prot);

@@ -116,7 +116,12 @@ public final class abi_h {
     public static int AZ_OP_TIMERFD_CREATE() { return 84; }
     public static int AZ_OP_TIMERFD_SETTIME() { return 85; }
     public static int AZ_OP_TIMERFD_GETTIME() { return 86; }
-    public static int AZ_OP__LAST() { return 87; }
+    public static int AZ_OP_FMAP_OPEN() { return 87; }
+    public static int AZ_OP_FMAP_READ() { return 88; }
+    public static int AZ_OP_FMAP_WRITE() { return 89; }
+    public static int AZ_OP_FMAP_SYNC() { return 90; }
+    public static int AZ_OP_FMAP_CLOSE() { return 91; }
+    public static int AZ_OP__LAST() { return 92; }
 
     public static long AZ_NODE_MAGIC() { return 0x444E41454C415A41L; }
     public static long AZ_BOOT_MAGIC() { return 0x444241454C415A41L; }

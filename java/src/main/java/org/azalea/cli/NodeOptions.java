@@ -15,7 +15,13 @@ import org.azalea.service.RuntimeDir;
  * The options that shape a node, shared by `azalea node start` and its
  * hidden `node serve`: parsed and checked before anything boots.
  */
-record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, boolean foreground, List<String> raw) {
+record NodeOptions(
+        NodeShape shape,
+        Accelerator.Choice accel,
+        Set<Integer> fwk,
+        long consoleCap,
+        boolean foreground,
+        List<String> raw) {
 
     static final String HELP = """
               --smp N          CPUs of the node (default 72)
@@ -25,6 +31,7 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
                                none with one quadrant)
               --accel MODE     auto, kvm, tcg or icount (default auto: TCG where /dev/kvm is PVM or absent;
                                icount: TCG with -icount shift=0, exact guest time)
+              --console-cap SIZE  the most of the node's console node.log keeps, then a note (default 64M)
             """;
 
     static NodeOptions parse(List<String> args) throws UsageException {
@@ -33,6 +40,7 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
         Integer quadrants = null;
         Long mem = null;
         String accel = "auto", fwkText = null;
+        long consoleCap = Node.Config.DEFAULT_CONSOLE_CAP;
         boolean foreground = false;
         // What a detached service is started with: the same options but --foreground.
         List<String> raw = args.stream().filter(a -> !a.equals("--foreground")).toList();
@@ -43,6 +51,7 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
                 case "--mem" -> mem = size(o.value(opt));
                 case "--accel" -> accel = o.value(opt);
                 case "--fwk" -> fwkText = o.value(opt);
+                case "--console-cap" -> consoleCap = size(o.value(opt));
                 case "--foreground" -> foreground = true;
                 case "--verbose" -> {} // handled by Main
                 default -> throw new UsageException("unknown option '" + opt + "' (see azalea node --help)");
@@ -76,13 +85,13 @@ record NodeOptions(NodeShape shape, Accelerator.Choice accel, Set<Integer> fwk, 
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new NodeOptions(shape, choice, Set.copyOf(fwk), foreground, List.copyOf(raw));
+        return new NodeOptions(shape, choice, Set.copyOf(fwk), consoleCap, foreground, List.copyOf(raw));
     }
 
     /** The node's config; its work directory (console and QEMU logs) lives in the runtime directory. */
     Node.Config config(RuntimeDir dir) throws IOException {
         Node.Config d = Node.Config.defaults(BuildPaths.dir());
-        return new Node.Config(shape, accel, d.kernel(), dir.nodeDir(), d.bootTimeout());
+        return new Node.Config(shape, accel, d.kernel(), dir.nodeDir(), d.bootTimeout(), consoleCap);
     }
 
     static long size(String text) throws UsageException {

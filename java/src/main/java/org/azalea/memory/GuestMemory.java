@@ -76,6 +76,19 @@ public final class GuestMemory implements AutoCloseable {
     }
 
     /**
+     * The proxy's view of partition [base, base + size): a mapping of its own
+     * (see {@link PartitionView}), which the instance's reclaim closes.
+     */
+    public PartitionView view(long base, long size) throws IOException {
+        Range r = rangeAt(base);
+        if (r == null || size <= 0 || base + size < base || base + size > r.gpaEnd()) {
+            throw new IllegalArgumentException("view 0x" + Long.toHexString(base) + "+0x" + Long.toHexString(size)
+                    + " is not inside one mapped range");
+        }
+        return PartitionView.map(r.file(), base - r.gpaBase(), base, size);
+    }
+
+    /**
      * Zeroes guest-physical [gpa, gpa + length), which must lie inside one range:
      * by punching a hole in the backing file (the pages go back to the host and
      * every mapping reads zeros), or by writing zeros where the file system

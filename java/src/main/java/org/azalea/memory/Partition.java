@@ -2,6 +2,7 @@ package org.azalea.memory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 
@@ -15,6 +16,16 @@ public final class Partition {
     private final long base;
     private final long size;
     private final MemorySegment memory;
+    /** Host calls running on raw addresses into this partition; FENCED once no new ones may start. */
+    private final AtomicInteger holds = new AtomicInteger();
+
+    private static final int FENCED = 1 << 30;
+
+    /** A hold on the partition's memory, released by {@link #close()}: see {@link Partition#hold()}. */
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     Partition(long base, MemorySegment memory) {
         this.base = base;
@@ -58,6 +69,38 @@ public final class Partition {
                             + "+0x" + Long.toHexString(size));
         }
         return memory.asSlice(offset, length);
+    }
+
+    /**
+     * Keeps the memory from being fenced while a host call runs on raw guest
+     * addresses that no segment argument carries (an iovec array, a msghdr: the
+     * linker keeps only the segments it is passed alive): until the hold is
+     * closed, {@link #fence()} fails.
+     *
+     * @throws ErrnoException EFAULT once the partition is fenced (its instance ended)
+     */
+    public Hold hold() throws ErrnoException {
+        for (; ; ) {
+            int v = holds.get();
+            if ((v & FENCED) != 0)
+                throw new ErrnoException(
+                        Errno.EFAULT, "partition 0x" + Long.toHexString(base) + " is fenced: its instance has ended");
+            if (holds.compareAndSet(v, v + 1)) return holds::decrementAndGet;
+        }
+    }
+
+    /**
+     * Refuses every later {@link #hold()}, if no hold is taken now.
+     *
+     * @return true when fenced (now or before); false while a host call holds the memory
+     */
+    public boolean fence() {
+        return holds.compareAndSet(0, FENCED) || holds.get() == FENCED;
+    }
+
+    /** True once {@link #fence()} succeeded. */
+    public boolean isFenced() {
+        return (holds.get() & FENCED) != 0;
     }
 
     /**

@@ -3,6 +3,7 @@ package org.azalea.node;
 import static org.azalea.abi.abi_h.AZ_ABI_VERSION;
 import static org.azalea.abi.abi_h.AZ_BOOT_MAGIC;
 import static org.azalea.abi.abi_h.AZ_BOOT_MAX_CPUS;
+import static org.azalea.abi.abi_h.AZ_BOOT_SERIAL_STDIO;
 import static org.azalea.abi.abi_h.AZ_CORE_CMD_START;
 import static org.azalea.abi.abi_h.AZ_CORE_CMD_STOP;
 import static org.azalea.abi.abi_h.AZ_CORE_PARKED;
@@ -22,6 +23,7 @@ import org.azalea.abi.az_boot;
 import org.azalea.abi.az_core_mailbox;
 import org.azalea.host.ErrnoNames;
 import org.azalea.memory.Partition;
+import org.azalea.memory.PartitionView;
 import org.azalea.proxy.HostSyscalls;
 import org.azalea.proxy.OffloadProxy;
 import org.azalea.proxy.instance.InstanceIdentity;
@@ -54,10 +56,15 @@ public final class Instance implements AutoCloseable {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
     /** How long each step of confirming the cores parked waits (they normally are at once). */
     private static final Duration PARK_WAIT = Duration.ofSeconds(1);
+    /**
+     * How long the end waits for a host call still holding the proxy's view of
+     * the partition (after the proxy's own bounded wait for its workers).
+     */
+    private static final Duration VIEW_CLOSE_WAIT = Duration.ofSeconds(1);
 
     private final Node node;
     private final InstanceSpec spec;
-    private final Partition partition;
+    private final PartitionView view;
     private final OffloadProxy proxy;
     private final MemorySegment boot;
     private final long launchNanos;
@@ -65,11 +72,12 @@ public final class Instance implements AutoCloseable {
     private volatile InstanceOutcome outcome;
     private volatile long endSeenNanos;
     private volatile boolean coresParked;
+    private volatile boolean viewClosed;
 
     private Instance(
             Node node,
             InstanceSpec spec,
-            Partition partition,
+            PartitionView view,
             OffloadProxy proxy,
             MemorySegment boot,
             long launchNanos,
@@ -77,7 +85,7 @@ public final class Instance implements AutoCloseable {
         this.kickValue = kickValue;
         this.node = node;
         this.spec = spec;
-        this.partition = partition;
+        this.view = view;
         this.proxy = proxy;
         this.boot = boot;
         this.launchNanos = launchNanos;
@@ -101,7 +109,12 @@ public final class Instance implements AutoCloseable {
                         + ", cmd_seq " + cmd + ", ack_seq " + ack + ")");
             }
         }
-        Partition p = node.memory().partition(spec.memGpa(), spec.memSize());
+        // The host's own reads (az_boot, after the end too) go through the node's mapping; the
+        // proxy gets a view of its own that the end closes, so a late host call cannot write here.
+        MemorySegment nodeMem =
+                node.memory().partition(spec.memGpa(), spec.memSize()).memory();
+        PartitionView view = node.memory().view(spec.memGpa(), spec.memSize());
+        Partition p = view.partition();
         long regionSize = align(Region.sizeFor(cpus.length, RING_ENTRIES), PAGE);
         long bootOffset = regionSize;
         long stringsOffset = bootOffset + align(az_boot.sizeof(), PAGE);
@@ -110,6 +123,7 @@ public final class Instance implements AutoCloseable {
         byte[] elf = spec.program().bytes();
         long used = align(elfOffset + elf.length, PAGE);
         if (used + (2L << 20) > spec.memSize()) {
+            view.close();
             throw new IllegalArgumentException("partition of " + SizeParser.format(spec.memSize())
                     + " is too small for " + spec.program().path() + " (" + elf.length + " bytes) and its memory");
         }
@@ -120,10 +134,16 @@ public final class Instance implements AutoCloseable {
         var bell = new java.util.concurrent.atomic.AtomicReference<Doorbell>();
         int kickValue = node.kicks().claim(() -> {
             Doorbell d = bell.get();
-            if (d != null) d.ring();
+            try {
+                if (d != null) d.ring();
+            } catch (IllegalStateException viewClosed) {
+                // A kick that raced the end: the proxy it would wake is gone.
+            }
         });
-        if (kickValue < 0)
+        if (kickValue < 0) {
+            view.close();
             throw new IllegalStateException("no kick value left: " + GuestKicks.MAX_REGIONS + " instances run");
+        }
         OffloadProxy proxy = null;
         try {
             Region region = Region.format(
@@ -137,10 +157,10 @@ public final class Instance implements AutoCloseable {
             MemorySegment.copy(strings, 0, mem, ValueLayout.JAVA_BYTE, stringsOffset, strings.length);
             MemorySegment.copy(elf, 0, mem, ValueLayout.JAVA_BYTE, elfOffset, elf.length);
 
-            MemorySegment b = mem.asSlice(bootOffset, az_boot.sizeof());
+            MemorySegment b = nodeMem.asSlice(bootOffset, az_boot.sizeof());
             az_boot.magic(b, AZ_BOOT_MAGIC());
             az_boot.abi_version(b, AZ_ABI_VERSION());
-            az_boot.flags(b, 0);
+            az_boot.flags(b, spec.stdio().isNodeConsole() ? AZ_BOOT_SERIAL_STDIO() : 0);
             az_boot.instance_id(b, spec.id());
             az_boot.mem_gpa(b, spec.memGpa());
             az_boot.mem_size(b, spec.memSize());
@@ -161,13 +181,14 @@ public final class Instance implements AutoCloseable {
                     p, spec.root(), spec.stdio(), new InstanceIdentity(spec.name(), Version.STRING), spec.net());
             proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults(spec.name()));
             proxy.start();
-            Instance inst = new Instance(node, spec, p, proxy, b, t0, kickValue);
+            Instance inst = new Instance(node, spec, view, proxy, b, t0, kickValue);
             inst.start(spec.memGpa() + bootOffset, cpus);
             node.instanceLaunched();
             return inst;
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (proxy != null) proxy.close();
             node.kicks().unregister(kickValue); // nothing stays held by a failed launch
+            view.close();
             throw e;
         }
     }
@@ -321,8 +342,17 @@ public final class Instance implements AutoCloseable {
         if (o.state() != InstanceOutcome.State.EXITED && o.state() != InstanceOutcome.State.KILLED)
             node.keepLogsFor(spec.name());
         coresParked = confirmCoresParked();
-        proxy.close();
+        boolean workersLeft = proxy.stop();
         node.kicks().unregister(kickValue);
+        viewClosed = view.close(VIEW_CLOSE_WAIT);
+        if (!viewClosed) {
+            node.keepLogsFor(spec.name());
+            log.error(
+                    "{}: a proxy worker is still inside a host call on the partition's memory ({} after the"
+                            + " stop): the partition must not be reused",
+                    spec.name(),
+                    workersLeft ? "none running, yet held" : "not woken");
+        }
         outcome = o;
         log.info("{}: {}", spec.name(), o.describe());
     }
@@ -398,10 +428,18 @@ public final class Instance implements AutoCloseable {
 
     /**
      * After the end: true when a core of the instance could not be confirmed
-     * parked, so its partition must never be scrubbed or reused.
+     * parked, or the proxy's view of its memory could not be closed (a host call
+     * still holds it), so its partition must never be scrubbed or reused.
      */
     public boolean quarantined() {
-        return outcome != null && !coresParked;
+        return outcome != null && (!coresParked || !viewClosed);
+    }
+
+    /** Why {@link #quarantined()} is true (empty when it is not). */
+    public String quarantineReason() {
+        if (!quarantined()) return "";
+        if (!coresParked) return "a core could not be parked (STOP, NMI, INIT)";
+        return "a proxy worker still holds the partition's memory in a host call";
     }
 
     /** Ends the instance (its lead core gets STOP; the node forces cores that ignore it). */
@@ -459,8 +497,9 @@ public final class Instance implements AutoCloseable {
         return spec;
     }
 
+    /** The proxy's view of the partition (closed once the instance has ended). */
     public Partition partition() {
-        return partition;
+        return view.partition();
     }
 
     /** Kills the instance if it still runs, and stops its proxy. */
@@ -471,6 +510,7 @@ public final class Instance implements AutoCloseable {
             if (waitFor(Duration.ofSeconds(10)) == null) log.warn("{}: did not end after STOP", spec.name());
         }
         proxy.close();
+        if (outcome == null) view.close(); // ended: finish() closed it, or kept it held on purpose
     }
 
     private static byte[] strings(InstanceSpec spec) {

@@ -46,7 +46,25 @@ public final class Node implements AutoCloseable {
      *     temporary directory that is removed when the node closes, unless something failed
      *     (then its logs stay for diagnosis and their place is logged)
      */
-    public record Config(NodeShape shape, Accelerator.Choice accel, Path kernel, Path workDir, Duration bootTimeout) {
+    public record Config(
+            NodeShape shape,
+            Accelerator.Choice accel,
+            Path kernel,
+            Path workDir,
+            Duration bootTimeout,
+            long consoleCap) {
+        /** The most of the node's console node.log keeps by default (a note follows when cut). */
+        public static final long DEFAULT_CONSOLE_CAP = 64L << 20;
+
+        public Config {
+            if (consoleCap < 0) throw new IllegalArgumentException("console cap " + consoleCap);
+        }
+
+        /** A config with the default console cap. */
+        public Config(NodeShape shape, Accelerator.Choice accel, Path kernel, Path workDir, Duration bootTimeout) {
+            this(shape, accel, kernel, workDir, bootTimeout, DEFAULT_CONSOLE_CAP);
+        }
+
         public static Config defaults(Path buildDir) throws IOException {
             return new Config(
                     NodeShape.KNL_SNC4,
@@ -57,11 +75,16 @@ public final class Node implements AutoCloseable {
         }
 
         public Config withShape(NodeShape s) {
-            return new Config(s, accel, kernel, workDir, bootTimeout);
+            return new Config(s, accel, kernel, workDir, bootTimeout, consoleCap);
         }
 
         public Config withAccel(Accelerator.Choice a) {
-            return new Config(shape, a, kernel, workDir, bootTimeout);
+            return new Config(shape, a, kernel, workDir, bootTimeout, consoleCap);
+        }
+
+        /** At most {@code bytes} of the node's console are kept in node.log. */
+        public Config withConsoleCap(long bytes) {
+            return new Config(shape, accel, kernel, workDir, bootTimeout, bytes);
         }
     }
 
@@ -74,6 +97,7 @@ public final class Node implements AutoCloseable {
     private final long bootNanos;
     private final Thread shutdownHook;
     private final GuestKicks kicks;
+    private final ConsoleCapture console;
     private final Path workDir;
     private final boolean ownsWorkDir;
     private final AtomicInteger liveInstances;
@@ -92,6 +116,7 @@ public final class Node implements AutoCloseable {
             long bootNanos,
             Thread hook,
             GuestKicks kicks,
+            ConsoleCapture console,
             Path workDir,
             boolean ownsWorkDir,
             AtomicInteger liveInstances,
@@ -99,6 +124,7 @@ public final class Node implements AutoCloseable {
         this.keptFor = keptFor;
         this.liveInstances = liveInstances;
         this.kicks = kicks;
+        this.console = console;
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
         this.config = config;
@@ -120,6 +146,7 @@ public final class Node implements AutoCloseable {
         GuestMemory memory = new GuestMemory();
         List<Path> files = new ArrayList<>();
         Process qemu = null;
+        ConsoleCapture console = null;
         Thread hook = null;
         AtomicInteger liveRef = null;
         java.util.Set<String> kept = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -134,8 +161,8 @@ public final class Node implements AutoCloseable {
                 memory.map(f, s.memoryBase(q), s.memoryPerQuadrant()); // created fresh: all zero
             }
             List<Path> toRemove = List.copyOf(files);
-            List<String> cmd = QemuCommand.build(
-                    "qemu-system-x86_64", s, c.accel().accelerator(), c.kernel(), files, serial, nonce);
+            List<String> cmd =
+                    QemuCommand.build("qemu-system-x86_64", s, c.accel().accelerator(), c.kernel(), files, nonce);
             cmd.addAll(kicks.qemuArgs());
             log.info(
                     "booting a {}-cpu node ({} quadrants, {} each) with {} ({})",
@@ -146,9 +173,9 @@ public final class Node implements AutoCloseable {
                     c.accel().reason());
             long t0 = System.nanoTime();
             qemu = new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(work.resolve("qemu.log").toFile())
+                    .redirectError(work.resolve("qemu.log").toFile())
                     .start();
+            console = ConsoleCapture.start(qemu.getInputStream(), serial, c.consoleCap());
             Process started = qemu;
             AtomicInteger live = new AtomicInteger();
             liveRef = live;
@@ -169,11 +196,13 @@ public final class Node implements AutoCloseable {
             long bootNanos = System.nanoTime() - t0;
             NodeInfo ni = NodeInfo.read(info);
             log.info("node ready: {} cpus parked in {} ms", ni.cpus().size(), TimeUnit.NANOSECONDS.toMillis(bootNanos));
-            return new Node(c, memory, files, qemu, info, ni, bootNanos, hook, kicks, work, owns, liveRef, kept);
+            return new Node(
+                    c, memory, files, qemu, info, ni, bootNanos, hook, kicks, console, work, owns, liveRef, kept);
         } catch (IOException | NodeBootException | InterruptedException | RuntimeException e) {
             kicks.close();
             if (hook != null) removeHook(hook);
             destroy(qemu, files);
+            if (console != null) console.close();
             memory.close();
             throw e;
         }
@@ -331,6 +360,7 @@ public final class Node implements AutoCloseable {
         removeHook(shutdownHook);
         kicks.close();
         destroy(qemu, nodeFiles);
+        console.close();
         memory.close();
         removeWorkDir(workDir, ownsWorkDir, keptFor);
         log.info("node stopped");

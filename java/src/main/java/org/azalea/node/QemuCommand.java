@@ -68,24 +68,18 @@ public final class QemuCommand {
     }
 
     /**
-     * The Azalea node: the machine, its console in a file, the node kernel.
+     * The Azalea node: the machine, its console on QEMU's stdout (the host copies it
+     * into node.log under a cap, see {@code ConsoleCapture}), the node kernel.
      *
      * @param nodeFiles one shared file per quadrant, already created and sized
-     * @param serialLog where the node's console goes
      * @param nonce echoed by the kernel in az_node_info.boot_nonce: tells this boot from a stale file
      */
     public static List<String> build(
-            String qemu,
-            NodeShape shape,
-            Accelerator accel,
-            Path kernel,
-            List<Path> nodeFiles,
-            Path serialLog,
-            long nonce) {
+            String qemu, NodeShape shape, Accelerator accel, Path kernel, List<Path> nodeFiles, long nonce) {
         List<String> a = machine(qemu, shape, accel, nodeFiles);
         a.addAll(List.of(
                 "-serial",
-                "file:" + serialLog,
+                "stdio",
                 "-kernel",
                 kernel.toString(),
                 "-append",

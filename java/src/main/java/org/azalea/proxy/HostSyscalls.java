@@ -16,6 +16,7 @@ import org.azalea.host.Linux;
 import org.azalea.memory.Partition;
 import org.azalea.proxy.fs.FdOps;
 import org.azalea.proxy.fs.FileIo;
+import org.azalea.proxy.fs.FileMaps;
 import org.azalea.proxy.fs.PathAttrs;
 import org.azalea.proxy.fs.PathOps;
 import org.azalea.proxy.fs.PollOps;
@@ -25,6 +26,7 @@ import org.azalea.proxy.instance.FdTable;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceIdentity;
 import org.azalea.proxy.instance.InstanceState;
+import org.azalea.proxy.instance.MapHandles;
 import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.proxy.instance.PathResolver;
 import org.azalea.proxy.instance.Waiter;
@@ -78,6 +80,8 @@ public final class HostSyscalls implements SyscallDispatcher {
 
     private final java.util.concurrent.atomic.AtomicLong internalErrors = new java.util.concurrent.atomic.AtomicLong();
     private final List<StdinPump> pumps = new ArrayList<>();
+    private final EpollOps epoll;
+    private final MapHandles maps = new MapHandles();
 
     /**
      * An instance's dispatcher.
@@ -109,6 +113,7 @@ public final class HostSyscalls implements SyscallDispatcher {
             throw new IOException("cannot create the instance's eventfd: " + e.getMessage());
         }
         this.s = new InstanceState(memory, new FdTable(), paths, new Blocking(waiter), net);
+        this.epoll = new EpollOps(s);
         try {
             for (int fd = 0; fd < 3; fd++) bindStdio(fd, stdio.binding(fd));
         } catch (ErrnoException e) {
@@ -130,9 +135,9 @@ public final class HostSyscalls implements SyscallDispatcher {
         NameLookup dns = new NameLookup(s);
         IdentityOps id = new IdentityOps(s, identity);
         PipeOps pipe = new PipeOps(s);
-        EpollOps epoll = new EpollOps(s);
         SelectOps select = new SelectOps(s);
         TimerOps timer = new TimerOps(s);
+        FileMaps map = new FileMaps(s, maps);
 
         on(AZ_OP_NOP(), NEVER, r -> 0);
         on(AZ_OP_READ(), ON_FD0, io::read);
@@ -221,6 +226,11 @@ public final class HostSyscalls implements SyscallDispatcher {
         on(AZ_OP_TIMERFD_CREATE(), NEVER, timer::create);
         on(AZ_OP_TIMERFD_SETTIME(), NEVER, timer::settime);
         on(AZ_OP_TIMERFD_GETTIME(), NEVER, timer::gettime);
+        on(AZ_OP_FMAP_OPEN(), NEVER, map::open);
+        on(AZ_OP_FMAP_READ(), NEVER, map::read);
+        on(AZ_OP_FMAP_WRITE(), NEVER, map::write);
+        on(AZ_OP_FMAP_SYNC(), NEVER, map::sync);
+        on(AZ_OP_FMAP_CLOSE(), NEVER, map::close);
     }
 
     /** The select timeout {@link #prepare} fetched (ns, -1 for none), or read now. */
@@ -276,6 +286,12 @@ public final class HostSyscalls implements SyscallDispatcher {
             }
             return e.result();
         } catch (RuntimeException e) {
+            if (e instanceof IllegalStateException && s.guest().fenced()) {
+                // The instance ended while this request ran (a late return from a host call): its memory
+                // view is closed, and the access that would have landed in it threw instead.
+                log.info("{}: {}{} returned after the instance's memory was closed", name, Opcodes.name(op), args(r));
+                return -Errno.EFAULT;
+            }
             // A bug of ours, not the guest's: the guest gets EIO and the proxy keeps serving.
             internalErrors.incrementAndGet();
             log.error("{}: {}{} failed inside the proxy", name, Opcodes.name(op), args(r), e);
@@ -299,7 +315,7 @@ public final class HostSyscalls implements SyscallDispatcher {
         if (op < 0 || op >= blocking.length) return false;
         return switch (blocking[op]) {
             case ALWAYS -> true;
-            case ON_FD0 -> fdMayWait(r.a0());
+            case ON_FD0 -> !Blocking.classifiedNonBlocking(r) && fdMayWait(r.a0());
             case ON_FD0_OR_FD1 -> fdMayWait(r.a0()) || fdMayWait(r.a1());
             case POLL_TIMEOUT -> (int) r.a2() != 0;
             case PPOLL_TIMEOUT -> ppollMayWait(r);
@@ -315,13 +331,35 @@ public final class HostSyscalls implements SyscallDispatcher {
         return f != null && (f.file().waitable() || !f.hasHostFd());
     }
 
-    /** The ppoll and select timeouts are read here once; the handler uses this copy (ReadOnceTest). */
+    /**
+     * The ppoll and select timeouts are read here once, and whether a read or write's
+     * fd is non-blocking is decided here once; the handler uses this copy (ReadOnceTest).
+     */
     @Override
     public Request prepare(Request r) throws ErrnoException {
         if (r.isFetched()) return r;
         if (r.opcode() == AZ_OP_PPOLL()) return r.withFetched(PollOps.timeoutMs(s, r.a2()));
         if (r.opcode() == AZ_OP_SELECT()) return r.withFetched(SelectOps.timeoutNs(s, r));
+        if (r.opcode() == AZ_OP_EPOLL_PWAIT()) return epoll.prepare(r);
+        int op = r.opcode();
+        if (op >= 0 && op < blocking.length && blocking[op] == ON_FD0 && classifiedNonBlocking(r.a0())) {
+            return r.withFetched(Blocking.CLASSIFIED_NON_BLOCKING);
+        }
         return r;
+    }
+
+    /**
+     * A read or write on a non-blocking socket, pipe, eventfd or timerfd of the
+     * proxy's own cannot wait: it runs inline (no hand-off to a worker), and the
+     * handler is told so, whatever the guest does to O_NONBLOCK meanwhile.
+     */
+    private boolean classifiedNonBlocking(long fd) {
+        GuestFd f = s.fds().peek(fd);
+        return f != null
+                && f.hasHostFd()
+                && f.file().waitable()
+                && !f.file().foreign()
+                && f.file().nonBlocking();
     }
 
     private boolean selectMayWait(Request r) {
@@ -348,6 +386,11 @@ public final class HostSyscalls implements SyscallDispatcher {
     /** The number of open guest fds (for tests and statistics). */
     public int openFds() {
         return s.fds().count();
+    }
+
+    /** The number of open map handles (files the instance kernel keeps for its mappings). */
+    public int openMapHandles() {
+        return maps.count();
     }
 
     /** The instance's current directory, as an in-root path. */
@@ -380,6 +423,7 @@ public final class HostSyscalls implements SyscallDispatcher {
         if ((before & CLOSED) == 0) {
             s.waiter().wakeAll();
             s.fds().closeAll();
+            maps.closeAll();
             pumps.forEach(StdinPump::close);
             log.debug("{}: closed", name);
         }

@@ -50,8 +50,8 @@ public final class OffloadProxy implements AutoCloseable {
      * @param workers most requests that may block running at once
      * @param spinNanos how long an idle poller spins before it sleeps on the doorbell
      * @param batch most submissions taken from one channel before the poller moves on
-     * @param stopTimeout how long {@link #stop()} waits for requests in flight, before
-     *     and again after closing the dispatcher
+     * @param stopTimeout how long {@link #stop()} waits for workers to leave once it has
+     *     woken them (and for the poller)
      */
     public record Options(String name, int workers, long spinNanos, int batch, Duration stopTimeout) {
         public Options {
@@ -61,9 +61,9 @@ public final class OffloadProxy implements AutoCloseable {
             }
         }
 
-        /** 16 workers, 50 us of spinning, batches of 64, 5 s to stop. */
+        /** 16 workers, 50 us of spinning, batches of 64, 2 s for workers to leave on stop. */
         public static Options defaults(String name) {
-            return new Options(name, 16, 50_000, 64, Duration.ofSeconds(5));
+            return new Options(name, 16, 50_000, 64, Duration.ofSeconds(2));
         }
     }
 
@@ -84,7 +84,17 @@ public final class OffloadProxy implements AutoCloseable {
 
         @Override
         public void run() {
-            complete(lane, request, dispatchSafely(request), start);
+            long result = dispatchSafely(request);
+            try {
+                complete(lane, request, result, start);
+            } catch (IllegalStateException late) {
+                // The instance's memory view was closed under a worker that outlived the stop: the
+                // answer has nowhere to go, and the closed view is what kept it from landing anywhere.
+                log.warn(
+                        "{}: {} returned after the instance's memory was closed; answer dropped",
+                        options.name(),
+                        describe(request));
+            }
         }
 
         void cancel() {
@@ -165,12 +175,18 @@ public final class OffloadProxy implements AutoCloseable {
 
     /**
      * Stops serving: publishes host_state STOPPED, wakes and joins the poller,
-     * waits up to the stop timeout for requests on workers, closes the
-     * dispatcher (which wakes blocked requests with -EINTR) and waits once
-     * more.  Every submission taken gets a completion.  Idempotent.
+     * closes the dispatcher at once (which wakes every request blocked in a wait
+     * with -EINTR: the instance has ended, nobody waits for their answers), then
+     * waits up to the stop timeout for the workers to leave.  Every submission
+     * taken gets a completion.  Idempotent.
+     *
+     * @return true when no worker runs any more (none can touch the instance's
+     *     memory again); false when one is still inside a host call after the stop
+     *     timeout (the caller must fence the memory itself, see
+     *     {@code memory.PartitionView})
      */
-    public void stop() {
-        if (state.getAndSet(STOPPED) == STOPPED) return;
+    public boolean stop() {
+        if (state.getAndSet(STOPPED) == STOPPED) return workers.isTerminated();
         running = false;
         region.hostState(AZ_HOST_STOPPED());
         boolean interrupted = false;
@@ -180,17 +196,10 @@ public final class OffloadProxy implements AutoCloseable {
                 LockSupport.unpark(poller);
                 poller.join(options.stopTimeout());
             }
-            workers.shutdown();
-            if (!workers.awaitTermination(options.stopTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                log.info(
-                        "{}: {} requests still running after {}; closing the dispatcher to wake them",
-                        options.name(),
-                        workers.getActiveCount() + workers.getQueue().size(),
-                        options.stopTimeout());
-            }
         } catch (InterruptedException e) {
             interrupted = true;
         }
+        workers.shutdown();
         try {
             dispatcher.close();
         } catch (RuntimeException e) {
@@ -198,7 +207,11 @@ public final class OffloadProxy implements AutoCloseable {
         }
         try {
             if (!interrupted && !workers.awaitTermination(options.stopTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                log.warn("{}: requests still running after the dispatcher closed; interrupting them", options.name());
+                log.warn(
+                        "{}: {} requests still inside host calls {} after the stop; interrupting them",
+                        options.name(),
+                        workers.getActiveCount(),
+                        options.stopTimeout());
             }
         } catch (InterruptedException e) {
             interrupted = true;
@@ -208,6 +221,7 @@ public final class OffloadProxy implements AutoCloseable {
         if (interrupted) Thread.currentThread().interrupt();
         badRequests.flush();
         log.info("{}: stopped after {} requests ({} errors)", options.name(), stats.total(), stats.totalErrors());
+        return workers.isTerminated();
     }
 
     /** Same as {@link #stop()}. */

@@ -35,19 +35,16 @@ public final class Opcodes {
                 throw new ExceptionInInitializerError(e);
             }
         }
-        for (int op = 0; op < LAST; op++) {
-            if (names[op] == null) throw new ExceptionInInitializerError("abi_h has no AZ_OP_ constant for " + op);
-        }
-        return names;
+        return names; // numbers abi.h leaves unassigned stay null
     }
 
     /** The opcode's name without the AZ_OP_ prefix, lower case; "unknown(N)" outside the table. */
     public static String name(int opcode) {
-        return opcode >= 0 && opcode < LAST ? NAMES[opcode] : "unknown(" + opcode + ")";
+        return isKnown(opcode) ? NAMES[opcode] : "unknown(" + opcode + ")";
     }
 
     /** True for the opcodes the ABI defines. */
     public static boolean isKnown(int opcode) {
-        return opcode >= 0 && opcode < LAST;
+        return opcode >= 0 && opcode < LAST && NAMES[opcode] != null;
     }
 }

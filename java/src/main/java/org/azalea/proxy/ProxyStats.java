@@ -48,7 +48,9 @@ public final class ProxyStats {
             abi_h.AZ_OP_SENDMSG(),
             abi_h.AZ_OP_RECVMSG(),
             abi_h.AZ_OP_SENDFILE(),
-            abi_h.AZ_OP_GETDENTS64()
+            abi_h.AZ_OP_GETDENTS64(),
+            abi_h.AZ_OP_FMAP_READ(),
+            abi_h.AZ_OP_FMAP_WRITE()
         }) {
             m[op] = true;
         }

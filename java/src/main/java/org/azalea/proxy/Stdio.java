@@ -50,12 +50,33 @@ public final class Stdio implements AutoCloseable {
     private final Binding out;
     private final Binding err;
     private final List<Integer> owned;
+    private final boolean nodeConsole;
 
     private Stdio(Binding in, Binding out, Binding err, List<Integer> owned) {
+        this(in, out, err, owned, false);
+    }
+
+    private Stdio(Binding in, Binding out, Binding err, List<Integer> owned, boolean nodeConsole) {
         this.in = in;
         this.out = out;
         this.err = err;
         this.owned = owned;
+        this.nodeConsole = nodeConsole;
+    }
+
+    /**
+     * Fds 1 and 2 written by the instance kernel straight to the node's serial
+     * console (abi.h AZ_BOOT_SERIAL_STDIO: node.log, under its cap), without the
+     * proxy; input is empty.  For diagnostics of the node itself, and tests.
+     */
+    public static Stdio nodeConsole() {
+        Stdio d = discard();
+        return new Stdio(d.in, d.out, d.err, List.of(), true);
+    }
+
+    /** True for {@link #nodeConsole()}: the instance kernel writes fds 1 and 2 to the serial console. */
+    public boolean isNodeConsole() {
+        return nodeConsole;
     }
 
     /** The JVM's own fds 0, 1 and 2 (a terminal, or whatever the JVM was started with). */

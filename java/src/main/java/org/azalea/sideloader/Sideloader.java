@@ -61,7 +61,10 @@ public final class Sideloader implements AutoCloseable {
             long now = System.nanoTime();
             for (ManagedInstance mi : instances()) {
                 Instance inst = mi.instance();
-                if (inst == null || mi.state() != LifecycleState.RUNNING) {
+                // Once the end is seen, the cores park (the monitor pings only busy ones) while the
+                // instance still shows RUNNING until its proxy has stopped: a killed server blocked in
+                // poll, whose proxy once took 5 s to stop, was reported hung after 3 of them.
+                if (inst == null || mi.state() != LifecycleState.RUNNING || inst.endSeenNanos() != 0) {
                     last.remove(mi.id());
                     continue;
                 }
@@ -188,10 +191,10 @@ public final class Sideloader implements AutoCloseable {
         if (inst != null && inst.quarantined()) {
             mi.quarantined();
             log.error(
-                    "{}: QUARANTINED {}: a core could not be parked (STOP, NMI, INIT); its memory and cores are"
-                            + " never reused while this node runs",
+                    "{}: QUARANTINED {}: {}; its memory and cores are never reused while this node runs",
                     mi,
-                    a);
+                    a,
+                    inst.quarantineReason());
             return;
         }
         try {

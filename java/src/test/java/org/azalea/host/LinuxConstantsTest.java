@@ -66,7 +66,9 @@ class LinuxConstantsTest {
             Map.entry("MSG_IOVLEN", "offsetof(struct msghdr, msg_iovlen)"),
             Map.entry("MSG_CONTROL", "offsetof(struct msghdr, msg_control)"),
             Map.entry("MSG_CONTROLLEN", "offsetof(struct msghdr, msg_controllen)"),
-            Map.entry("MSG_FLAGS", "offsetof(struct msghdr, msg_flags)"));
+            Map.entry("MSG_FLAGS", "offsetof(struct msghdr, msg_flags)"),
+            Map.entry("EPOLL_EVENT_SIZE", "sizeof(struct epoll_event)"),
+            Map.entry("ITIMERSPEC_SIZE", "sizeof(struct itimerspec)"));
 
     /** Java-only: O_LARGEFILE is the kernel's (glibc says 0 on x86-64); the type mask is the kernel's too. */
     private static final Set<String> JAVA_ONLY = Set.of("O_LARGEFILE", "SOCK_TYPE_MASK");
@@ -98,7 +100,10 @@ class LinuxConstantsTest {
             #include <fcntl.h>
             #include <poll.h>
             #include <unistd.h>
+            #include <sys/epoll.h>
             #include <sys/eventfd.h>
+            #include <sys/timerfd.h>
+            #include <time.h>
             #include <sys/ioctl.h>
             #include <sys/socket.h>
             #include <sys/stat.h>

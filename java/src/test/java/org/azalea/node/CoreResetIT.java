@@ -71,6 +71,10 @@ class CoreResetIT {
             long mark = node.consoleSize();
             assertEquals(0, node.resetCore(member), "INIT-SIPI parks a core an NMI does not");
             assertTrue(parked(member));
+            // The monitor prints before it acknowledges; the console reaches node.log through a copying thread.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!Files.readString(node.consoleLog()).substring((int) mark).contains("took INIT-SIPI")
+                    && System.nanoTime() < deadline) Thread.sleep(10);
             assertTrue(Files.readString(node.consoleLog()).substring((int) mark).contains("took INIT-SIPI"));
             inst.kill();
             InstanceOutcome o = inst.waitFor(Duration.ofSeconds(30));

@@ -18,11 +18,10 @@ class QemuCommandTest {
     @Test
     void nodeIsTheMachinePlusItsKernel() {
         List<String> machine = QemuCommand.machine("qemu", NodeShape.KNL_SNC4, Accelerator.TCG, FILES);
-        List<String> node =
-                QemuCommand.build("qemu", NodeShape.KNL_SNC4, Accelerator.TCG, Path.of("k"), FILES, Path.of("log"), 5);
+        List<String> node = QemuCommand.build("qemu", NodeShape.KNL_SNC4, Accelerator.TCG, Path.of("k"), FILES, 5);
         assertEquals(machine, node.subList(0, machine.size()));
         assertEquals(
-                List.of("-serial", "file:log", "-kernel", "k", "-append", "azalea.nonce=5"),
+                List.of("-serial", "stdio", "-kernel", "k", "-append", "azalea.nonce=5"),
                 node.subList(machine.size(), node.size()));
     }
 

@@ -173,6 +173,43 @@ class DescriptorCallsTest {
     }
 
     @Test
+    void aNonBlockingReadRunsInlineAndNeverWaits() throws Exception {
+        try (Guest g = new Guest(root)) {
+            long[] p = pipe(g, O_NONBLOCK);
+            long buf = g.alloc(8);
+            Request read = g.sys.prepare(Guest.req(AZ_OP_READ(), p[0], buf, 8));
+            assertFalse(g.sys.mayBlock(read), "a non-blocking pipe read cannot wait: no hand-off");
+            assertTrue(g.sys.mayBlock(g.sys.prepare(Guest.req(AZ_OP_READ(), 0, buf, 8))), "stdin still waits");
+            assertEquals(0, g.call(AZ_OP_FCNTL(), p[0], F_SETFL, 0), "the guest clears O_NONBLOCK meanwhile");
+            long t0 = System.nanoTime();
+            assertEquals(-Errno.EAGAIN, g.sys.dispatch(read), "classified non-blocking: it does not wait");
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1));
+            assertTrue(g.sys.mayBlock(g.sys.prepare(Guest.req(AZ_OP_READ(), p[0], buf, 8))), "blocking again");
+        }
+    }
+
+    @Test
+    void anEpollWaitWithEventsRunsInlineAndNeverWaits() throws Exception {
+        try (Guest g = new Guest(root)) {
+            long[] p = pipe(g, O_NONBLOCK);
+            long ep = g.call(AZ_OP_EPOLL_CREATE1(), 0);
+            assertEquals(0, g.call(AZ_OP_EPOLL_CTL(), ep, EPOLL_CTL_ADD, p[0], epollEvent(g, POLLIN, 5)));
+            long out = g.alloc(12);
+            Request idle = g.sys.prepare(Guest.req(AZ_OP_EPOLL_PWAIT(), ep, out, 1, 1000));
+            assertTrue(g.sys.mayBlock(idle), "nothing ready: it may wait, on a worker");
+            assertEquals(1, g.call(AZ_OP_WRITE(), p[1], g.str("x"), 1));
+            Request ready = g.sys.prepare(Guest.req(AZ_OP_EPOLL_PWAIT(), ep, out, 1, -1));
+            assertFalse(g.sys.mayBlock(ready), "events there: inline");
+            assertEquals(1, g.sys.dispatch(ready));
+            assertEquals(5, g.getLong(out + 4));
+            assertEquals(1, g.call(AZ_OP_READ(), p[0], g.alloc(1), 1), "another thread takes the data meanwhile");
+            long t0 = System.nanoTime();
+            assertEquals(-Errno.EINTR, g.sys.dispatch(ready), "inline never waits: the program goes round again");
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1));
+        }
+    }
+
+    @Test
     void anAbsoluteTimerfdTimeIsOnTheInstancesClock() throws Exception {
         try (Guest g = new Guest(root)) {
             long t = g.call(AZ_OP_TIMERFD_CREATE(), CLOCK_MONOTONIC, TFD_NONBLOCK);

@@ -77,6 +77,8 @@ class OffloadProxyStatsTest {
         assertEquals("read", Opcodes.name(abi_h.AZ_OP_READ()));
         assertEquals("pread64", Opcodes.name(abi_h.AZ_OP_PREAD64()));
         assertEquals("nop", Opcodes.name(0));
-        assertEquals("unknown(77)", Opcodes.name(abi_h.AZ_OP__LAST()));
+        assertEquals("unknown(" + abi_h.AZ_OP__LAST() + ")", Opcodes.name(abi_h.AZ_OP__LAST()));
+        assertEquals("epoll_pwait", Opcodes.name(abi_h.AZ_OP_EPOLL_PWAIT()));
+        assertEquals("fmap_write", Opcodes.name(abi_h.AZ_OP_FMAP_WRITE()));
     }
 }

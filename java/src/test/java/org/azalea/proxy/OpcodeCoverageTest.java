@@ -22,7 +22,7 @@ class OpcodeCoverageTest {
         try (Guest g = new Guest(root)) {
             List<String> unserved = new ArrayList<>();
             for (int op = 0; op < Opcodes.LAST; op++) {
-                if (!g.sys.serves(op)) unserved.add(Opcodes.name(op));
+                if (Opcodes.isKnown(op) && !g.sys.serves(op)) unserved.add(Opcodes.name(op));
             }
             assertEquals(List.of(), unserved, "opcodes of abi.h with no handler in HostSyscalls");
             assertEquals(false, g.sys.serves(Opcodes.LAST), "nothing past AZ_OP__LAST");

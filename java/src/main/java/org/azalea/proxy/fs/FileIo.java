@@ -12,6 +12,7 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcIo;
 import org.azalea.host.LinuxLayouts;
+import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.GuestIovecs;
 import org.azalea.proxy.instance.InstanceState;
@@ -28,6 +29,9 @@ public final class FileIo {
 
     private final InstanceState s;
 
+    /** The most a write to a caller's blocking fd copies per host call. */
+    private static final long BOUNCE_BYTES = 64 * 1024;
+
     public FileIo(InstanceState s) {
         this.s = s;
     }
@@ -39,7 +43,14 @@ public final class FileIo {
             int h = f.host(Errno.EBADF);
             MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             long n = r.a2();
-            return s.blocking().call(f, h, POLLIN, false, f.file().recvTimeoutMs(), () -> LibcIo.read(h, buf, n));
+            return s.blocking()
+                    .call(
+                            f,
+                            h,
+                            POLLIN,
+                            Blocking.classifiedNonBlocking(r),
+                            f.file().recvTimeoutMs(),
+                            () -> LibcIo.read(h, buf, n));
         } finally {
             f.release();
         }
@@ -52,18 +63,60 @@ public final class FileIo {
             MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             if (!f.hasHostFd()) return writeStream(f.file().out(), buf);
             int h = f.host(Errno.EBADF);
+            if (bounced(f)) {
+                try (Arena arena = Arena.ofConfined()) {
+                    return writeBounced(f, h, new MemorySegment[] {buf}, buf.byteSize(), arena);
+                }
+            }
             return s.blocking()
                     .transfer(
                             f,
                             h,
                             POLLOUT,
-                            false,
+                            Blocking.classifiedNonBlocking(r),
                             f.file().sendTimeoutMs(),
                             buf.byteSize(),
                             done -> LibcIo.write(h, buf.asSlice(done), buf.byteSize() - done));
         } finally {
             f.release();
         }
+    }
+
+    /**
+     * A caller's fd that can wait (the terminal or pipe `azalea run` hands over)
+     * keeps its blocking mode, so write(2) on it may block for as long as its
+     * reader likes: such writes go through a private buffer, and no host call
+     * holds guest memory while it waits (the instance's end can always fence it).
+     */
+    private static boolean bounced(GuestFd f) {
+        return f.file().foreign() && f.file().waitable();
+    }
+
+    private long writeBounced(GuestFd f, int h, MemorySegment[] parts, long total, Arena arena) throws ErrnoException {
+        MemorySegment bounce = arena.allocate(Math.max(1, Math.min(total, BOUNCE_BYTES)));
+        return s.blocking().transfer(f, h, POLLOUT, false, f.file().sendTimeoutMs(), total, done -> {
+            long n = gather(parts, done, bounce);
+            return LibcIo.write(h, bounce, n);
+        });
+    }
+
+    /** Copies the bytes of {@code parts} from byte {@code from} on into {@code to}, as many as fit; returns how many. */
+    static long gather(MemorySegment[] parts, long from, MemorySegment to) {
+        long skip = from;
+        long n = 0;
+        for (MemorySegment p : parts) {
+            if (n == to.byteSize()) break;
+            long len = p.byteSize();
+            if (skip >= len) {
+                skip -= len;
+                continue;
+            }
+            long take = Math.min(len - skip, to.byteSize() - n);
+            MemorySegment.copy(p, skip, to, n, take);
+            n += take;
+            skip = 0;
+        }
+        return n;
     }
 
     /** pread64(fd, buf, count, offset). */
@@ -93,7 +146,13 @@ public final class FileIo {
             int h = f.host(Errno.EBADF);
             GuestIovecs v = s.guest().iovecs(r.a1(), r.a2(), arena);
             return s.blocking()
-                    .call(f, h, POLLIN, false, f.file().recvTimeoutMs(), () -> LibcIo.readv(h, v.iov(), v.count()));
+                    .call(
+                            f,
+                            h,
+                            POLLIN,
+                            Blocking.classifiedNonBlocking(r),
+                            f.file().recvTimeoutMs(),
+                            () -> s.guest().onRawAddresses(() -> LibcIo.readv(h, v.iov(), v.count())));
         } finally {
             f.release();
         }
@@ -111,10 +170,19 @@ public final class FileIo {
                 return total;
             }
             int h = f.host(Errno.EBADF);
-            return s.blocking().transfer(f, h, POLLOUT, false, f.file().sendTimeoutMs(), v.total(), done -> {
-                GuestIovecs rest = v.skip(done);
-                return LibcIo.writev(h, rest.iov(), rest.count());
-            });
+            if (bounced(f)) return writeBounced(f, h, v.parts(), v.total(), arena);
+            return s.blocking()
+                    .transfer(
+                            f,
+                            h,
+                            POLLOUT,
+                            Blocking.classifiedNonBlocking(r),
+                            f.file().sendTimeoutMs(),
+                            v.total(),
+                            done -> {
+                                GuestIovecs rest = v.skip(done);
+                                return s.guest().onRawAddresses(() -> LibcIo.writev(h, rest.iov(), rest.count()));
+                            });
         } finally {
             f.release();
         }

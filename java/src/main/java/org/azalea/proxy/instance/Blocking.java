@@ -4,6 +4,7 @@ import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
 import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
+import org.azalea.ring.Request;
 
 /**
  * The guest's blocking semantics on host fds that never block the proxy.
@@ -15,6 +16,13 @@ import org.azalea.host.ErrnoException;
  * comes first and the call after.  Regular files and directories never wait.
  */
 public final class Blocking {
+    /**
+     * {@link Request#fetched()} of a read or write whose fd was non-blocking when the
+     * proxy classified it (HostSyscalls.prepare): it runs inline, on the poller, and
+     * must not wait even if the guest clears O_NONBLOCK meanwhile.
+     */
+    public static final long CLASSIFIED_NON_BLOCKING = 1;
+
     private final Waiter waiter;
 
     public Blocking(Waiter waiter) {
@@ -23,6 +31,11 @@ public final class Blocking {
 
     public Waiter waiter() {
         return waiter;
+    }
+
+    /** True when {@code r} was classified as non-blocking: its handler must not wait. */
+    public static boolean classifiedNonBlocking(Request r) {
+        return r.isFetched() && r.fetched() == CLASSIFIED_NON_BLOCKING;
     }
 
     /**

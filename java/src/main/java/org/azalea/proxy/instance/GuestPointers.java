@@ -43,6 +43,27 @@ public final class GuestPointers {
         return new String(partition.readCString(gpa, maxWithNul), ISO_8859_1);
     }
 
+    /**
+     * Runs a host call that reaches guest memory through raw addresses no segment
+     * argument carries (a translated iovec array, a msghdr) under a {@link
+     * Partition#hold()}, so the instance's end cannot unmap the memory under it.
+     * Such calls must not block for long: they run only once the fd is ready.
+     *
+     * @return the call's result, or -EFAULT when the instance's memory is already fenced
+     */
+    public long onRawAddresses(java.util.function.LongSupplier call) {
+        try (Partition.Hold h = partition.hold()) {
+            return call.getAsLong();
+        } catch (ErrnoException fenced) {
+            return -fenced.errno();
+        }
+    }
+
+    /** True once the instance's end fenced its memory (see {@link Partition#fence()}). */
+    public boolean fenced() {
+        return partition.isFenced();
+    }
+
     /** A guest iovec array of {@code count} entries, copied out once and translated (see {@link GuestIovecs}). */
     public GuestIovecs iovecs(long gpa, long count, Arena arena) throws ErrnoException {
         return GuestIovecs.translate(partition, gpa, count, arena);

@@ -72,10 +72,32 @@ public final class EpollOps {
         }
     }
 
+    /** {@link Request#fetched()} of an epoll_pwait whose set had events when it was classified. */
+    public static final long READY_WHEN_CLASSIFIED = 1;
+
+    /**
+     * Classifies an epoll_pwait once: with a timeout but events already there, it
+     * runs inline (no hand-off to a worker) and never waits; a busy event loop then
+     * costs no hand-off at all.
+     */
+    public Request prepare(Request r) {
+        if (!mayWait(r)) return r;
+        GuestFd ep = s.fds().peek(r.a0());
+        try {
+            if (ep != null && ep.hasHostFd() && s.waiter().ready(ep.hostFdOrMinusOne(), POLLIN)) {
+                return r.withFetched(READY_WHEN_CLASSIFIED);
+            }
+        } catch (ErrnoException e) {
+            // the handler meets the same error
+        }
+        return r;
+    }
+
     /** epoll_pwait(epfd, events, maxevents, timeout_ms): the signal mask does not cross the channel. */
     public long pwait(Request r) throws ErrnoException {
         int max = (int) r.a2();
-        int timeout = (int) r.a3();
+        boolean inline = r.isFetched() && r.fetched() == READY_WHEN_CLASSIFIED;
+        int timeout = inline ? 0 : (int) r.a3();
         GuestFd ep = s.fds().acquire(r.a0());
         try {
             if (max <= 0 || max > MAX_EVENTS) throw new ErrnoException(Errno.EINVAL, "epoll_wait maxevents " + max);
@@ -85,6 +107,9 @@ public final class EpollOps {
             for (; ; ) {
                 long n = LibcEvents.epollWait(h, out, max, 0);
                 if (n != 0 && n != -Errno.EINTR) return n;
+                // Inline, the events went to another thread since: it must not wait here,
+                // and 0 would say the timeout expired; EINTR sends the program round again.
+                if (inline) return -Errno.EINTR;
                 if (timeout == 0) return 0;
                 long left = timeout < 0 ? -1 : Waiter.remainingMs(deadline);
                 if (left == 0) return 0;
@@ -100,8 +125,8 @@ public final class EpollOps {
         }
     }
 
-    /** True when an epoll_pwait request may wait (a timeout other than 0). */
+    /** True when an epoll_pwait request may wait (a timeout other than 0, no events when classified). */
     public static boolean mayWait(Request r) {
-        return (int) r.a3() != 0;
+        return (int) r.a3() != 0 && !(r.isFetched() && r.fetched() == READY_WHEN_CLASSIFIED);
     }
 }

@@ -24,7 +24,10 @@ import org.azalea.ring.Request;
  * at most {@code outlen} bytes of it.  Only addresses that fit whole in
  * {@code outlen} are counted.  A name that does not resolve, or has no address
  * of the family, is ENOENT.  The lookup may block on DNS, and close() cannot
- * interrupt it (it ends with the resolver's own timeout).  Under network policy
+ * interrupt it (it ends with the resolver's own timeout): it holds no guest
+ * memory meanwhile (the answer is built in a private buffer and copied through
+ * the checked path afterwards), so the instance's end can still close its memory
+ * view, and a late answer then throws instead of landing in a reused partition.  Under network policy
  * none there are no lookups (EACCES): a query the host sends for a program is
  * network traffic too.
  */

@@ -16,6 +16,7 @@ import org.azalea.host.Errno;
 import org.azalea.host.ErrnoException;
 import org.azalea.host.LibcSockets;
 import org.azalea.host.Linux;
+import org.azalea.proxy.instance.Blocking;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.GuestIovecs;
 import org.azalea.proxy.instance.InstanceState;
@@ -58,7 +59,7 @@ public final class SocketIo {
                             f,
                             h,
                             Linux.POLLOUT,
-                            (flags & MSG_DONTWAIT) != 0,
+                            (flags & MSG_DONTWAIT) != 0 || Blocking.classifiedNonBlocking(r),
                             f.file().sendTimeoutMs(),
                             total,
                             done -> LibcSockets.sendto(h, buf.asSlice(done), total - done, flags, a.addr(), a.len()));
@@ -75,7 +76,7 @@ public final class SocketIo {
             int h = f.host(Errno.ENOTSOCK);
             MemorySegment buf = s.guest().buffer(r.a1(), r.a2());
             SockAddrs.Out out = SockAddrs.Out.prepare(s, r.a4(), r.a5(), arena);
-            boolean dontWait = (flags & MSG_DONTWAIT) != 0;
+            boolean dontWait = (flags & MSG_DONTWAIT) != 0 || Blocking.classifiedNonBlocking(r);
             int hostFlags = flags & ~MSG_WAITALL; // the host socket is non-blocking: WAITALL is done here
             long n = s.blocking()
                     .call(
@@ -150,7 +151,7 @@ public final class SocketIo {
                                 f,
                                 h,
                                 Linux.POLLOUT,
-                                (flags & MSG_DONTWAIT) != 0,
+                                (flags & MSG_DONTWAIT) != 0 || Blocking.classifiedNonBlocking(r),
                                 f.file().sendTimeoutMs(),
                                 v.total(),
                                 done -> {
@@ -160,7 +161,7 @@ public final class SocketIo {
                                             MSG_IOV,
                                             rest.iov().address());
                                     host.set(ValueLayout.JAVA_LONG, MSG_IOVLEN, rest.count());
-                                    return LibcSockets.sendmsg(h, host, flags);
+                                    return s.guest().onRawAddresses(() -> LibcSockets.sendmsg(h, host, flags));
                                 });
             }
         } finally {
@@ -190,9 +191,9 @@ public final class SocketIo {
                             f,
                             h,
                             Linux.POLLIN,
-                            (flags & MSG_DONTWAIT) != 0,
+                            (flags & MSG_DONTWAIT) != 0 || Blocking.classifiedNonBlocking(r),
                             f.file().recvTimeoutMs(),
-                            () -> LibcSockets.recvmsg(h, host, flags));
+                            () -> s.guest().onRawAddresses(() -> LibcSockets.recvmsg(h, host, flags)));
             if (n < 0) return n;
             int nameLen = 0;
             if (out.wanted()) {

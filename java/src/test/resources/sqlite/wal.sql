@@ -1,0 +1,24 @@
+PRAGMA journal_mode=WAL;
+CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, v REAL);
+CREATE INDEX t_name ON t(name);
+BEGIN;
+INSERT INTO t(name, v) VALUES ('alpha', 1.5), ('beta', 2.5), ('gamma', 3.5);
+COMMIT;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+INSERT INTO t(name, v) SELECT printf('row-%05d', i), i * 0.25 FROM n;
+COMMIT;
+BEGIN;
+UPDATE t SET v = v * 2 WHERE id % 7 = 0;
+DELETE FROM t WHERE id % 11 = 0;
+COMMIT;
+BEGIN;
+INSERT INTO t(name, v) VALUES ('rolled-back', 0);
+ROLLBACK;
+PRAGMA journal_mode;
+SELECT count(*), sum(id), printf('%.2f', sum(v)) FROM t;
+SELECT id, name, v FROM t WHERE id % 250 = 0 ORDER BY id;
+SELECT name FROM t WHERE name LIKE 'row-0199%' ORDER BY name;
+PRAGMA wal_checkpoint(TRUNCATE);
+SELECT count(*) FROM t;
+PRAGMA integrity_check;
