@@ -48,22 +48,36 @@ public final class OffloadProxy implements AutoCloseable {
      *
      * @param name names the threads and log lines
      * @param workers most requests that may block running at once
-     * @param spinNanos how long an idle poller spins before it sleeps on the doorbell
+     * @param spinNanos the shortest an idle poller polls before it sleeps on the doorbell
+     * @param maxSpinNanos the longest: the spin follows the gaps between requests up to this
+     *     (see {@link SpinPolicy})
      * @param batch most submissions taken from one channel before the poller moves on
      * @param stopTimeout how long {@link #stop()} waits for workers to leave once it has
      *     woken them (and for the poller)
      */
-    public record Options(String name, int workers, long spinNanos, int batch, Duration stopTimeout) {
+    public record Options(
+            String name, int workers, long spinNanos, long maxSpinNanos, int batch, Duration stopTimeout) {
+        /** Spins past this long yield the CPU between polls (see {@link OffloadProxy#pollUntilStopped}). */
+        static final long PURE_SPIN_NANOS = 20_000;
+
+        /** The longest adaptive spin by default: past a descheduled vCPU thread's usual absence on a busy host. */
+        public static final long DEFAULT_MAX_SPIN_NANOS = 5_000_000;
+
         public Options {
-            if (workers < 1 || spinNanos < 0 || batch < 1 || stopTimeout.isNegative()) {
+            if (workers < 1 || spinNanos < 0 || maxSpinNanos < spinNanos || batch < 1 || stopTimeout.isNegative()) {
                 throw new IllegalArgumentException("bad proxy options: " + workers + " workers, spin " + spinNanos
-                        + " ns, batch " + batch + ", stop timeout " + stopTimeout);
+                        + ".." + maxSpinNanos + " ns, batch " + batch + ", stop timeout " + stopTimeout);
             }
         }
 
-        /** 16 workers, 50 us of spinning, batches of 64, 2 s for workers to leave on stop. */
+        /** A spin that adapts from {@code spinNanos} up to the default maximum (or {@code spinNanos} if longer). */
+        public Options(String name, int workers, long spinNanos, int batch, Duration stopTimeout) {
+            this(name, workers, spinNanos, Math.max(spinNanos, DEFAULT_MAX_SPIN_NANOS), batch, stopTimeout);
+        }
+
+        /** 16 workers, 50 us to 5 ms of polling, batches of 64, 2 s for workers to leave on stop. */
         public static Options defaults(String name) {
-            return new Options(name, 16, 50_000, 64, Duration.ofSeconds(2));
+            return new Options(name, 16, 50_000, DEFAULT_MAX_SPIN_NANOS, 64, Duration.ofSeconds(2));
         }
     }
 
@@ -114,6 +128,8 @@ public final class OffloadProxy implements AutoCloseable {
     private final Thread poller;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private volatile boolean running;
+    /** Times the poller slept on the doorbell (poller-written, read after it stopped). */
+    private long sleeps;
     /** Bad-request warnings: a guest can forge them at ring speed, so only the first few per second are logged. */
     private final RateLimitedLog badRequests;
 
@@ -220,7 +236,12 @@ public final class OffloadProxy implements AutoCloseable {
         for (Runnable job : neverRan) ((Job) job).cancel();
         if (interrupted) Thread.currentThread().interrupt();
         badRequests.flush();
-        log.info("{}: stopped after {} requests ({} errors)", options.name(), stats.total(), stats.totalErrors());
+        log.info(
+                "{}: stopped after {} requests ({} errors), {} sleeps",
+                options.name(),
+                stats.total(),
+                stats.totalErrors(),
+                sleeps);
         return workers.isTerminated();
     }
 
@@ -252,11 +273,22 @@ public final class OffloadProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves until stopped.  Out of work, the poller keeps polling for
+     * {@link SpinPolicy#spinNanos()} (the gaps it has seen between requests,
+     * doubled, bounded), then sleeps on the doorbell.  Past the first
+     * {@link Options#PURE_SPIN_NANOS} it yields the CPU between polls: on a
+     * host with more runnable threads than cores, a pure spin on the core the
+     * guest's vCPU thread waits for would delay the very request it waits for
+     * until the scheduler preempts it.
+     */
     private void pollUntilStopped() {
         BooleanSupplier workOrStop = () -> !running || anyWork();
-        int idle = 0;
+        SpinPolicy spin = new SpinPolicy(options.spinNanos(), options.maxSpinNanos());
         long idleSince = 0;
+        boolean idle = false;
         boolean drowsy = false; // slept and found nothing since: sleep again without spinning first
+        int polls = 0;
         while (running) {
             int served;
             try {
@@ -268,20 +300,30 @@ public final class OffloadProxy implements AutoCloseable {
                 continue;
             }
             if (served > 0) {
-                idle = 0;
+                if (idle) spin.arrived(System.nanoTime() - idleSince);
+                idle = false;
                 drowsy = false;
                 continue;
             }
+            if (!idle) {
+                idle = true;
+                idleSince = System.nanoTime();
+                polls = 0;
+            }
             if (!drowsy) {
-                if (idle++ == 0) idleSince = System.nanoTime();
-                if ((idle & 63) != 0 || System.nanoTime() - idleSince < options.spinNanos()) {
+                if ((++polls & 63) != 0) {
                     Thread.onSpinWait();
+                    continue;
+                }
+                long spun = System.nanoTime() - idleSince;
+                if (spun < spin.spinNanos()) {
+                    if (spun >= Options.PURE_SPIN_NANOS) Thread.yield();
                     continue;
                 }
             }
             publishHeads();
             drowsy = doorbell.sleepUnless(workOrStop);
-            idle = 0;
+            if (drowsy) sleeps++;
         }
     }
 
