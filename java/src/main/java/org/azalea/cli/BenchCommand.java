@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.azalea.BuildPaths;
 import org.azalea.bench.BenchReport;
+import org.azalea.bench.FileOpsBench;
 import org.azalea.bench.NodeBench;
 import org.azalea.bench.OffloadBench;
 import org.azalea.bench.ThreadsBench;
@@ -36,7 +37,7 @@ final class BenchCommand implements Command {
 
                   --out FILE   where to write the JSON object (default build/bench/results.json)
                   --quick      fewer samples, for a smoke run
-                  --only PART  one part only: offload (host side), node or threads
+                  --only PART  one part only: offload (host side), node, threads or fileops
                 """;
     }
 
@@ -68,8 +69,8 @@ final class BenchCommand implements Command {
                 case "--quick" -> quick = true;
                 case "--only" -> {
                     if (++i >= args.size()
-                            || !List.of("offload", "node", "threads").contains(args.get(i))) {
-                        throw new UsageException("--only needs offload, node or threads");
+                            || !List.of("offload", "node", "threads", "fileops").contains(args.get(i))) {
+                        throw new UsageException("--only needs offload, node, threads or fileops");
                     }
                     only = args.get(i);
                 }
@@ -81,6 +82,7 @@ final class BenchCommand implements Command {
         if (only == null || only.equals("offload")) new OffloadBench(BuildPaths.dir(), quick).run(report);
         if (only == null || only.equals("node")) new NodeBench(BuildPaths.dir(), quick).run(report);
         if (only == null || only.equals("threads")) new ThreadsBench(BuildPaths.dir()).run(report);
+        if (only == null || only.equals("fileops")) new FileOpsBench(BuildPaths.dir(), quick).run(report);
         report.put("host_loadavg_1m_start", loadBefore);
         report.put("host_loadavg_1m_end", loadAverage());
         report.note("host_loadavg_1m_start", "other work on this host while measuring (" + cpus() + " cpus)");
