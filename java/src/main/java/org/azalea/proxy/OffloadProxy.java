@@ -236,6 +236,7 @@ public final class OffloadProxy implements AutoCloseable {
         for (Runnable job : neverRan) ((Job) job).cancel();
         if (interrupted) Thread.currentThread().interrupt();
         badRequests.flush();
+        if (log.isDebugEnabled()) log.debug("{}: service times\n{}", options.name(), stats);
         log.info(
                 "{}: stopped after {} requests ({} errors), {} sleeps",
                 options.name(),
