@@ -121,6 +121,8 @@ public final class OffloadBench {
      * doorbell, so the interval is only a safety net).  Beside it, in the same
      * window: a bare JVM thread parking for the same interval, the platform's own
      * cost of a wake-up (on PVM hosts a JVM wake-up costs over a millisecond of CPU).
+     * The window starts right after a burst of calls, so the spin that follows
+     * the last one is counted.
      */
     private void measureIdleProxy(BenchReport report) throws Exception {
         int intervalUs = org.azalea.ring.Region.MAX_POLL_INTERVAL_US;
@@ -130,7 +132,9 @@ public final class OffloadBench {
         });
         Path root = Files.createTempDirectory("azalea-bench-idle");
         try (HostStubSession s = new HostStubSession(root, 1, 64, intervalUs, Stdio.discard())) {
-            Thread.sleep(200); // past the proxy's initial spin
+            // Traffic first, then the window at once: it includes the adaptive spin after the last
+            // request (SpinPolicy: up to 5 ms, then the poller sleeps) and the timed re-polls after it.
+            runJson(stub(s, 1, "bench-null", "20000"), root);
             long proxyBefore = ThreadCpu.of(s.proxy().threadNamePrefix());
             long parkerBefore = ThreadCpu.of("azalea-bench-parker");
             Thread.sleep(idleWindow);
