@@ -28,6 +28,7 @@ final class GuestPingPong extends OutputStream {
     private static final long ACK = 0x5a5a5a5a5a5a5a5aL;
     private static final long END = -1L;
     private static final long IDLE_NANOS = 50_000;
+    private static final long PARK_NANOS = 100_000;
     private static final VarHandle WORD = JAVA_LONG.varHandle();
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -78,22 +79,26 @@ final class GuestPingPong extends OutputStream {
         WORD.setRelease(w, 16L, cookie ^ ACK);
         long deadline = System.nanoTime() + 120_000_000_000L;
         long last = System.nanoTime();
+        boolean drowsy = false; // parked and found nothing since: park again without spinning
         for (long spins = 0; !closed; spins++) {
             long v = (long) WORD.getAcquire(w, 0L);
             if (v == END) return;
             if ((v & 1) != 0) {
                 WORD.setRelease(w, 0L, v + 1);
                 last = System.nanoTime(); // after the answer: off the measured path
+                drowsy = false;
+                continue;
+            }
+            if (drowsy || ((spins & 1023) == 1023 && System.nanoTime() - last > IDLE_NANOS)) {
+                // Not the ping-pong's turn (the null calls' block runs): a spinning thread here
+                // would take a core from the vCPU and the proxy being measured.  The guest's
+                // untimed first exchange of each block wakes us.
+                if (System.nanoTime() > deadline) return;
+                LockSupport.parkNanos(PARK_NANOS);
+                drowsy = true;
                 continue;
             }
             Thread.onSpinWait();
-            if ((spins & 1023) == 1023) {
-                long now = System.nanoTime();
-                if (now > deadline) return;
-                // Not the ping-pong's turn (the null calls' block runs): do not take the CPU
-                // from the vCPU and the proxy; the guest's untimed first exchange wakes us.
-                if (now - last > IDLE_NANOS) LockSupport.parkNanos(IDLE_NANOS);
-            }
         }
     }
 
