@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves one instance's offload region: one polling thread over all its
- * channels, plus a bounded pool of platform threads for requests that may
- * block.  Guest input never stops it: bad flags, unknown opcodes and
+ * channels, helper pollers while several channels are busy at once (see
+ * {@link #MAX_POLLERS}; a channel is served by one poller at a time), plus a
+ * bounded pool of platform threads for requests that may block.  Guest input never stops it: bad flags, unknown opcodes and
  * exceptions from the dispatcher all become a {@code -errno} completion.
  *
  * <p>The poller takes a submission only with a completion slot reserved for
@@ -82,7 +84,23 @@ public final class OffloadProxy implements AutoCloseable {
     }
 
     /** One channel's two host-side ends. */
-    private record Lane(Channel channel, SubmissionConsumer sq, CompletionProducer cq) {}
+    private record Lane(Channel channel, SubmissionConsumer sq, CompletionProducer cq, AtomicBoolean taken) {
+        /** Takes the lane for one poller; a region with one channel has one poller and no lock. */
+        boolean take(boolean shared) {
+            return !shared || taken.compareAndSet(false, true);
+        }
+
+        void release(boolean shared) {
+            if (shared) taken.set(false);
+        }
+    }
+
+    /** Most pollers one proxy runs at once: a helper per busy channel, within the host's cpus. */
+    static final int MAX_POLLERS = 4;
+    /** A helper that has had no work, or seen no two channels busy at once, for this long leaves. */
+    static final long HELPER_IDLE_NANOS = 1_000_000;
+    /** Passes in a row that found two or more channels with work before a helper is started. */
+    static final int CONTENDED_PASSES = 16;
 
     /** A request handed to a worker; if the pool is torn down first, it still gets a completion. */
     private final class Job implements Runnable {
@@ -128,6 +146,17 @@ public final class OffloadProxy implements AutoCloseable {
     private final Thread poller;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private volatile boolean running;
+    /** More than one channel: lanes are taken before they are served (helpers may run). */
+    private final boolean shared;
+    /** Most helper pollers at once (0 for a single channel). */
+    private final int maxHelpers;
+
+    private final AtomicInteger helpers = new AtomicInteger();
+    private final AtomicInteger helperNames = new AtomicInteger();
+    /** The last time a pass found two or more channels with work (any poller writes it). */
+    private volatile long lastContended;
+    /** Helpers started so far (for the log). */
+    private final AtomicInteger helpersStarted = new AtomicInteger();
     /** Times the poller slept on the doorbell (poller-written, read after it stopped). */
     private long sleeps;
     /** Bad-request warnings: a guest can forge them at ring speed, so only the first few per second are logged. */
@@ -146,6 +175,13 @@ public final class OffloadProxy implements AutoCloseable {
         this.badRequests =
                 new RateLimitedLog(options.name(), log::warn, BAD_REQUEST_BURST, 1_000_000_000L, System::nanoTime);
         this.lanes = new Lane[region.nchannels()];
+        this.shared = lanes.length > 1;
+        this.maxHelpers = Math.max(
+                0,
+                Math.min(
+                                Math.min(lanes.length, MAX_POLLERS),
+                                Runtime.getRuntime().availableProcessors())
+                        - 1);
         this.doorbell = new Doorbell(region);
         this.workers = new ThreadPoolExecutor(
                 options.workers(),
@@ -181,7 +217,7 @@ public final class OffloadProxy implements AutoCloseable {
             throw new IllegalStateException("proxy " + options.name() + " was started before");
         for (int i = 0; i < lanes.length; i++) {
             Channel ch = region.channel(i);
-            lanes[i] = new Lane(ch, new SubmissionConsumer(ch), new CompletionProducer(ch));
+            lanes[i] = new Lane(ch, new SubmissionConsumer(ch), new CompletionProducer(ch), new AtomicBoolean());
         }
         running = true;
         region.hostState(AZ_HOST_SERVING());
@@ -238,11 +274,12 @@ public final class OffloadProxy implements AutoCloseable {
         badRequests.flush();
         if (log.isDebugEnabled()) log.debug("{}: service times\n{}", options.name(), stats);
         log.info(
-                "{}: stopped after {} requests ({} errors), {} sleeps",
+                "{}: stopped after {} requests ({} errors), {} sleeps, {} helper pollers started",
                 options.name(),
                 stats.total(),
                 stats.totalErrors(),
-                sleeps);
+                sleeps,
+                helpersStarted.get());
         return workers.isTerminated();
     }
 
@@ -260,6 +297,11 @@ public final class OffloadProxy implements AutoCloseable {
         return region;
     }
 
+    /** Helper pollers running now (besides the first poller). */
+    int helperPollers() {
+        return helpers.get();
+    }
+
     /** True between {@link #start()} and {@link #stop()}. */
     public boolean isServing() {
         return state.get() == SERVING;
@@ -269,6 +311,9 @@ public final class OffloadProxy implements AutoCloseable {
         try {
             pollUntilStopped();
         } finally {
+            // Helpers see the stop at their next pass; every lane must be free before the heads are published.
+            long deadline = System.nanoTime() + options.stopTimeout().toNanos();
+            while (helpers.get() > 0 && System.nanoTime() < deadline) LockSupport.parkNanos(100_000);
             // A later proxy on this region starts from the published heads: they must cover all taken.
             publishHeads();
         }
@@ -290,6 +335,7 @@ public final class OffloadProxy implements AutoCloseable {
         boolean idle = false;
         boolean drowsy = false; // slept and found nothing since: sleep again without spinning first
         int polls = 0;
+        int contended = 0;
         while (running) {
             int served;
             try {
@@ -301,6 +347,14 @@ public final class OffloadProxy implements AutoCloseable {
                 continue;
             }
             if (served > 0) {
+                if (busyLanes >= 2) {
+                    if (++contended >= CONTENDED_PASSES) {
+                        contended = 0;
+                        maybeStartHelper();
+                    }
+                } else {
+                    contended = 0;
+                }
                 if (idle) spin.arrived(System.nanoTime() - idleSince);
                 idle = false;
                 drowsy = false;
@@ -328,19 +382,103 @@ public final class OffloadProxy implements AutoCloseable {
         }
     }
 
-    private void publishHeads() {
-        for (Lane lane : lanes) lane.sq().publishHead();
+    /**
+     * A helper poller: serves whichever channels no other poller holds, and
+     * leaves once it has had nothing to do, or no pass has found two channels
+     * busy at once, for {@link #HELPER_IDLE_NANOS}.  It never sleeps on the
+     * doorbell: the first poller does, and starts helpers again under load.
+     */
+    private void helperLoop() {
+        try {
+            long lastWork = System.nanoTime();
+            int polls = 0;
+            while (running) {
+                int served;
+                try {
+                    served = serveAll();
+                } catch (Throwable t) {
+                    log.error("{}: helper poller failure; leaving", options.name(), t);
+                    return;
+                }
+                long now = 0;
+                if (served > 0) {
+                    lastWork = now = System.nanoTime();
+                } else if ((++polls & 63) == 0) {
+                    now = System.nanoTime();
+                    if (now - lastWork > HELPER_IDLE_NANOS) return;
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
+                if (now != 0 && now - lastContended > HELPER_IDLE_NANOS) return;
+            }
+        } finally {
+            helpers.decrementAndGet();
+        }
     }
+
+    /** Starts a helper poller unless as many run as the proxy allows. */
+    private void maybeStartHelper() {
+        for (int n = helpers.get(); n < maxHelpers; n = helpers.get()) {
+            if (!helpers.compareAndSet(n, n + 1)) continue;
+            try {
+                Thread t =
+                        new Thread(this::helperLoop, threadNamePrefix() + "poller-h" + helperNames.getAndIncrement());
+                t.setDaemon(true);
+                t.start();
+                helpersStarted.incrementAndGet();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                helpers.decrementAndGet();
+                log.warn("{}: no helper poller: {}", options.name(), e.toString());
+            }
+            return;
+        }
+    }
+
+    private void publishHeads() {
+        for (Lane lane : lanes) {
+            while (!lane.take(shared)) Thread.onSpinWait(); // a helper holds it for one batch at most
+            try {
+                lane.sq().publishHead();
+            } finally {
+                lane.release(shared);
+            }
+        }
+    }
+
+    /** Lanes served in the last pass of this thread: how many had work. */
+    private int busyLanes;
 
     private int serveAll() {
         int served = 0;
-        for (Lane lane : lanes) served += serve(lane);
+        int busy = 0;
+        for (Lane lane : lanes) {
+            if (!lane.take(shared)) continue;
+            int n;
+            try {
+                n = serve(lane);
+            } finally {
+                lane.release(shared);
+            }
+            if (n > 0) {
+                served += n;
+                busy++;
+            }
+        }
+        if (busy >= 2) lastContended = System.nanoTime();
+        if (Thread.currentThread() == poller) busyLanes = busy;
         return served;
     }
 
+    /** Before sleeping: a lane another poller holds counts as work (it is being served). */
     private boolean anyWork() {
         for (Lane lane : lanes) {
-            if (lane.sq().hasPending() && lane.cq().hasRoom()) return true;
+            if (!lane.take(shared)) return true;
+            try {
+                if (lane.sq().hasPending() && lane.cq().hasRoom()) return true;
+            } finally {
+                lane.release(shared);
+            }
         }
         return false;
     }
@@ -416,7 +554,8 @@ public final class OffloadProxy implements AutoCloseable {
     private long completeInline(Lane lane, Request r, long result, long start) {
         lane.cq().post(r.id(), result);
         long end = System.nanoTime();
-        stats.recordByPoller(r.opcode(), result, end - start);
+        if (Thread.currentThread() == poller) stats.recordByPoller(r.opcode(), result, end - start);
+        else stats.record(r.opcode(), result, end - start);
         return end;
     }
 
