@@ -336,6 +336,7 @@ public final class OffloadProxy implements AutoCloseable {
         boolean drowsy = false; // slept and found nothing since: sleep again without spinning first
         int polls = 0;
         int contended = 0;
+        boolean headsPublished = false;
         while (running) {
             int served;
             try {
@@ -364,6 +365,7 @@ public final class OffloadProxy implements AutoCloseable {
                 idle = true;
                 idleSince = System.nanoTime();
                 polls = 0;
+                headsPublished = false;
             }
             if (!drowsy) {
                 if ((++polls & 63) != 0) {
@@ -372,7 +374,15 @@ public final class OffloadProxy implements AutoCloseable {
                 }
                 long spun = System.nanoTime() - idleSince;
                 if (spun < spin.spinNanos()) {
-                    if (spun >= Options.PURE_SPIN_NANOS) Thread.yield();
+                    if (spun >= Options.PURE_SPIN_NANOS) {
+                        // Quiet for a while: hand the consumed slots back now, not only before sleeping (a
+                        // spin can last milliseconds, and a client re-opening the channel needs the head).
+                        if (!headsPublished) {
+                            publishHeads();
+                            headsPublished = true;
+                        }
+                        Thread.yield();
+                    }
                     continue;
                 }
             }
@@ -413,6 +423,8 @@ public final class OffloadProxy implements AutoCloseable {
                 if (now != 0 && now - lastContended > HELPER_IDLE_NANOS) return;
             }
         } finally {
+            // The first poller may be asleep: what this helper consumed must not stay unpublished.
+            publishHeads();
             helpers.decrementAndGet();
         }
     }
