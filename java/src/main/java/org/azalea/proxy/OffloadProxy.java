@@ -99,7 +99,7 @@ public final class OffloadProxy implements AutoCloseable {
     static final int MAX_POLLERS = 4;
     /** A helper that has had no work, or seen no two channels busy at once, for this long leaves. */
     static final long HELPER_IDLE_NANOS = 1_000_000;
-    /** Passes in a row that found two or more channels with work before a helper is started. */
+    /** Passes that found two or more channels with work (net of those that found one) before a helper starts. */
     static final int CONTENDED_PASSES = 16;
 
     /** A request handed to a worker; if the pool is torn down first, it still gets a completion. */
@@ -348,13 +348,15 @@ public final class OffloadProxy implements AutoCloseable {
                 continue;
             }
             if (served > 0) {
+                // Two or more channels busy in a third of the passes with work, for a while: help.
                 if (busyLanes >= 2) {
-                    if (++contended >= CONTENDED_PASSES) {
+                    contended += 2;
+                    if (contended >= 2 * CONTENDED_PASSES) {
                         contended = 0;
                         maybeStartHelper();
                     }
-                } else {
-                    contended = 0;
+                } else if (contended > 0) {
+                    contended--;
                 }
                 if (idle) spin.arrived(System.nanoTime() - idleSince);
                 idle = false;

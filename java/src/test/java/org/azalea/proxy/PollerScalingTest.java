@@ -8,23 +8,51 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.azalea.ring.EchoDispatcher;
 import org.azalea.ring.OffloadClient;
+import org.azalea.ring.Request;
 import org.azalea.ring.ShmRegion;
 import org.junit.jupiter.api.Test;
 
 /** Several busy channels: a helper poller joins, every request is answered once, and it leaves when idle. */
 class PollerScalingTest {
     private static final int CHANNELS = 4;
-    private static final int CALLS = 20_000;
+    private static final int CALLS = 5_000;
+
+    /** Answers a0 after 20 us of work on the calling thread, as a file call runs inline on its poller. */
+    static final class SlowDispatcher implements SyscallDispatcher {
+        final AtomicInteger dispatched = new AtomicInteger();
+        final Queue<String> threads = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public long dispatch(Request r) {
+            dispatched.incrementAndGet();
+            threads.add(Thread.currentThread().getName());
+            long until = System.nanoTime() + 20_000;
+            while (System.nanoTime() < until) Thread.onSpinWait();
+            return r.a0();
+        }
+
+        @Override
+        public boolean mayBlock(Request r) {
+            return false;
+        }
+
+        @Override
+        public void close() {}
+    }
 
     @Test
     void busyChannelsGetAHelperPollerThatLeavesWhenTheyGoQuiet() throws Exception {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "a helper needs a second cpu");
-        EchoDispatcher d = new EchoDispatcher();
+        SlowDispatcher d = new SlowDispatcher();
         try (ShmRegion shm = ShmRegion.create(CHANNELS, 64, 1000);
-                OffloadProxy p = OffloadProxyTest.proxy(shm, d, Duration.ofSeconds(2))) {
+                OffloadProxy p = new OffloadProxy(
+                        shm.region, d, new OffloadProxy.Options("scaling", 4, 20_000, 64, Duration.ofSeconds(2)))) {
             p.start();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> clients = new ArrayList<>();
