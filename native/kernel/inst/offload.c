@@ -10,7 +10,13 @@
  * reaping.  A thread alone on its core also blocks once it has spun for
  * OFFLOAD_SPIN_NS: a call that takes that long (accept, a read from a
  * socket) is likely to take much longer, and a halted core costs the host
- * nothing while its timer polls the channel (sched.c, backing off).  Only
+ * nothing while its timer polls the channel (sched.c, backing off).  The
+ * spin is long (2 ms) because under TCG on a busy host a plain call's
+ * answer is often late by a host scheduling delay (the proxy's thread or
+ * this vCPU's descheduled for a few hundred microseconds): with 100 us the
+ * core halted on such calls and then saw the answer only at its next timer
+ * poll, through one more host wake-up, and a program issuing calls back to
+ * back settled at 100-300 us per call (issue 13; measured there).  Only
  * the core itself reaps its channel, with interrupts off, so a completion
  * cannot slip between "not done yet" and blocking.
  */
@@ -23,7 +29,7 @@
 #include "percpu.h"
 
 #define REAP_BATCH      16
-#define OFFLOAD_SPIN_NS 100000ull
+#define OFFLOAD_SPIN_NS 2000000ull
 
 int offload_open(struct instance *in, struct inst_cpu *ic)
 {

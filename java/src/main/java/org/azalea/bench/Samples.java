@@ -18,6 +18,12 @@ public final class Samples {
         if (count < values.length) values[count++] = value;
     }
 
+    /** The i-th value added. */
+    public double get(int i) {
+        if (i < 0 || i >= count) throw new IndexOutOfBoundsException(i);
+        return values[i];
+    }
+
     public int count() {
         return count;
     }

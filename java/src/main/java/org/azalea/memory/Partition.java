@@ -103,6 +103,9 @@ public final class Partition {
         return (holds.get() & FENCED) != 0;
     }
 
+    /** How much of a string {@link #readCString} copies out at a time. */
+    private static final int STRING_CHUNK = 256;
+
     /**
      * Copies a NUL-terminated string out of guest memory, once.  The result
      * excludes the NUL.
@@ -119,11 +122,19 @@ public final class Partition {
                     "string at 0x" + Long.toHexString(gpa) + " is outside partition 0x" + Long.toHexString(base) + "+0x"
                             + Long.toHexString(size));
         }
-        long window = Math.min(maxWithNul, size - offset);
-        byte[] bytes = new byte[(int) window];
-        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, offset, bytes, 0, (int) window);
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) return java.util.Arrays.copyOf(bytes, i);
+        int window = (int) Math.min(maxWithNul, size - offset);
+        // Copied out in chunks up to the first NUL (a path is short; the limit is 4 KiB):
+        // each byte is still read from guest memory exactly once, and only the copy is scanned.
+        byte[] bytes = new byte[Math.min(window, STRING_CHUNK)];
+        int have = 0;
+        while (have < window) {
+            int n = Math.min(window - have, STRING_CHUNK);
+            if (have + n > bytes.length) bytes = java.util.Arrays.copyOf(bytes, Math.min(window, 2 * bytes.length + n));
+            MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, offset + have, bytes, have, n);
+            for (int i = have; i < have + n; i++) {
+                if (bytes[i] == 0) return java.util.Arrays.copyOf(bytes, i);
+            }
+            have += n;
         }
         if (window < maxWithNul) {
             throw new ErrnoException(

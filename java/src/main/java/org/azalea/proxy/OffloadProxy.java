@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves one instance's offload region: one polling thread over all its
- * channels, plus a bounded pool of platform threads for requests that may
- * block.  Guest input never stops it: bad flags, unknown opcodes and
+ * channels, helper pollers while several channels are busy at once (see
+ * {@link #MAX_POLLERS}; a channel is served by one poller at a time), plus a
+ * bounded pool of platform threads for requests that may block.  Guest input never stops it: bad flags, unknown opcodes and
  * exceptions from the dispatcher all become a {@code -errno} completion.
  *
  * <p>The poller takes a submission only with a completion slot reserved for
@@ -48,27 +50,57 @@ public final class OffloadProxy implements AutoCloseable {
      *
      * @param name names the threads and log lines
      * @param workers most requests that may block running at once
-     * @param spinNanos how long an idle poller spins before it sleeps on the doorbell
+     * @param spinNanos the shortest an idle poller polls before it sleeps on the doorbell
+     * @param maxSpinNanos the longest: the spin follows the gaps between requests up to this
+     *     (see {@link SpinPolicy})
      * @param batch most submissions taken from one channel before the poller moves on
      * @param stopTimeout how long {@link #stop()} waits for workers to leave once it has
      *     woken them (and for the poller)
      */
-    public record Options(String name, int workers, long spinNanos, int batch, Duration stopTimeout) {
+    public record Options(
+            String name, int workers, long spinNanos, long maxSpinNanos, int batch, Duration stopTimeout) {
+        /** Spins past this long yield the CPU between polls (see {@link OffloadProxy#pollUntilStopped}). */
+        static final long PURE_SPIN_NANOS = 20_000;
+
+        /** The longest adaptive spin by default: past a descheduled vCPU thread's usual absence on a busy host. */
+        public static final long DEFAULT_MAX_SPIN_NANOS = 5_000_000;
+
         public Options {
-            if (workers < 1 || spinNanos < 0 || batch < 1 || stopTimeout.isNegative()) {
+            if (workers < 1 || spinNanos < 0 || maxSpinNanos < spinNanos || batch < 1 || stopTimeout.isNegative()) {
                 throw new IllegalArgumentException("bad proxy options: " + workers + " workers, spin " + spinNanos
-                        + " ns, batch " + batch + ", stop timeout " + stopTimeout);
+                        + ".." + maxSpinNanos + " ns, batch " + batch + ", stop timeout " + stopTimeout);
             }
         }
 
-        /** 16 workers, 50 us of spinning, batches of 64, 2 s for workers to leave on stop. */
+        /** A spin that adapts from {@code spinNanos} up to the default maximum (or {@code spinNanos} if longer). */
+        public Options(String name, int workers, long spinNanos, int batch, Duration stopTimeout) {
+            this(name, workers, spinNanos, Math.max(spinNanos, DEFAULT_MAX_SPIN_NANOS), batch, stopTimeout);
+        }
+
+        /** 16 workers, 50 us to 5 ms of polling, batches of 64, 2 s for workers to leave on stop. */
         public static Options defaults(String name) {
-            return new Options(name, 16, 50_000, 64, Duration.ofSeconds(2));
+            return new Options(name, 16, 50_000, DEFAULT_MAX_SPIN_NANOS, 64, Duration.ofSeconds(2));
         }
     }
 
     /** One channel's two host-side ends. */
-    private record Lane(Channel channel, SubmissionConsumer sq, CompletionProducer cq) {}
+    private record Lane(Channel channel, SubmissionConsumer sq, CompletionProducer cq, AtomicBoolean taken) {
+        /** Takes the lane for one poller; a region with one channel has one poller and no lock. */
+        boolean take(boolean shared) {
+            return !shared || taken.compareAndSet(false, true);
+        }
+
+        void release(boolean shared) {
+            if (shared) taken.set(false);
+        }
+    }
+
+    /** Most pollers one proxy runs at once: a helper per busy channel, within the host's cpus. */
+    static final int MAX_POLLERS = 4;
+    /** A helper that has had no work, or seen no two channels busy at once, for this long leaves. */
+    static final long HELPER_IDLE_NANOS = 1_000_000;
+    /** Passes that found two or more channels with work (net of those that found one) before a helper starts. */
+    static final int CONTENDED_PASSES = 16;
 
     /** A request handed to a worker; if the pool is torn down first, it still gets a completion. */
     private final class Job implements Runnable {
@@ -114,6 +146,19 @@ public final class OffloadProxy implements AutoCloseable {
     private final Thread poller;
     private final AtomicInteger state = new AtomicInteger(NEW);
     private volatile boolean running;
+    /** More than one channel: lanes are taken before they are served (helpers may run). */
+    private final boolean shared;
+    /** Most helper pollers at once (0 for a single channel). */
+    private final int maxHelpers;
+
+    private final AtomicInteger helpers = new AtomicInteger();
+    private final AtomicInteger helperNames = new AtomicInteger();
+    /** The last time a pass found two or more channels with work (any poller writes it). */
+    private volatile long lastContended;
+    /** Helpers started so far (for the log). */
+    private final AtomicInteger helpersStarted = new AtomicInteger();
+    /** Times the poller slept on the doorbell (poller-written, read after it stopped). */
+    private long sleeps;
     /** Bad-request warnings: a guest can forge them at ring speed, so only the first few per second are logged. */
     private final RateLimitedLog badRequests;
 
@@ -130,6 +175,13 @@ public final class OffloadProxy implements AutoCloseable {
         this.badRequests =
                 new RateLimitedLog(options.name(), log::warn, BAD_REQUEST_BURST, 1_000_000_000L, System::nanoTime);
         this.lanes = new Lane[region.nchannels()];
+        this.shared = lanes.length > 1;
+        this.maxHelpers = Math.max(
+                0,
+                Math.min(
+                                Math.min(lanes.length, MAX_POLLERS),
+                                Runtime.getRuntime().availableProcessors())
+                        - 1);
         this.doorbell = new Doorbell(region);
         this.workers = new ThreadPoolExecutor(
                 options.workers(),
@@ -165,7 +217,7 @@ public final class OffloadProxy implements AutoCloseable {
             throw new IllegalStateException("proxy " + options.name() + " was started before");
         for (int i = 0; i < lanes.length; i++) {
             Channel ch = region.channel(i);
-            lanes[i] = new Lane(ch, new SubmissionConsumer(ch), new CompletionProducer(ch));
+            lanes[i] = new Lane(ch, new SubmissionConsumer(ch), new CompletionProducer(ch), new AtomicBoolean());
         }
         running = true;
         region.hostState(AZ_HOST_SERVING());
@@ -220,7 +272,14 @@ public final class OffloadProxy implements AutoCloseable {
         for (Runnable job : neverRan) ((Job) job).cancel();
         if (interrupted) Thread.currentThread().interrupt();
         badRequests.flush();
-        log.info("{}: stopped after {} requests ({} errors)", options.name(), stats.total(), stats.totalErrors());
+        if (log.isDebugEnabled()) log.debug("{}: service times\n{}", options.name(), stats);
+        log.info(
+                "{}: stopped after {} requests ({} errors), {} sleeps, {} helper pollers started",
+                options.name(),
+                stats.total(),
+                stats.totalErrors(),
+                sleeps,
+                helpersStarted.get());
         return workers.isTerminated();
     }
 
@@ -238,6 +297,11 @@ public final class OffloadProxy implements AutoCloseable {
         return region;
     }
 
+    /** Helper pollers running now (besides the first poller). */
+    int helperPollers() {
+        return helpers.get();
+    }
+
     /** True between {@link #start()} and {@link #stop()}. */
     public boolean isServing() {
         return state.get() == SERVING;
@@ -247,16 +311,32 @@ public final class OffloadProxy implements AutoCloseable {
         try {
             pollUntilStopped();
         } finally {
+            // Helpers see the stop at their next pass; every lane must be free before the heads are published.
+            long deadline = System.nanoTime() + options.stopTimeout().toNanos();
+            while (helpers.get() > 0 && System.nanoTime() < deadline) LockSupport.parkNanos(100_000);
             // A later proxy on this region starts from the published heads: they must cover all taken.
             publishHeads();
         }
     }
 
+    /**
+     * Serves until stopped.  Out of work, the poller keeps polling for
+     * {@link SpinPolicy#spinNanos()} (the gaps it has seen between requests,
+     * doubled, bounded), then sleeps on the doorbell.  Past the first
+     * {@link Options#PURE_SPIN_NANOS} it yields the CPU between polls: on a
+     * host with more runnable threads than cores, a pure spin on the core the
+     * guest's vCPU thread waits for would delay the very request it waits for
+     * until the scheduler preempts it.
+     */
     private void pollUntilStopped() {
         BooleanSupplier workOrStop = () -> !running || anyWork();
-        int idle = 0;
+        SpinPolicy spin = new SpinPolicy(options.spinNanos(), options.maxSpinNanos());
         long idleSince = 0;
+        boolean idle = false;
         boolean drowsy = false; // slept and found nothing since: sleep again without spinning first
+        int polls = 0;
+        int contended = 0;
+        boolean headsPublished = false;
         while (running) {
             int served;
             try {
@@ -268,36 +348,151 @@ public final class OffloadProxy implements AutoCloseable {
                 continue;
             }
             if (served > 0) {
-                idle = 0;
+                // Two or more channels busy in a third of the passes with work, for a while: help.
+                if (busyLanes >= 2) {
+                    contended += 2;
+                    if (contended >= 2 * CONTENDED_PASSES) {
+                        contended = 0;
+                        maybeStartHelper();
+                    }
+                } else if (contended > 0) {
+                    contended--;
+                }
+                if (idle) spin.arrived(System.nanoTime() - idleSince);
+                idle = false;
                 drowsy = false;
                 continue;
             }
+            if (!idle) {
+                idle = true;
+                idleSince = System.nanoTime();
+                polls = 0;
+                headsPublished = false;
+            }
             if (!drowsy) {
-                if (idle++ == 0) idleSince = System.nanoTime();
-                if ((idle & 63) != 0 || System.nanoTime() - idleSince < options.spinNanos()) {
+                if ((++polls & 63) != 0) {
                     Thread.onSpinWait();
+                    continue;
+                }
+                long spun = System.nanoTime() - idleSince;
+                if (spun < spin.spinNanos()) {
+                    if (spun >= Options.PURE_SPIN_NANOS) {
+                        // Quiet for a while: hand the consumed slots back now, not only before sleeping (a
+                        // spin can last milliseconds, and a client re-opening the channel needs the head).
+                        if (!headsPublished) {
+                            publishHeads();
+                            headsPublished = true;
+                        }
+                        Thread.yield();
+                    }
                     continue;
                 }
             }
             publishHeads();
             drowsy = doorbell.sleepUnless(workOrStop);
-            idle = 0;
+            if (drowsy) sleeps++;
+        }
+    }
+
+    /**
+     * A helper poller: serves whichever channels no other poller holds, and
+     * leaves once it has had nothing to do, or no pass has found two channels
+     * busy at once, for {@link #HELPER_IDLE_NANOS}.  It never sleeps on the
+     * doorbell: the first poller does, and starts helpers again under load.
+     */
+    private void helperLoop() {
+        try {
+            long lastWork = System.nanoTime();
+            int polls = 0;
+            while (running) {
+                int served;
+                try {
+                    served = serveAll();
+                } catch (Throwable t) {
+                    log.error("{}: helper poller failure; leaving", options.name(), t);
+                    return;
+                }
+                long now = 0;
+                if (served > 0) {
+                    lastWork = now = System.nanoTime();
+                } else if ((++polls & 63) == 0) {
+                    now = System.nanoTime();
+                    if (now - lastWork > HELPER_IDLE_NANOS) return;
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
+                if (now != 0 && now - lastContended > HELPER_IDLE_NANOS) return;
+            }
+        } finally {
+            // The first poller may be asleep: what this helper consumed must not stay unpublished.
+            publishHeads();
+            helpers.decrementAndGet();
+        }
+    }
+
+    /** Starts a helper poller unless as many run as the proxy allows. */
+    private void maybeStartHelper() {
+        for (int n = helpers.get(); n < maxHelpers; n = helpers.get()) {
+            if (!helpers.compareAndSet(n, n + 1)) continue;
+            try {
+                Thread t =
+                        new Thread(this::helperLoop, threadNamePrefix() + "poller-h" + helperNames.getAndIncrement());
+                t.setDaemon(true);
+                t.start();
+                helpersStarted.incrementAndGet();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                helpers.decrementAndGet();
+                log.warn("{}: no helper poller: {}", options.name(), e.toString());
+            }
+            return;
         }
     }
 
     private void publishHeads() {
-        for (Lane lane : lanes) lane.sq().publishHead();
+        for (Lane lane : lanes) {
+            while (!lane.take(shared)) Thread.onSpinWait(); // a helper holds it for one batch at most
+            try {
+                lane.sq().publishHead();
+            } finally {
+                lane.release(shared);
+            }
+        }
     }
+
+    /** Lanes served in the last pass of this thread: how many had work. */
+    private int busyLanes;
 
     private int serveAll() {
         int served = 0;
-        for (Lane lane : lanes) served += serve(lane);
+        int busy = 0;
+        for (Lane lane : lanes) {
+            if (!lane.take(shared)) continue;
+            int n;
+            try {
+                n = serve(lane);
+            } finally {
+                lane.release(shared);
+            }
+            if (n > 0) {
+                served += n;
+                busy++;
+            }
+        }
+        if (busy >= 2) lastContended = System.nanoTime();
+        if (Thread.currentThread() == poller) busyLanes = busy;
         return served;
     }
 
+    /** Before sleeping: a lane another poller holds counts as work (it is being served). */
     private boolean anyWork() {
         for (Lane lane : lanes) {
-            if (lane.sq().hasPending() && lane.cq().hasRoom()) return true;
+            if (!lane.take(shared)) return true;
+            try {
+                if (lane.sq().hasPending() && lane.cq().hasRoom()) return true;
+            } finally {
+                lane.release(shared);
+            }
         }
         return false;
     }
@@ -373,7 +568,8 @@ public final class OffloadProxy implements AutoCloseable {
     private long completeInline(Lane lane, Request r, long result, long start) {
         lane.cq().post(r.id(), result);
         long end = System.nanoTime();
-        stats.recordByPoller(r.opcode(), result, end - start);
+        if (Thread.currentThread() == poller) stats.recordByPoller(r.opcode(), result, end - start);
+        else stats.record(r.opcode(), result, end - start);
         return end;
     }
 

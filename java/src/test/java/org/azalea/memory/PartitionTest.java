@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The one checked translation from guest-physical addresses to host memory. */
 class PartitionTest {
@@ -103,6 +104,15 @@ class PartitionTest {
                 Errno.ENAMETOOLONG,
                 errno(() -> partition.readCString(BASE, 4096)),
                 "no NUL within PATH_MAX bytes, and the partition is exactly that long");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {255, 256, 257, 511, 512, 1000, 4095})
+    void aStringLongerThanOneCopiedChunkComesOutWhole(int length) throws ErrnoException {
+        memory.fill((byte) 'x'); // bytes after the NUL must not end up in the copy
+        String s = "p".repeat(length - 1) + "q";
+        put(BASE, s, true);
+        assertArrayEquals(s.getBytes(StandardCharsets.UTF_8), partition.readCString(BASE, 4096));
     }
 
     @Test

@@ -41,6 +41,19 @@ class TestImagesIT {
     }
 
     @Test
+    void fileCallsFromThreadsOnTwoCoresAreAllAnswered() throws Exception {
+        // Four threads on two cores, two channels: their calls may be served by two pollers at once.
+        BootedNode.Run r = run("fileops_bench", "files", "4", "300", "it");
+        assertEquals(0, r.outcome().processStatus(), r.outcome().describe() + "\n" + r.stdout());
+        assertTrue(r.stdout().contains("AZALEA-TEST-PASS fileops_bench"), r.stdout());
+        assertTrue(r.stdout().matches("(?s).*fileops_per_s [1-9][0-9]*\n.*"), r.stdout());
+        try (var left = java.nio.file.Files.list(root)) {
+            assertEquals(
+                    List.of(), left.map(p -> p.getFileName().toString()).toList(), "each thread removes its directory");
+        }
+    }
+
+    @Test
     void argvAndEnvironmentReachTheProgram() throws Exception {
         BootedNode.Run r = run("args", "ONE", "TWO");
         assertEquals(0, r.outcome().processStatus(), r.outcome().describe() + "\n" + r.stdout());

@@ -146,7 +146,7 @@ class OffloadProxyTest {
         try (ShmRegion shm = ShmRegion.create(1, 8, 1000)) {
             OffloadClient client = new OffloadClient(shm.region, 0);
             EchoDispatcher first = new EchoDispatcher();
-            // Spinning for 10 s: the poller never goes idle (and publishes its head on the way) before stop.
+            // Spinning for 10 s: the poller never sleeps before stop.
             var spinning = new OffloadProxy.Options("first", 1, 10_000_000_000L, 64, Duration.ofSeconds(2));
             try (OffloadProxy p = new OffloadProxy(shm.region, first, spinning)) {
                 p.start();
@@ -161,6 +161,24 @@ class OffloadProxyTest {
             }
             assertEquals(3, first.dispatched.get());
             assertEquals(20, second.dispatched.get(), "nothing the first proxy took is served again");
+        }
+    }
+
+    @Test
+    void consumedSlotsAreHandedBackSoonAfterTrafficStopsEvenWhileThePollerSpins() throws Exception {
+        try (ShmRegion shm = ShmRegion.create(1, 8, 1000)) {
+            OffloadClient client = new OffloadClient(shm.region, 0);
+            // A spin of 10 s: before, the head was published only before sleeping, so a client
+            // re-opening the channel found it busy for as long as the poller spun.
+            var spinning = new OffloadProxy.Options("spinning", 1, 10_000_000_000L, 64, Duration.ofSeconds(2));
+            try (OffloadProxy p = new OffloadProxy(shm.region, new EchoDispatcher(), spinning)) {
+                p.start();
+                for (int i = 0; i < 3; i++) assertEquals(i, client.call(AZ_OP_READ(), i));
+                var header = shm.region.channel(0).header();
+                long deadline = System.nanoTime() + 1_000_000_000L;
+                while (org.azalea.abi.az_channel.sq_head(header) != 3 && System.nanoTime() < deadline) Thread.sleep(1);
+                assertEquals(3, org.azalea.abi.az_channel.sq_head(header), "sq_head while the poller spins");
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package org.azalea.proxy.fs;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.azalea.host.Linux.*;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.azalea.host.Errno;
@@ -14,6 +13,7 @@ import org.azalea.host.LinuxLayouts;
 import org.azalea.proxy.instance.GuestFd;
 import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.instance.PathResolver;
+import org.azalea.proxy.instance.Scratch;
 import org.azalea.ring.Request;
 
 /**
@@ -97,7 +97,7 @@ public final class PathAttrs {
 
     private long chmodAt(long dirfd, long pathGpa, int mode, int flags) throws ErrnoException {
         try (Target t = target(dirfd, pathGpa, flags);
-                Arena arena = Arena.ofConfined()) {
+                Scratch arena = Scratch.open()) {
             int fd = t.hostFd();
             if ((flags & AT_SYMLINK_NOFOLLOW) != 0 && isSymlink(fd)) {
                 throw new ErrnoException(Errno.EOPNOTSUPP, "chmod of a symlink itself");
@@ -140,7 +140,7 @@ public final class PathAttrs {
         if ((flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) != 0) {
             throw new ErrnoException(Errno.EINVAL, "utimensat flags 0x" + Integer.toHexString(flags));
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment times = MemorySegment.NULL;
             if (r.a2() != 0) {
                 long size = 2 * LinuxLayouts.TIMESPEC.byteSize();
@@ -218,7 +218,7 @@ public final class PathAttrs {
     }
 
     private static boolean isSymlink(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment st = arena.allocate(LinuxLayouts.STAT);
             return LibcIo.fstatat(fd, PathResolver.EMPTY, st, AT_EMPTY_PATH) == 0
                     && (st.get(ValueLayout.JAVA_INT, LinuxLayouts.STAT_MODE) & S_IFMT) == S_IFLNK;

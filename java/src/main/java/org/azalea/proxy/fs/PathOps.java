@@ -2,7 +2,6 @@ package org.azalea.proxy.fs;
 
 import static org.azalea.host.Linux.*;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.azalea.host.Errno;
@@ -15,6 +14,7 @@ import org.azalea.proxy.instance.InstanceState;
 import org.azalea.proxy.instance.OpenFile;
 import org.azalea.proxy.instance.PathResolver;
 import org.azalea.proxy.instance.PathResolver.Entry;
+import org.azalea.proxy.instance.Scratch;
 import org.azalea.ring.Request;
 
 /**
@@ -105,7 +105,7 @@ public final class PathOps {
 
     private long mkdirAt(long dirfd, long pathGpa, int mode) throws ErrnoException {
         try (Entry e = entry(dirfd, pathGpa);
-                Arena arena = Arena.ofConfined()) {
+                Scratch arena = Scratch.open()) {
             if (e.selfOrParent()) throw new ErrnoException(Errno.EEXIST, "mkdir of the root, . or ..");
             return LibcPaths.mkdirat(
                     e.dirFd(), PathResolver.cString(arena, e.name()), Credentials.mode(mode) & ~s.umask());
@@ -133,7 +133,7 @@ public final class PathOps {
     private long unlinkAt(long dirfd, long pathGpa, int flags) throws ErrnoException {
         boolean dir = (flags & AT_REMOVEDIR) != 0;
         try (Entry e = entry(dirfd, pathGpa);
-                Arena arena = Arena.ofConfined()) {
+                Scratch arena = Scratch.open()) {
             if (e.selfOrParent()) {
                 // Linux's answers: rmdir("/") EBUSY, rmdir(".") EINVAL, rmdir("..") ENOTEMPTY, unlink of any EISDIR.
                 int errno = !dir
@@ -167,7 +167,7 @@ public final class PathOps {
     private long renameAt(long oldDirfd, long oldGpa, long newDirfd, long newGpa, int flags) throws ErrnoException {
         try (Entry from = entry(oldDirfd, oldGpa);
                 Entry to = entry(newDirfd, newGpa);
-                Arena arena = Arena.ofConfined()) {
+                Scratch arena = Scratch.open()) {
             if (from.selfOrParent() || to.selfOrParent())
                 throw new ErrnoException(Errno.EBUSY, "rename of the root, . or ..");
             MemorySegment fromName = PathResolver.cString(arena, from.name());
@@ -202,7 +202,7 @@ public final class PathOps {
     private long linkAt(long oldDirfd, long oldGpa, long newDirfd, long newGpa, int flags) throws ErrnoException {
         String oldPath = s.guest().path(oldGpa);
         try (Entry to = entry(newDirfd, newGpa);
-                Arena arena = Arena.ofConfined()) {
+                Scratch arena = Scratch.open()) {
             if (to.selfOrParent()) throw new ErrnoException(Errno.EEXIST, "link onto the root, . or ..");
             MemorySegment toName = PathResolver.cString(arena, to.name());
             if (oldPath.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
@@ -233,7 +233,7 @@ public final class PathOps {
         }
     }
 
-    private static long linkMagic(Arena arena, int hostFd, int toDir, MemorySegment toName) {
+    private static long linkMagic(Scratch arena, int hostFd, int toDir, MemorySegment toName) {
         return LibcPaths.linkat(
                 AT_FDCWD, PathResolver.cString(arena, PathResolver.procPath(hostFd)), toDir, toName, AT_SYMLINK_FOLLOW);
     }
@@ -253,7 +253,7 @@ public final class PathOps {
         String target = s.guest().path(targetGpa);
         if (target.isEmpty()) throw new ErrnoException(Errno.ENOENT, "empty symlink target");
         try (Entry e = entry(dirfd, pathGpa);
-                Arena arena = Arena.ofConfined()) {
+                Scratch arena = Scratch.open()) {
             if (e.selfOrParent()) throw new ErrnoException(Errno.EEXIST, "symlink onto the root, . or ..");
             return LibcPaths.symlinkat(
                     PathResolver.cString(arena, target), e.dirFd(), PathResolver.cString(arena, e.name()));
@@ -284,7 +284,7 @@ public final class PathOps {
         }
         String abs = s.absolute(dirfd, path);
         try (Entry e = s.paths().entry(abs);
-                Arena arena = Arena.ofConfined()) {
+                Scratch arena = Scratch.open()) {
             if (e.selfOrParent()) return -Errno.EINVAL;
             if (e.trailingSlash()) {
                 // "link/" follows the link: whatever it reaches is not a symlink.
@@ -298,7 +298,7 @@ public final class PathOps {
     /** truncate(path, length): through the magic link of an in-root O_PATH fd (O_PATH fds cannot ftruncate). */
     public long truncate(Request r) throws ErrnoException {
         int fd = s.paths().resolve(s.absolute(AT_FDCWD, s.guest().path(r.a0())), true);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             return LibcPaths.truncate(PathResolver.cString(arena, PathResolver.procPath(fd)), r.a1());
         } finally {
             LibcIo.close(fd);
@@ -311,7 +311,7 @@ public final class PathOps {
 
     /** True when {@code name} in {@code dirFd} is a directory (not following a symlink). */
     private static boolean isDirectory(int dirFd, MemorySegment name) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment st = arena.allocate(LinuxLayouts.STAT);
             return LibcIo.fstatat(dirFd, name, st, AT_SYMLINK_NOFOLLOW) == 0
                     && (st.get(ValueLayout.JAVA_INT, LinuxLayouts.STAT_MODE) & S_IFMT) == S_IFDIR;

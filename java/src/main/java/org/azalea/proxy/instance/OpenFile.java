@@ -1,7 +1,6 @@
 package org.azalea.proxy.instance;
 
 import java.io.OutputStream;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.azalea.host.ErrnoException;
@@ -43,7 +42,7 @@ public final class OpenFile {
 
     /** The kind of an open host fd, from fstat's st_mode. */
     public static Kind kindOf(int hostFd) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment st = arena.allocate(LinuxLayouts.STAT);
             long res = LibcIo.fstatat(hostFd, PathResolver.EMPTY, st, Linux.AT_EMPTY_PATH);
             if (res < 0) throw new ErrnoException((int) -res, "fstat of host fd " + hostFd);

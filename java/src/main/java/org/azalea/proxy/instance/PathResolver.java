@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import org.azalea.host.Errno;
@@ -98,7 +99,7 @@ public final class PathResolver implements AutoCloseable {
 
     /** openat2 of an in-root path: a new host fd, or -errno.  {@code flags} go to the host as given. */
     public long open(String abs, int flags, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             long r = 0;
             for (int i = 0; i < RENAME_RACE_RETRIES; i++) {
                 r = openat2(arena, rootFd, abs, flags, mode, IN_ROOT);
@@ -155,7 +156,7 @@ public final class PathResolver implements AutoCloseable {
     }
 
     private static String readProcLink(int hostFd) throws ErrnoException {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Scratch arena = Scratch.open()) {
             MemorySegment buf = arena.allocate(Linux.PATH_MAX);
             long n = LibcPaths.readlinkat(Linux.AT_FDCWD, cString(arena, procPath(hostFd)), buf, Linux.PATH_MAX);
             if (n < 0) throw new ErrnoException((int) -n, "readlink " + procPath(hostFd));
@@ -165,11 +166,11 @@ public final class PathResolver implements AutoCloseable {
     }
 
     /** A NUL-terminated copy of {@code s} (bytes as given) in {@code arena}. */
-    public static MemorySegment cString(Arena arena, String s) {
+    public static MemorySegment cString(SegmentAllocator arena, String s) {
         return arena.allocateFrom(s, ISO_8859_1);
     }
 
-    private static long openat2(Arena arena, int dirFd, String path, int flags, int mode, long resolve) {
+    private static long openat2(SegmentAllocator arena, int dirFd, String path, int flags, int mode, long resolve) {
         MemorySegment how = arena.allocate(LinuxLayouts.OPEN_HOW);
         how.set(ValueLayout.JAVA_LONG, LinuxLayouts.HOW_FLAGS, flags & 0xFFFFFFFFL);
         how.set(ValueLayout.JAVA_LONG, LinuxLayouts.HOW_MODE, mode);
