@@ -258,12 +258,10 @@ static void gather(struct instance *in, int only, uint64_t *from, uint64_t end, 
     struct fmap_ext *x = 0; /* the last page's extent: runs of pages share one */
     *n = 0;
     for (uint64_t va = *from; va < end;) {
-        struct vma *v = vma_next(&in->map, va);
-        if (!v || v->start >= end)
+        uint64_t e;
+        struct vma *v = vma_clip(&in->map, &va, end, &e);
+        if (!v)
             break;
-        if (v->start > va)
-            va = v->start;
-        uint64_t e = v->end < end ? v->end : end;
         if (!(v->flags & VMA_F_SHARED)) {
             va = e;
             continue;
@@ -365,12 +363,10 @@ void fmap_host_store(struct instance *in, uint64_t va, uint64_t len)
         return;
     uint64_t end = va + len;
     for (uint64_t p = va & ~(uint64_t)(PAGE_SIZE - 1); p < end;) {
-        struct vma *v = vma_next(&in->map, p);
-        if (!v || v->start >= end)
+        uint64_t e;
+        struct vma *v = vma_clip(&in->map, &p, end, &e);
+        if (!v)
             break;
-        if (v->start > p)
-            p = v->start;
-        uint64_t e = v->end < end ? v->end : end;
         for (; (v->flags & VMA_F_SHARED) && p < e; p += PAGE_SIZE)
             vm_set_dirty(&in->vm, p);
         p = p > e ? p : e;
@@ -444,12 +440,10 @@ static int unmap_locked(struct instance *in, uint64_t start, uint64_t end, int *
         va = v->end;
     }
     for (uint64_t va = start; va < end;) {
-        struct vma *v = vma_next(&in->map, va);
-        if (!v || v->start >= end)
+        uint64_t e;
+        struct vma *v = vma_clip(&in->map, &va, end, &e);
+        if (!v)
             break;
-        if (v->start > va)
-            va = v->start;
-        uint64_t e = v->end < end ? v->end : end;
         if (!(v->flags & VMA_F_SHARED)) {
             va = e;
             continue;

@@ -62,12 +62,10 @@ uint64_t mm_alloc_kernel(struct instance *in, uint64_t size)
 int mm_apply(struct instance *in, uint64_t start, uint64_t end)
 {
     for (uint64_t va = start; va < end;) {
-        struct vma *v = vma_next(&in->map, va);
-        if (!v || v->start >= end)
+        uint64_t e;
+        struct vma *v = vma_clip(&in->map, &va, end, &e);
+        if (!v)
             break;
-        if (v->start > va)
-            va = v->start;
-        uint64_t e = v->end < end ? v->end : end;
         /* The user bit only on the program's own ranges: the instance
          * kernel's (page tables, threads) and the host's (az_boot, offload
          * region) stay supervisor-only. */

@@ -359,16 +359,16 @@ int64_t sys_madvise(struct instance *in, const uint64_t *a)
      * cache is: dropping and re-reading it would find the same bytes). */
     ilock(&in->mm_lock);
     for (uint64_t va = addr; va < addr + size;) {
-        struct vma *v = vma_next(&in->map, va);
-        if (!v || v->start >= addr + size)
+        uint64_t e;
+        struct vma *v = vma_clip(&in->map, &va, addr + size, &e);
+        if (!v)
             break;
-        uint64_t s = v->start > va ? v->start : va, e = v->end < addr + size ? v->end : addr + size;
         if (v->flags & VMA_F_SHARED)
             ;
         else if (v->kind == VMA_USER && v->prot != PROT_NONE)
-            mm_zero(in, s, e - s);
+            mm_zero(in, va, e - va);
         else if (v->kind == VMA_USER)
-            vma_set_flag(&in->map, s, e, VMA_F_UNZEROED);
+            vma_set_flag(&in->map, va, e, VMA_F_UNZEROED);
         va = e;
     }
     iunlock(&in->mm_lock);

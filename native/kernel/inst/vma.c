@@ -37,6 +37,17 @@ struct vma *vma_next(struct vma_map *m, uint64_t va)
     return i < m->count ? &m->v[i] : 0;
 }
 
+struct vma *vma_clip(struct vma_map *m, uint64_t *va, uint64_t end, uint64_t *e)
+{
+    struct vma *v = vma_next(m, *va);
+    if (!v || v->start >= end)
+        return 0;
+    if (v->start > *va)
+        *va = v->start;
+    *e = v->end < end ? v->end : end;
+    return v;
+}
+
 int vma_is_free(struct vma_map *m, uint64_t start, uint64_t end)
 {
     uint32_t i = lower_bound(m, start);

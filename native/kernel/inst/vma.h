@@ -52,6 +52,10 @@ void vma_init(struct vma_map *m, uint64_t lo, uint64_t hi);
 struct vma *vma_find(struct vma_map *m, uint64_t va);
 /* The first range ending above va (it may start above va), or NULL. */
 struct vma *vma_next(struct vma_map *m, uint64_t va);
+/* Walking [*va, end) range by range: the next range intersecting it, with
+ * *va moved up to where that range starts (if later) and *e set to where it
+ * ends within the window; NULL when no range is left before end. */
+struct vma *vma_clip(struct vma_map *m, uint64_t *va, uint64_t end, uint64_t *e);
 /* Whether no range intersects [start, end). */
 int vma_is_free(struct vma_map *m, uint64_t start, uint64_t end);
 /* Adds a range over a free [start, end) (merging with compatible
