@@ -497,23 +497,50 @@ public final class OffloadProxy implements AutoCloseable {
         return false;
     }
 
-    /** Takes up to one batch from a channel; a channel without completion room is skipped. */
+    /**
+     * Takes up to one batch from a channel; a channel without completion room
+     * is skipped.  No-ops (answered without host work) are staged and posted
+     * together, with one lock and one tail store, when the batch ends or
+     * before the poller turns to any other request, whichever is first: no
+     * answer waits on host work for another.  No-ops are counted, not timed
+     * (see {@link ProxyStats#countNopsByPoller}).
+     */
     private int serve(Lane lane) {
         int n = 0;
-        long start = 0;
+        int nops = 0;
+        long start = 0; // 0: not read since the last no-ops
         try {
             while (n < options.batch() && lane.cq().hasRoom()) {
                 Request request = lane.sq().poll();
                 if (request == null) break;
                 lane.cq().reserve();
+                n++;
+                if (request.opcode() == AZ_OP_NOP() && request.flags() == 0) {
+                    lane.cq().stage(request.id(), 0);
+                    nops++;
+                    continue;
+                }
+                if (nops > 0) {
+                    postNops(lane, nops);
+                    nops = 0;
+                    start = 0;
+                }
                 // One clock read per request: the end of one is the start of the next, already queued.
-                if (n++ == 0) start = System.nanoTime();
+                if (start == 0) start = System.nanoTime();
                 start = handle(lane, request, start);
             }
         } finally {
+            if (nops > 0) postNops(lane, nops);
             lane.sq().publishHeadIfDue();
         }
         return n;
+    }
+
+    private void postNops(Lane lane, int nops) {
+        // Counted first: a client that sees its answer may read the count at once.
+        if (Thread.currentThread() == poller) stats.countNopsByPoller(nops);
+        else stats.countNops(nops);
+        lane.cq().flush();
     }
 
     /** Serves or hands off one request; returns the time the poller is done with it. */
@@ -527,7 +554,6 @@ public final class OffloadProxy implements AutoCloseable {
                     describe(r));
             return completeInline(lane, r, -Errno.EINVAL, start);
         }
-        if (r.opcode() == AZ_OP_NOP()) return completeInline(lane, r, 0, start);
         boolean mayBlock;
         try {
             r = dispatcher.prepare(r);

@@ -76,6 +76,21 @@ public final class ProxyStats {
         shared.latency[row].record(nanos);
     }
 
+    /**
+     * Counts {@code n} no-ops served by the polling thread, untimed: they
+     * measure the channel itself, where a clock read would be a good part of
+     * the cost it measures (their latency histogram stays empty).
+     */
+    void countNopsByPoller(int n) {
+        int row = abi_h.AZ_OP_NOP();
+        poller.counts.lazySet(row, poller.counts.get(row) + n);
+    }
+
+    /** {@link #countNopsByPoller} from any thread. */
+    void countNops(int n) {
+        shared.counts.getAndAdd(abi_h.AZ_OP_NOP(), n);
+    }
+
     /** Records one served request from the proxy's single polling thread. */
     void recordByPoller(int opcode, long result, long nanos) {
         int row = row(opcode);

@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Positions are handed out in posting order, not reservation order, so a
  * long request never holds back the completions of quick ones behind it.
+ *
+ * <p>The reserving thread may also {@link #stage} answers it has at hand and
+ * {@link #flush} them together: one lock and one {@code cq_tail} store per
+ * batch instead of per completion (the guest sees each entry by its seq, so
+ * {@code cq_tail} is for a later client's open only).
  */
 public final class CompletionProducer {
     private static final Logger log = LoggerFactory.getLogger(CompletionProducer.class);
@@ -39,6 +44,14 @@ public final class CompletionProducer {
     private int claimed;
     private int cachedHead;
     private boolean warnedBadHead;
+    /** Answers staged by the reserving thread, not yet visible to the guest. */
+    private final long[] stagedIds = new long[MAX_STAGED];
+
+    private final long[] stagedResults = new long[MAX_STAGED];
+    private int staged;
+
+    /** Most answers staged before {@link #stage} flushes by itself. */
+    public static final int MAX_STAGED = 64;
 
     /** Starts at the channel's {@code cq_tail} (the host's own value). */
     public CompletionProducer(Channel channel) {
@@ -88,14 +101,48 @@ public final class CompletionProducer {
     public void post(long id, long result) {
         synchronized (this) {
             int pos = tail;
-            long at = (pos & mask) * CQE;
-            cq.set(JAVA_LONG, at + ID, id);
-            cq.set(JAVA_LONG, at + RESULT, result);
-            cq.set(JAVA_INT, at + FLAGS, 0);
-            cq.set(JAVA_LONG, at + RESERVED, 0L);
-            RingHandles.CQE_SEQ.setRelease(cq, at, pos + 1);
+            write(pos, id, result);
             tail = pos + 1;
             RingHandles.CQ_TAIL.setRelease(header, 0L, pos + 1);
         }
+    }
+
+    /**
+     * Keeps a completion for a reserved slot until {@link #flush()} (or until
+     * {@link #MAX_STAGED} are kept).  Reserving thread only.
+     */
+    public void stage(long id, long result) {
+        if (staged == MAX_STAGED) flush();
+        stagedIds[staged] = id;
+        stagedResults[staged] = result;
+        staged++;
+    }
+
+    /** Completions staged and not yet flushed. */
+    public int staged() {
+        return staged;
+    }
+
+    /** Publishes every staged completion, in staging order.  Reserving thread only. */
+    public void flush() {
+        int n = staged;
+        if (n == 0) return;
+        synchronized (this) {
+            int pos = tail;
+            for (int i = 0; i < n; i++) write(pos + i, stagedIds[i], stagedResults[i]);
+            tail = pos + n;
+            RingHandles.CQ_TAIL.setRelease(header, 0L, pos + n);
+        }
+        staged = 0;
+    }
+
+    /** Fills position {@code pos} and publishes it with its seq (caller holds the monitor). */
+    private void write(int pos, long id, long result) {
+        long at = (pos & mask) * CQE;
+        cq.set(JAVA_LONG, at + ID, id);
+        cq.set(JAVA_LONG, at + RESULT, result);
+        cq.set(JAVA_INT, at + FLAGS, 0);
+        cq.set(JAVA_LONG, at + RESERVED, 0L);
+        RingHandles.CQE_SEQ.setRelease(cq, at, pos + 1);
     }
 }

@@ -1,5 +1,6 @@
 package org.azalea.ring;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -83,6 +84,59 @@ class RingProtocolTest {
                 assertTrue(consumer.poll());
                 assertEquals(i, consumer.id());
                 assertEquals(-i, consumer.result());
+            }
+            assertFalse(consumer.poll());
+        }
+    }
+
+    @Test
+    void stagedCompletionsAreInvisibleUntilFlushedThenKeepTheirOrderBesideDirectPosts() {
+        try (ShmRegion shm = ShmRegion.create(1, N, 100)) {
+            Channel ch = shm.region.channel(0);
+            CompletionProducer producer = new CompletionProducer(ch);
+            CompletionConsumer consumer = new CompletionConsumer(ch);
+            for (int i = 0; i < N; i++) {
+                assertTrue(producer.hasRoom());
+                producer.reserve();
+            }
+            producer.stage(10, 0);
+            producer.stage(11, -4);
+            assertEquals(2, producer.staged());
+            assertFalse(consumer.poll(), "staged, not yet visible");
+            assertEquals(0, az_channel.cq_tail(ch.header()));
+            producer.post(12, 7); // a worker's post takes the next position now
+            producer.flush();
+            assertEquals(0, producer.staged());
+            assertEquals(3, az_channel.cq_tail(ch.header()), "one tail store covers the flushed batch");
+            long[][] seen = new long[3][];
+            for (int i = 0; i < 3; i++) {
+                assertTrue(consumer.poll());
+                seen[i] = new long[] {consumer.id(), consumer.result()};
+            }
+            assertArrayEquals(new long[] {12, 7}, seen[0]);
+            assertArrayEquals(new long[] {10, 0}, seen[1]);
+            assertArrayEquals(new long[] {11, -4}, seen[2]);
+            producer.flush(); // nothing staged: no effect
+            assertFalse(consumer.poll());
+        }
+    }
+
+    @Test
+    void stagingMoreThanABatchFlushesByItself() {
+        int entries = 2 * CompletionProducer.MAX_STAGED;
+        try (ShmRegion shm = ShmRegion.create(1, entries, 100)) {
+            Channel ch = shm.region.channel(0);
+            CompletionProducer producer = new CompletionProducer(ch);
+            CompletionConsumer consumer = new CompletionConsumer(ch);
+            for (int i = 0; i <= CompletionProducer.MAX_STAGED; i++) {
+                assertTrue(producer.hasRoom());
+                producer.reserve();
+                producer.stage(i, i);
+            }
+            assertEquals(1, producer.staged());
+            for (int i = 0; i < CompletionProducer.MAX_STAGED; i++) {
+                assertTrue(consumer.poll());
+                assertEquals(i, consumer.id());
             }
             assertFalse(consumer.poll());
         }
