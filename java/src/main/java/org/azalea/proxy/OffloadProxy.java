@@ -321,7 +321,7 @@ public final class OffloadProxy implements AutoCloseable {
 
     /**
      * Serves until stopped.  Out of work, the poller keeps polling for
-     * {@link SpinPolicy#spinNanos()} (the gaps it has seen between requests,
+     * {@link SpinPolicy#spinNanos(long)} (the gaps it has seen between requests,
      * doubled, bounded), then sleeps on the doorbell.  Past the first
      * {@link Options#PURE_SPIN_NANOS} it yields the CPU between polls: on a
      * host with more runnable threads than cores, a pure spin on the core the
@@ -358,7 +358,10 @@ public final class OffloadProxy implements AutoCloseable {
                 } else if (contended > 0) {
                     contended--;
                 }
-                if (idle) spin.arrived(System.nanoTime() - idleSince);
+                if (idle) {
+                    long now = System.nanoTime();
+                    spin.arrived(now - idleSince, now);
+                }
                 idle = false;
                 drowsy = false;
                 continue;
@@ -374,8 +377,9 @@ public final class OffloadProxy implements AutoCloseable {
                     Thread.onSpinWait();
                     continue;
                 }
-                long spun = System.nanoTime() - idleSince;
-                if (spun < spin.spinNanos()) {
+                long now = System.nanoTime();
+                long spun = now - idleSince;
+                if (spun < spin.spinNanos(now)) {
                     if (spun >= Options.PURE_SPIN_NANOS) {
                         // Quiet for a while: hand the consumed slots back now, not only before sleeping (a
                         // spin can last milliseconds, and a client re-opening the channel needs the head).
