@@ -210,10 +210,9 @@ static void ring_doorbell(struct az_chan *ch)
     }
 }
 
-int az_submit_batch(struct az_chan *ch, const struct az_request *reqs, uint32_t n)
+/* Publishes as many of `n` requests as fit; returns the count. */
+static uint32_t publish(struct az_chan *ch, const struct az_request *reqs, uint32_t n)
 {
-    if (n == 0)
-        return -AZ_EAGAIN;
     lock(ch->client, &ch->sq_lock);
     uint32_t space = sq_space(ch, n);
     uint32_t count = n < space ? n : space;
@@ -225,6 +224,14 @@ int az_submit_batch(struct az_chan *ch, const struct az_request *reqs, uint32_t 
         /* Once per batch: the host reads it only to decide whether to sleep. */
         __atomic_store_n(&ch->shared->sq_tail, pos + count, __ATOMIC_RELEASE);
     unlock(&ch->sq_lock);
+    return count;
+}
+
+int az_submit_batch(struct az_chan *ch, const struct az_request *reqs, uint32_t n)
+{
+    if (n == 0)
+        return -AZ_EAGAIN;
+    uint32_t count = publish(ch, reqs, n);
     if (count == 0)
         return -AZ_EAGAIN;
     /* Outside the lock: a kick may be a system call. */
@@ -236,6 +243,23 @@ int az_submit(struct az_chan *ch, const struct az_request *req)
 {
     int r = az_submit_batch(ch, req, 1);
     return r < 0 ? r : 0;
+}
+
+int az_submit_quiet(struct az_chan *ch, const struct az_request *req)
+{
+    return publish(ch, req, 1) ? 0 : -AZ_EAGAIN;
+}
+
+void az_doorbell(struct az_chan *ch)
+{
+    ring_doorbell(ch);
+}
+
+int az_cq_ready(const struct az_chan *ch)
+{
+    /* cq_pos read without the lock is only a hint; az_reap re-checks. */
+    uint32_t pos = __atomic_load_n(&ch->cq_pos, __ATOMIC_RELAXED);
+    return __atomic_load_n(&ch->cq[pos & ch->mask].seq, __ATOMIC_ACQUIRE) == pos + 1;
 }
 
 /*

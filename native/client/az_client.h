@@ -165,6 +165,19 @@ int az_chan_open(struct az_client *c, uint32_t index, struct az_chan *ch);
 int az_submit(struct az_chan *ch, const struct az_request *req);
 int az_submit_batch(struct az_chan *ch, const struct az_request *reqs, uint32_t n);
 
+/*
+ * Raw mode, for a caller that batches its doorbell: az_submit_quiet() is
+ * az_submit() without the doorbell check; az_doorbell() is that check (and
+ * the kick, when the proxy may sleep), once for everything published since.
+ * A caller that waits for an answer must have rung it after its last quiet
+ * submission, or the proxy may sleep on the request.
+ */
+int az_submit_quiet(struct az_chan *ch, const struct az_request *req);
+void az_doorbell(struct az_chan *ch);
+
+/* Raw mode: nonzero when a completion is waiting (a lock-free peek, for spinning before az_reap). */
+int az_cq_ready(const struct az_chan *ch);
+
 /* Raw mode: copies up to `max` completions out, frees their slots; returns the count. */
 uint32_t az_reap(struct az_chan *ch, struct az_completion *out, uint32_t max);
 

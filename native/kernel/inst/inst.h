@@ -183,6 +183,11 @@ int64_t offload_call(struct instance *in, uint16_t op, const uint64_t *args);
 /* Hands completions on this core's channel to the threads waiting for them. */
 void offload_reap(struct inst_cpu *ic);
 int offload_open(struct instance *in, struct inst_cpu *ic);
+/* Rings the doorbell owed for quiet submissions (before the core idles). */
+void offload_ring_owed(struct inst_cpu *ic);
+/* The same, once the owed doorbell is due (from the timer); returns its TSC
+ * deadline while one is owed and not yet due, else 0 (for arming the timer). */
+uint64_t offload_ring_if_due(struct inst_cpu *ic, uint64_t now);
 
 /* syscall.c */
 /* What syscall_entry.S saves: every register.  rax holds the number on

@@ -28,8 +28,9 @@
 #include "lib/string.h"
 #include "percpu.h"
 
-#define REAP_BATCH      16
-#define OFFLOAD_SPIN_NS 2000000ull
+#define REAP_BATCH        16
+#define OFFLOAD_SPIN_NS   2000000ull
+#define DOORBELL_DEFER_NS 200000ull
 
 int offload_open(struct instance *in, struct inst_cpu *ic)
 {
@@ -61,6 +62,46 @@ void offload_reap(struct inst_cpu *ic)
     } while (n == REAP_BATCH);
 }
 
+void offload_ring_owed(struct inst_cpu *ic)
+{
+    if (ic->doorbell_owed) {
+        ic->doorbell_owed = 0;
+        az_doorbell(&ic->chan);
+    }
+}
+
+uint64_t offload_ring_if_due(struct inst_cpu *ic, uint64_t now)
+{
+    if (!ic->doorbell_owed)
+        return 0;
+    uint64_t due = ic->owed_since + ns_to_tsc(DOORBELL_DEFER_NS);
+    if (now < due)
+        return due;
+    offload_ring_owed(ic);
+    return 0;
+}
+
+/* Publishes req; quietly (the core then owes a doorbell) when another thread will run next. */
+static void submit(struct inst_cpu *ic, const struct az_request *req)
+{
+    int quiet = sched_others_ready();
+    for (uint32_t spins = 0; (quiet ? az_submit_quiet(&ic->chan, req) : az_submit(&ic->chan, req)) != 0; spins++) {
+        offload_reap(ic); /* a full ring drains only if we reap */
+        inst_relax(spins);
+    }
+    if (!quiet) {
+        ic->doorbell_owed = 0; /* this submission's check covered the earlier ones */
+        return;
+    }
+    uint64_t now = rdtsc();
+    if (!ic->doorbell_owed) {
+        ic->doorbell_owed = 1;
+        ic->owed_since = now;
+    } else {
+        offload_ring_if_due(ic, now);
+    }
+}
+
 int64_t offload_call(struct instance *in, uint16_t op, const uint64_t *args)
 {
     struct cpu *c = this_cpu();
@@ -74,15 +115,14 @@ int64_t offload_call(struct instance *in, uint16_t op, const uint64_t *args)
     memcpy(req.args, args, sizeof req.args);
     t->off_id = req.id;
     t->off_done = 0;
-    for (uint32_t spins = 0; az_submit(&ic->chan, &req) != 0; spins++) {
-        offload_reap(ic); /* a full ring drains only if we reap */
-        inst_relax(spins);
-    }
+    submit(ic, &req);
     uint64_t spin_until = rdtsc() + ns_to_tsc(OFFLOAD_SPIN_NS);
     for (uint32_t spins = 0; !__atomic_load_n(&t->off_done, __ATOMIC_ACQUIRE); spins++) {
-        offload_reap(ic);
-        if (t->off_done)
-            break;
+        if (az_cq_ready(&ic->chan)) {
+            offload_reap(ic);
+            if (t->off_done)
+                break;
+        }
         if (sched_others_ready() || ((spins & 63) == 63 && rdtsc() > spin_until)) {
             ic->noffload++;
             while (!__atomic_load_n(&t->off_done, __ATOMIC_ACQUIRE))

@@ -80,6 +80,7 @@ static void rearm(struct inst_cpu *ic)
         d = earliest(d, ic->slice_end);
     if (ic->noffload)
         d = earliest(d, rdtsc() + ns_to_tsc(OFFLOAD_POLL_NS));
+    d = earliest(d, offload_ring_if_due(ic, rdtsc()));
     program_timer(ic, d);
     ic->resched &= ~2u; /* bit 1: "re-arm before returning to the program" */
 }
@@ -415,6 +416,7 @@ int sched_interrupt(int in_program)
     struct cpu *c = this_cpu();
     struct inst_cpu *ic = c->icpu;
     ic->armed = 0; /* a one-shot that fired, or an IPI: recompute either way */
+    offload_ring_if_due(ic, rdtsc());
     if (ic->noffload)
         offload_reap(ic);
     timers_run(ic);
@@ -450,6 +452,8 @@ __attribute__((noreturn)) void sched_idle_loop(void)
     uint64_t idle_since = rdtsc(), poll = ns_to_tsc(IDLE_POLL_NS);
     for (;;) {
         inst_relax_idle();
+        if (!__atomic_load_n(&ic->rq_head, __ATOMIC_RELAXED))
+            offload_ring_owed(ic); /* no thread left to run here that could ring it */
         if (ic->noffload)
             offload_reap(ic);
         timers_run(ic);

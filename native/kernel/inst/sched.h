@@ -60,8 +60,9 @@ struct inst_cpu {
     /* The offload channel this core's threads use (offload.c). */
     struct az_chan chan;
     int chan_open;
-    uint32_t reserved1;
-    uint64_t poll_ns; /* the idle loop's current channel polling period (0: restart) */
+    uint32_t doorbell_owed; /* quiet submissions wait for a doorbell check (offload.c) */
+    uint64_t poll_ns;       /* the idle loop's current channel polling period (0: restart) */
+    uint64_t owed_since;    /* TSC of the first of them */
 };
 
 /* The idle loop of a core that joined the instance; never returns. */

@@ -18,6 +18,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.azalea.Version;
 import org.azalea.abi.az_boot;
 import org.azalea.abi.az_core_mailbox;
@@ -69,6 +70,9 @@ public final class Instance implements AutoCloseable {
     private final MemorySegment boot;
     private final long launchNanos;
     private final int kickValue;
+    /** Doorbell kicks the guest sent through the I/O port (each one a VM exit). */
+    private final AtomicLong guestKicks;
+
     private volatile InstanceOutcome outcome;
     private volatile long endSeenNanos;
     private volatile boolean coresParked;
@@ -81,8 +85,10 @@ public final class Instance implements AutoCloseable {
             OffloadProxy proxy,
             MemorySegment boot,
             long launchNanos,
-            int kickValue) {
+            int kickValue,
+            AtomicLong guestKicks) {
         this.kickValue = kickValue;
+        this.guestKicks = guestKicks;
         this.node = node;
         this.spec = spec;
         this.view = view;
@@ -132,7 +138,9 @@ public final class Instance implements AutoCloseable {
         // The region must exist before its doorbell, and the kick value before the region: claim
         // the value with a doorbell bound late (the kick thread never rings a half-made region).
         var bell = new java.util.concurrent.atomic.AtomicReference<Doorbell>();
+        AtomicLong guestKicks = new AtomicLong();
         int kickValue = node.kicks().claim(() -> {
+            guestKicks.incrementAndGet();
             Doorbell d = bell.get();
             try {
                 if (d != null) d.ring();
@@ -181,7 +189,7 @@ public final class Instance implements AutoCloseable {
                     p, spec.root(), spec.stdio(), new InstanceIdentity(spec.name(), Version.STRING), spec.net());
             proxy = new OffloadProxy(region, syscalls, OffloadProxy.Options.defaults(spec.name()));
             proxy.start();
-            Instance inst = new Instance(node, spec, view, proxy, b, t0, kickValue);
+            Instance inst = new Instance(node, spec, view, proxy, b, t0, kickValue, guestKicks);
             inst.start(spec.memGpa() + bootOffset, cpus);
             node.instanceLaunched();
             return inst;
@@ -344,6 +352,7 @@ public final class Instance implements AutoCloseable {
         coresParked = confirmCoresParked();
         boolean workersLeft = proxy.stop();
         node.kicks().unregister(kickValue);
+        log.info("{}: {} doorbell kicks from the guest", spec.name(), guestKicks.get());
         viewClosed = view.close(VIEW_CLOSE_WAIT);
         if (!viewClosed) {
             node.keepLogsFor(spec.name());
@@ -491,6 +500,15 @@ public final class Instance implements AutoCloseable {
 
     public OffloadProxy proxy() {
         return proxy;
+    }
+
+    /**
+     * Doorbell kicks received from the guest so far: each is a VM exit its
+     * vCPU paid because the proxy was asleep (the kernel batches them, one
+     * per core's burst of requests; see native/kernel/inst/offload.c).
+     */
+    public long guestKicks() {
+        return guestKicks.get();
     }
 
     public InstanceSpec spec() {
