@@ -368,6 +368,48 @@ static void test_no_kick_while_host_busy(void)
     teardown(&f, 1);
 }
 
+/* Quiet submissions kick nobody; the one doorbell after them wakes the host for all. */
+static void test_quiet_submissions_share_one_doorbell(void)
+{
+    struct fixture f;
+    setup(&f, 1, 16, 0, 0);
+    f.host.sleepy = 1;
+    f.host.idle_spins = 100;
+    f.host.sleep_timeout_ms = 10000; /* far longer than the test allows */
+    ring_host_start(&f.host, f.mem);
+    for (int rounds = 0; rounds < 3; rounds++) {
+        while (!(__atomic_load_n(&f.chan->shared->flags, __ATOMIC_ACQUIRE) & AZ_CHANNEL_NEED_WAKEUP))
+            sched_yield();
+        usleep(2000);
+        int k0 = kicks;
+        for (uint64_t i = 0; i < 8; i++) {
+            struct az_request req = {.id = 100 + i, .opcode = AZ_OP_NOP, .args = {i}};
+            CHECK_EQ(az_submit_quiet(f.chan, &req), 0);
+        }
+        usleep(20000);
+        CHECK_EQ(kicks, k0); /* nobody rang: the host sleeps on */
+        CHECK(!az_cq_ready(f.chan));
+        az_doorbell(f.chan);
+        CHECK_EQ(kicks, k0 + 1); /* one kick for eight requests */
+        struct az_completion done[8];
+        uint32_t got = 0;
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        while (got < 8 && seconds_since(&t0) < 2.0) {
+            if (az_cq_ready(f.chan))
+                got += az_reap(f.chan, done + got, 8 - got);
+            else
+                sched_yield();
+        }
+        CHECK_EQ(got, 8);
+        for (uint32_t i = 0; i < got; i++)
+            CHECK_EQ(done[i].result, (int64_t)(done[i].id - 100));
+        CHECK(!az_cq_ready(f.chan));
+    }
+    CHECK_EQ(f.host.timeouts, 0);
+    teardown(&f, 1);
+}
+
 static const struct test tests[] = {
     {"attach rejects bad regions", test_attach_rejects},
     {"channel open: range and busy", test_chan_open},
@@ -380,6 +422,7 @@ static const struct test tests[] = {
     {"stray completions dropped", test_stray_completions_dropped},
     {"doorbell wakes a sleeping host", test_doorbell_wakes_sleeping_host},
     {"no kick while the host is busy", test_no_kick_while_host_busy},
+    {"quiet submissions share one doorbell", test_quiet_submissions_share_one_doorbell},
 };
 
 static const char *current_test;

@@ -86,7 +86,8 @@ static void submit(struct inst_cpu *ic, const struct az_request *req)
 {
     int quiet = sched_others_ready();
     for (uint32_t spins = 0; (quiet ? az_submit_quiet(&ic->chan, req) : az_submit(&ic->chan, req)) != 0; spins++) {
-        offload_reap(ic); /* a full ring drains only if we reap */
+        offload_ring_owed(ic); /* a full ring drains only if the proxy is awake ... */
+        offload_reap(ic);      /* ... and we reap */
         inst_relax(spins);
     }
     if (!quiet) {
