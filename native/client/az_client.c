@@ -67,7 +67,8 @@ static int try_lock(uint32_t *lock)
     return __atomic_load_n(lock, __ATOMIC_RELAXED) == 0 && __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) == 0;
 }
 
-static void lock(const struct az_client *c, uint32_t *l)
+/* Inlined: under TCG every call and return is a translation-block lookup, on the round trip's path. */
+static inline __attribute__((always_inline)) void lock(const struct az_client *c, uint32_t *l)
 {
     for (uint32_t spins = 0; !try_lock(l); spins++)
         relax(c, spins);
@@ -172,7 +173,7 @@ int az_chan_open(struct az_client *c, uint32_t index, struct az_chan *ch)
 }
 
 /* Free submission slots, re-reading the host's head only when the cached one says "full". */
-static uint32_t sq_space(struct az_chan *ch, uint32_t wanted)
+static inline __attribute__((always_inline)) uint32_t sq_space(struct az_chan *ch, uint32_t wanted)
 {
     uint32_t used = ch->sq_pos - ch->sq_head_cache;
     if (used <= ch->entries && ch->entries - used >= wanted)
@@ -184,7 +185,7 @@ static uint32_t sq_space(struct az_chan *ch, uint32_t wanted)
     return used <= ch->entries ? ch->entries - used : 0;
 }
 
-static void fill(struct az_chan *ch, uint32_t pos, const struct az_request *req)
+static inline __attribute__((always_inline)) void fill(struct az_chan *ch, uint32_t pos, const struct az_request *req)
 {
     struct az_sqe *e = &ch->sq[pos & ch->mask];
     e->opcode = req->opcode;
@@ -197,7 +198,7 @@ static void fill(struct az_chan *ch, uint32_t pos, const struct az_request *req)
 }
 
 /* After publishing: wake the proxy if it announced it might sleep. */
-static void ring_doorbell(struct az_chan *ch)
+static inline __attribute__((always_inline)) void ring_doorbell(struct az_chan *ch)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&ch->shared->flags, __ATOMIC_RELAXED) & AZ_CHANNEL_NEED_WAKEUP) {
@@ -211,7 +212,8 @@ static void ring_doorbell(struct az_chan *ch)
 }
 
 /* Publishes as many of `n` requests as fit; returns the count. */
-static uint32_t publish(struct az_chan *ch, const struct az_request *reqs, uint32_t n)
+static inline __attribute__((always_inline)) uint32_t publish(struct az_chan *ch, const struct az_request *reqs,
+                                                              uint32_t n)
 {
     lock(ch->client, &ch->sq_lock);
     uint32_t space = sq_space(ch, n);
@@ -253,13 +255,6 @@ int az_submit_quiet(struct az_chan *ch, const struct az_request *req)
 void az_doorbell(struct az_chan *ch)
 {
     ring_doorbell(ch);
-}
-
-int az_cq_ready(const struct az_chan *ch)
-{
-    /* cq_pos read without the lock is only a hint; az_reap re-checks. */
-    uint32_t pos = __atomic_load_n(&ch->cq_pos, __ATOMIC_RELAXED);
-    return __atomic_load_n(&ch->cq[pos & ch->mask].seq, __ATOMIC_ACQUIRE) == pos + 1;
 }
 
 /*

@@ -175,9 +175,6 @@ int az_submit_batch(struct az_chan *ch, const struct az_request *reqs, uint32_t 
 int az_submit_quiet(struct az_chan *ch, const struct az_request *req);
 void az_doorbell(struct az_chan *ch);
 
-/* Raw mode: nonzero when a completion is waiting (a lock-free peek, for spinning before az_reap). */
-int az_cq_ready(const struct az_chan *ch);
-
 /* Raw mode: copies up to `max` completions out, frees their slots; returns the count. */
 uint32_t az_reap(struct az_chan *ch, struct az_completion *out, uint32_t max);
 

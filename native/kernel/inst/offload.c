@@ -84,7 +84,8 @@ uint64_t offload_ring_if_due(struct inst_cpu *ic, uint64_t now)
 /* Publishes req; quietly (the core then owes a doorbell) when another thread will run next. */
 static void submit(struct inst_cpu *ic, const struct az_request *req)
 {
-    int quiet = sched_others_ready();
+    /* sched_others_ready(), read here directly: a call is a translation-block lookup under TCG. */
+    int quiet = __atomic_load_n(&ic->nready, __ATOMIC_RELAXED) != 0;
     for (uint32_t spins = 0; (quiet ? az_submit_quiet(&ic->chan, req) : az_submit(&ic->chan, req)) != 0; spins++) {
         offload_ring_owed(ic); /* a full ring drains only if the proxy is awake ... */
         offload_reap(ic);      /* ... and we reap */
@@ -119,11 +120,9 @@ int64_t offload_call(struct instance *in, uint16_t op, const uint64_t *args)
     submit(ic, &req);
     uint64_t spin_until = rdtsc() + ns_to_tsc(OFFLOAD_SPIN_NS);
     for (uint32_t spins = 0; !__atomic_load_n(&t->off_done, __ATOMIC_ACQUIRE); spins++) {
-        if (az_cq_ready(&ic->chan)) {
-            offload_reap(ic);
-            if (t->off_done)
-                break;
-        }
+        offload_reap(ic);
+        if (t->off_done)
+            break;
         if (sched_others_ready() || ((spins & 63) == 63 && rdtsc() > spin_until)) {
             ic->noffload++;
             while (!__atomic_load_n(&t->off_done, __ATOMIC_ACQUIRE))
