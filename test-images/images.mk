@@ -10,7 +10,7 @@
 TI_SRC := test-images
 TI_OUT := $(BUILD)/test-images
 TI_NAMES := hello args memory exitcode crash time sysinfo files stdin spin offload_bench threads futex signals threads_bench echo_server echo_client hostile net_policy chatty \
-  pipes eventfd socketpair epoll select timerfd ioctls pipe_bench file_mmap fileops_bench kick_batch
+  pipes eventfd socketpair epoll select timerfd ioctls pipe_bench file_mmap fileops_bench kick_batch spin_budget
 TI_PIE_NAMES := hello args memory sysinfo
 TI_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude
 MUSL_LIB := /usr/lib/x86_64-linux-musl

@@ -535,7 +535,10 @@ struct az_boot {
     uint64_t stack_size;       /* INIT: main stack bytes, 0 for 8 MiB */
     uint64_t realtime_ns;      /* INIT: host CLOCK_REALTIME when written, 0 if unknown */
     uint32_t ncpus;            /* INIT: entries in cpus[], 1..AZ_BOOT_MAX_CPUS */
-    uint32_t reserved0;        /* INIT: 0 */
+    uint32_t spin_cores;       /* INIT: most cores that may spin at once waiting
+                                *       for the host's answers (the others halt
+                                *       sooner): what the host's cpus allow; 0 or
+                                *       more than ncpus: all of them */
     uint64_t reserved1[17];    /* INIT: 0 */
     /* Lines 4-7: how it went, written by the instance's first core. */
     uint32_t state;            /* IN: AZ_INSTANCE_*; stored (release) after the fields below */
@@ -558,7 +561,10 @@ struct az_boot {
     uint64_t tsc_entry;        /* IN: TSC just before the program's first instruction */
     uint64_t tsc_end;          /* IN: TSC when the instance ended */
     char message[AZ_NODE_MESSAGE_MAX]; /* IN: a one-line reason, NUL-terminated */
-    uint64_t reserved2[6];     /* IN: 0 */
+    uint64_t short_spins;      /* IN: offloaded calls whose core found the spin
+                                *     budget (spin_cores) taken and halted sooner;
+                                *     counted as they happen */
+    uint64_t reserved2[5];     /* IN: 0 */
     /* Lines 8+: the cores, written by the host. */
     uint32_t cpus[AZ_BOOT_MAX_CPUS]; /* INIT: node CPU indices; cpus[0] leads */
 };
@@ -656,7 +662,7 @@ _Static_assert(offsetof(struct az_boot, envc) == 92, "az_boot.envc");
 _Static_assert(offsetof(struct az_boot, stack_size) == 96, "az_boot.stack_size");
 _Static_assert(offsetof(struct az_boot, realtime_ns) == 104, "az_boot.realtime_ns");
 _Static_assert(offsetof(struct az_boot, ncpus) == 112, "az_boot.ncpus");
-_Static_assert(offsetof(struct az_boot, reserved0) == 116, "az_boot.reserved0");
+_Static_assert(offsetof(struct az_boot, spin_cores) == 116, "az_boot.spin_cores");
 _Static_assert(offsetof(struct az_boot, reserved1) == 120, "az_boot.reserved1");
 _Static_assert(offsetof(struct az_boot, state) == 256, "az_boot.state");
 _Static_assert(offsetof(struct az_boot, exit_status) == 260, "az_boot.exit_status");
@@ -672,7 +678,8 @@ _Static_assert(offsetof(struct az_boot, tsc_start) == 312, "az_boot.tsc_start");
 _Static_assert(offsetof(struct az_boot, tsc_entry) == 320, "az_boot.tsc_entry");
 _Static_assert(offsetof(struct az_boot, tsc_end) == 328, "az_boot.tsc_end");
 _Static_assert(offsetof(struct az_boot, message) == 336, "az_boot.message");
-_Static_assert(offsetof(struct az_boot, reserved2) == 464, "az_boot.reserved2");
+_Static_assert(offsetof(struct az_boot, short_spins) == 464, "az_boot.short_spins");
+_Static_assert(offsetof(struct az_boot, reserved2) == 472, "az_boot.reserved2");
 _Static_assert(offsetof(struct az_boot, cpus) == 512, "az_boot.cpus");
 
 #endif /* AZALEA_ABI_H */

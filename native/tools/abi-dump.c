@@ -140,7 +140,7 @@ int main(void) {
     OFF(az_boot, stack_size);
     OFF(az_boot, realtime_ns);
     OFF(az_boot, ncpus);
-    OFF(az_boot, reserved0);
+    OFF(az_boot, spin_cores);
     OFF(az_boot, reserved1);
     OFF(az_boot, state);
     OFF(az_boot, exit_status);
@@ -156,6 +156,7 @@ int main(void) {
     OFF(az_boot, tsc_entry);
     OFF(az_boot, tsc_end);
     OFF(az_boot, message);
+    OFF(az_boot, short_spins);
     OFF(az_boot, reserved2);
     OFF(az_boot, cpus);
 

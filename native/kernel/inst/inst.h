@@ -40,6 +40,8 @@ struct instance {
     struct az_boot *boot; /* the live descriptor (identity mapped), for status */
     uint32_t flags;
     uint32_t ncpus;
+    uint32_t spin_cores;       /* most cores spinning for answers at once (offload.c) */
+    uint32_t offload_spinners; /* cores spinning for answers now */
     uint32_t cpus[AZ_BOOT_MAX_CPUS];
     uint64_t mem_lo, mem_hi;
     uint64_t region_gpa, region_size;

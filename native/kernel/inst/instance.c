@@ -226,6 +226,7 @@ static struct instance *create(struct cpu *c, char *msg, int *err)
     in->boot = (struct az_boot *)c->boot_gpa;
     in->flags = b->flags;
     in->ncpus = b->ncpus;
+    in->spin_cores = b->spin_cores == 0 || b->spin_cores > b->ncpus ? b->ncpus : b->spin_cores;
     memcpy(in->cpus, b->cpus, sizeof in->cpus);
     in->mem_lo = b->mem_gpa;
     in->mem_hi = b->mem_gpa + b->mem_size;

@@ -28,9 +28,10 @@
 #include "lib/string.h"
 #include "percpu.h"
 
-#define REAP_BATCH        16
-#define OFFLOAD_SPIN_NS   2000000ull
-#define DOORBELL_DEFER_NS 200000ull
+#define REAP_BATCH            16
+#define OFFLOAD_SPIN_NS       2000000ull
+#define OFFLOAD_SHORT_SPIN_NS 20000ull
+#define DOORBELL_DEFER_NS     200000ull
 
 int offload_open(struct instance *in, struct inst_cpu *ic)
 {
@@ -104,6 +105,30 @@ static void submit(struct inst_cpu *ic, const struct az_request *req)
     }
 }
 
+#define SLOT_NONE    0
+#define SLOT_COUNTED 1
+#define SLOT_FREE    2 /* every core may spin: nothing to count */
+
+/* Takes one of the instance's spin slots, if one is free. */
+static int spin_slot_take(struct instance *in)
+{
+    if (in->spin_cores >= in->ncpus)
+        return SLOT_FREE;
+    uint32_t n = __atomic_load_n(&in->offload_spinners, __ATOMIC_RELAXED);
+    while (n < in->spin_cores)
+        if (__atomic_compare_exchange_n(&in->offload_spinners, &n, n + 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return SLOT_COUNTED;
+    __atomic_fetch_add(&in->boot->short_spins, 1, __ATOMIC_RELAXED); /* the host shows it */
+    return SLOT_NONE;
+}
+
+static void spin_slot_give(struct instance *in, int *slot)
+{
+    if (*slot == SLOT_COUNTED)
+        __atomic_fetch_sub(&in->offload_spinners, 1, __ATOMIC_RELEASE);
+    *slot = SLOT_NONE;
+}
+
 int64_t offload_call(struct instance *in, uint16_t op, const uint64_t *args)
 {
     struct cpu *c = this_cpu();
@@ -118,12 +143,14 @@ int64_t offload_call(struct instance *in, uint16_t op, const uint64_t *args)
     t->off_id = req.id;
     t->off_done = 0;
     submit(ic, &req);
-    uint64_t spin_until = rdtsc() + ns_to_tsc(OFFLOAD_SPIN_NS);
+    int slot = spin_slot_take(in);
+    uint64_t spin_until = rdtsc() + ns_to_tsc(slot != SLOT_NONE ? OFFLOAD_SPIN_NS : OFFLOAD_SHORT_SPIN_NS);
     for (uint32_t spins = 0; !__atomic_load_n(&t->off_done, __ATOMIC_ACQUIRE); spins++) {
         offload_reap(ic);
         if (t->off_done)
             break;
         if (sched_others_ready() || ((spins & 63) == 63 && rdtsc() > spin_until)) {
+            spin_slot_give(in, &slot);
             ic->noffload++;
             while (!__atomic_load_n(&t->off_done, __ATOMIC_ACQUIRE))
                 sched_block();
@@ -132,6 +159,6 @@ int64_t offload_call(struct instance *in, uint16_t op, const uint64_t *args)
         }
         inst_relax(spins);
     }
-    (void)in;
+    spin_slot_give(in, &slot);
     return t->off_result;
 }

@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  *     uint64_t stack_size;
  *     uint64_t realtime_ns;
  *     uint32_t ncpus;
- *     uint32_t reserved0;
+ *     uint32_t spin_cores;
  *     uint64_t reserved1[17];
  *     uint32_t state;
  *     int32_t exit_status;
@@ -56,7 +56,8 @@ import java.util.function.Consumer;
  *     uint64_t tsc_entry;
  *     uint64_t tsc_end;
  *     char message[AZ_NODE_MESSAGE_MAX];
- *     uint64_t reserved2[6];
+ *     uint64_t short_spins;
+ *     uint64_t reserved2[5];
  *     uint32_t cpus[AZ_BOOT_MAX_CPUS];
  * }
  * }
@@ -85,7 +86,7 @@ public class az_boot {
             JAVA_LONG.withName("stack_size"),
             JAVA_LONG.withName("realtime_ns"),
             JAVA_INT.withName("ncpus"),
-            JAVA_INT.withName("reserved0"),
+            JAVA_INT.withName("spin_cores"),
             MemoryLayout.sequenceLayout(17, JAVA_LONG).withName("reserved1"),
             JAVA_INT.withName("state"),
             JAVA_INT.withName("exit_status"),
@@ -101,7 +102,8 @@ public class az_boot {
             JAVA_LONG.withName("tsc_entry"),
             JAVA_LONG.withName("tsc_end"),
             MemoryLayout.sequenceLayout(abi_h.AZ_NODE_MESSAGE_MAX(), JAVA_BYTE).withName("message"),
-            MemoryLayout.sequenceLayout(6, JAVA_LONG).withName("reserved2"),
+            JAVA_LONG.withName("short_spins"),
+            MemoryLayout.sequenceLayout(5, JAVA_LONG).withName("reserved2"),
             MemoryLayout.sequenceLayout(abi_h.AZ_BOOT_MAX_CPUS(), JAVA_INT).withName("cpus"))
             .withName("az_boot");
 
@@ -246,13 +248,14 @@ public class az_boot {
     public static int ncpus(MemorySegment struct) { return struct.get(ncpus$LAYOUT, ncpus$OFFSET); }
     public static void ncpus(MemorySegment struct, int fieldValue) { struct.set(ncpus$LAYOUT, ncpus$OFFSET, fieldValue); }
 
-    // uint32_t reserved0: INIT: 0
-    private static final OfInt reserved0$LAYOUT = (OfInt) $LAYOUT.select(groupElement("reserved0"));
-    private static final long reserved0$OFFSET = $LAYOUT.byteOffset(groupElement("reserved0"));
-    public static final OfInt reserved0$layout() { return reserved0$LAYOUT; }
-    public static final long reserved0$offset() { return reserved0$OFFSET; }
-    public static int reserved0(MemorySegment struct) { return struct.get(reserved0$LAYOUT, reserved0$OFFSET); }
-    public static void reserved0(MemorySegment struct, int fieldValue) { struct.set(reserved0$LAYOUT, reserved0$OFFSET, fieldValue); }
+    // uint32_t spin_cores: INIT: most cores that may spin at once waiting for the host's answers (the
+    //     others halt sooner): what the host's cpus allow; 0 or more than ncpus: all of them
+    private static final OfInt spin_cores$LAYOUT = (OfInt) $LAYOUT.select(groupElement("spin_cores"));
+    private static final long spin_cores$OFFSET = $LAYOUT.byteOffset(groupElement("spin_cores"));
+    public static final OfInt spin_cores$layout() { return spin_cores$LAYOUT; }
+    public static final long spin_cores$offset() { return spin_cores$OFFSET; }
+    public static int spin_cores(MemorySegment struct) { return struct.get(spin_cores$LAYOUT, spin_cores$OFFSET); }
+    public static void spin_cores(MemorySegment struct, int fieldValue) { struct.set(spin_cores$LAYOUT, spin_cores$OFFSET, fieldValue); }
 
     // uint64_t reserved1[17]: INIT: 0
     private static final SequenceLayout reserved1$LAYOUT = (SequenceLayout) $LAYOUT.select(groupElement("reserved1"));
@@ -392,10 +395,19 @@ public class az_boot {
     public static byte message(MemorySegment struct, long index0) { return (byte) message$ELEM_HANDLE.get(struct, 0L, index0); }
     public static void message(MemorySegment struct, long index0, byte fieldValue) { message$ELEM_HANDLE.set(struct, 0L, index0, fieldValue); }
 
-    // uint64_t reserved2[6]: IN: 0
+    // uint64_t short_spins: IN: offloaded calls whose core found the spin budget (spin_cores) taken and
+    //     halted sooner; counted as they happen
+    private static final OfLong short_spins$LAYOUT = (OfLong) $LAYOUT.select(groupElement("short_spins"));
+    private static final long short_spins$OFFSET = $LAYOUT.byteOffset(groupElement("short_spins"));
+    public static final OfLong short_spins$layout() { return short_spins$LAYOUT; }
+    public static final long short_spins$offset() { return short_spins$OFFSET; }
+    public static long short_spins(MemorySegment struct) { return struct.get(short_spins$LAYOUT, short_spins$OFFSET); }
+    public static void short_spins(MemorySegment struct, long fieldValue) { struct.set(short_spins$LAYOUT, short_spins$OFFSET, fieldValue); }
+
+    // uint64_t reserved2[5]: IN: 0
     private static final SequenceLayout reserved2$LAYOUT = (SequenceLayout) $LAYOUT.select(groupElement("reserved2"));
     private static final long reserved2$OFFSET = $LAYOUT.byteOffset(groupElement("reserved2"));
-    private static final long[] reserved2$DIMS = {6};
+    private static final long[] reserved2$DIMS = {5};
     private static final VarHandle reserved2$ELEM_HANDLE = $LAYOUT.varHandle(groupElement("reserved2"), sequenceElement());
     public static final SequenceLayout reserved2$layout() { return reserved2$LAYOUT; }
     public static final long reserved2$offset() { return reserved2$OFFSET; }

@@ -20,6 +20,7 @@ record NodeOptions(
         Accelerator.Choice accel,
         Set<Integer> fwk,
         long consoleCap,
+        int spinCores,
         boolean foreground,
         List<String> raw) {
 
@@ -32,6 +33,8 @@ record NodeOptions(
               --accel MODE     auto, kvm, tcg or icount (default auto: TCG where /dev/kvm is PVM or absent;
                                icount: TCG with -icount shift=0, exact guest time)
               --console-cap SIZE  the most of the node's console node.log keeps, then a note (default 64M)
+              --spin-cores N|all  most cores of an instance spinning at once for the host's answers; the
+                               others halt sooner (default: this host's cpus but one)
             """;
 
     static NodeOptions parse(List<String> args) throws UsageException {
@@ -41,6 +44,7 @@ record NodeOptions(
         Long mem = null;
         String accel = "auto", fwkText = null;
         long consoleCap = Node.Config.DEFAULT_CONSOLE_CAP;
+        int spinCores = Node.Config.defaultSpinCores();
         boolean foreground = false;
         // What a detached service is started with: the same options but --foreground.
         List<String> raw = args.stream().filter(a -> !a.equals("--foreground")).toList();
@@ -52,6 +56,10 @@ record NodeOptions(
                 case "--accel" -> accel = o.value(opt);
                 case "--fwk" -> fwkText = o.value(opt);
                 case "--console-cap" -> consoleCap = size(o.value(opt));
+                case "--spin-cores" -> {
+                    String v = o.value(opt);
+                    spinCores = v.equals("all") ? 0 : Options.parseInt(opt, v, 1, NodeShape.MAX_CPUS);
+                }
                 case "--foreground" -> foreground = true;
                 case "--verbose" -> {} // handled by Main
                 default -> throw new UsageException("unknown option '" + opt + "' (see azalea node --help)");
@@ -85,13 +93,13 @@ record NodeOptions(
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new NodeOptions(shape, choice, Set.copyOf(fwk), consoleCap, foreground, List.copyOf(raw));
+        return new NodeOptions(shape, choice, Set.copyOf(fwk), consoleCap, spinCores, foreground, List.copyOf(raw));
     }
 
     /** The node's config; its work directory (console and QEMU logs) lives in the runtime directory. */
     Node.Config config(RuntimeDir dir) throws IOException {
         Node.Config d = Node.Config.defaults(BuildPaths.dir());
-        return new Node.Config(shape, accel, d.kernel(), dir.nodeDir(), d.bootTimeout(), consoleCap);
+        return new Node.Config(shape, accel, d.kernel(), dir.nodeDir(), d.bootTimeout(), consoleCap, spinCores);
     }
 
     static long size(String text) throws UsageException {

@@ -30,7 +30,11 @@ final class Options {
     }
 
     int intValue(String option, int min, int max) throws UsageException {
-        String v = value(option);
+        return parseInt(option, value(option), min, max);
+    }
+
+    /** {@code v}, the value given to {@code option}, as a number in [min, max]. */
+    static int parseInt(String option, String v, int min, int max) throws UsageException {
         try {
             int n = Integer.parseInt(v);
             if (n < min || n > max) throw new UsageException(option + " must be " + min + ".." + max + ", not " + n);

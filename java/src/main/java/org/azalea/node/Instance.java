@@ -72,6 +72,8 @@ public final class Instance implements AutoCloseable {
     private final int kickValue;
     /** Doorbell kicks the guest sent through the I/O port (each one a VM exit). */
     private final AtomicLong guestKicks;
+    /** {@link #shortSpins()} as the instance ended; -1 while it runs. */
+    private volatile long shortSpinsAtEnd = -1;
 
     private volatile InstanceOutcome outcome;
     private volatile long endSeenNanos;
@@ -178,6 +180,7 @@ public final class Instance implements AutoCloseable {
             az_boot.elf_size(b, elf.length);
             az_boot.strings_gpa(b, spec.memGpa() + stringsOffset);
             az_boot.strings_size(b, strings.length);
+            az_boot.spin_cores(b, node.config().spinCores());
             az_boot.argc(b, spec.argv().size());
             az_boot.envc(b, spec.env().size());
             az_boot.stack_size(b, 0);
@@ -350,6 +353,7 @@ public final class Instance implements AutoCloseable {
         if (o.state() != InstanceOutcome.State.EXITED && o.state() != InstanceOutcome.State.KILLED)
             node.keepLogsFor(spec.name());
         coresParked = confirmCoresParked();
+        shortSpinsAtEnd = az_boot.short_spins(boot); // before the scrub takes the descriptor
         boolean workersLeft = proxy.stop();
         node.kicks().unregister(kickValue);
         log.info("{}: {} doorbell kicks from the guest", spec.name(), guestKicks.get());
@@ -500,6 +504,15 @@ public final class Instance implements AutoCloseable {
 
     public OffloadProxy proxy() {
         return proxy;
+    }
+
+    /**
+     * Offloaded calls so far whose core found the instance's spin budget taken
+     * ({@link Node.Config#spinCores}) and halted sooner instead of spinning.
+     */
+    public long shortSpins() {
+        long atEnd = shortSpinsAtEnd;
+        return atEnd >= 0 ? atEnd : az_boot.short_spins(boot);
     }
 
     /**

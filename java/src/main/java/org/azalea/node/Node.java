@@ -52,17 +52,30 @@ public final class Node implements AutoCloseable {
             Path kernel,
             Path workDir,
             Duration bootTimeout,
-            long consoleCap) {
+            long consoleCap,
+            int spinCores) {
         /** The most of the node's console node.log keeps by default (a note follows when cut). */
         public static final long DEFAULT_CONSOLE_CAP = 64L << 20;
 
-        public Config {
-            if (consoleCap < 0) throw new IllegalArgumentException("console cap " + consoleCap);
+        /**
+         * How many cores of an instance may spin at once for the proxy's answers
+         * by default (az_boot.spin_cores): the host's cpus but one, which the
+         * proxy needs to answer them.  A spinning core is a busy vCPU thread on
+         * the host; more of them than cpus starve the poller they wait for.  Per
+         * instance: several busy instances can still oversubscribe the host.
+         */
+        public static int defaultSpinCores() {
+            return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         }
 
-        /** A config with the default console cap. */
+        public Config {
+            if (consoleCap < 0) throw new IllegalArgumentException("console cap " + consoleCap);
+            if (spinCores < 0) throw new IllegalArgumentException("spin cores " + spinCores + " (0 for all)");
+        }
+
+        /** A config with the default console cap and spin budget. */
         public Config(NodeShape shape, Accelerator.Choice accel, Path kernel, Path workDir, Duration bootTimeout) {
-            this(shape, accel, kernel, workDir, bootTimeout, DEFAULT_CONSOLE_CAP);
+            this(shape, accel, kernel, workDir, bootTimeout, DEFAULT_CONSOLE_CAP, defaultSpinCores());
         }
 
         public static Config defaults(Path buildDir) throws IOException {
@@ -75,16 +88,21 @@ public final class Node implements AutoCloseable {
         }
 
         public Config withShape(NodeShape s) {
-            return new Config(s, accel, kernel, workDir, bootTimeout, consoleCap);
+            return new Config(s, accel, kernel, workDir, bootTimeout, consoleCap, spinCores);
         }
 
         public Config withAccel(Accelerator.Choice a) {
-            return new Config(shape, a, kernel, workDir, bootTimeout, consoleCap);
+            return new Config(shape, a, kernel, workDir, bootTimeout, consoleCap, spinCores);
+        }
+
+        /** At most {@code n} cores of an instance spin for answers at once; 0: all may. */
+        public Config withSpinCores(int n) {
+            return new Config(shape, accel, kernel, workDir, bootTimeout, consoleCap, n);
         }
 
         /** At most {@code bytes} of the node's console are kept in node.log. */
         public Config withConsoleCap(long bytes) {
-            return new Config(shape, accel, kernel, workDir, bootTimeout, bytes);
+            return new Config(shape, accel, kernel, workDir, bootTimeout, bytes, spinCores);
         }
     }
 
@@ -259,6 +277,14 @@ public final class Node implements AutoCloseable {
 
     public NodeInfo info() {
         return nodeInfo;
+    }
+
+    /**
+     * The emulator's CPU time so far, all its threads (vCPUs spinning or
+     * running programs, device emulation); empty where the OS does not say.
+     */
+    public java.util.Optional<Duration> emulatorCpuTime() {
+        return qemu.toHandle().info().totalCpuDuration();
     }
 
     public Config config() {

@@ -40,10 +40,20 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
 
     /** A node booted now. */
     BootedNode() throws Exception {
+        this(c -> c);
+    }
+
+    /** A node booted now, its default config changed by {@code tweak}. */
+    BootedNode(java.util.function.UnaryOperator<Node.Config> tweak) throws Exception {
+        this.tweak = tweak;
         boot();
     }
 
-    private BootedNode(Void bootedLater) {}
+    private BootedNode(Void bootedLater) {
+        this.tweak = c -> c;
+    }
+
+    private final java.util.function.UnaryOperator<Node.Config> tweak;
 
     /** A node for a test class, booted by JUnit before its first test and stopped after its last. */
     static BootedNode perClass() {
@@ -52,7 +62,7 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
 
     private void boot() throws Exception {
         Assumptions.assumeTrue(qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
-        node = Node.boot(Node.Config.defaults(BUILD));
+        node = Node.boot(tweak.apply(Node.Config.defaults(BUILD)));
     }
 
     @Override
