@@ -40,8 +40,6 @@ struct instance {
     struct az_boot *boot; /* the live descriptor (identity mapped), for status */
     uint32_t flags;
     uint32_t ncpus;
-    uint32_t spin_cores;       /* most cores spinning for answers at once (offload.c) */
-    uint32_t offload_spinners; /* cores spinning for answers now */
     uint32_t cpus[AZ_BOOT_MAX_CPUS];
     uint64_t mem_lo, mem_hi;
     uint64_t region_gpa, region_size;
@@ -100,6 +98,8 @@ struct instance {
     uint64_t rng[2];
 
     /* Offload. */
+    uint32_t spin_cores;       /* most cores spinning for answers at once (offload.c) */
+    uint32_t offload_spinners; /* cores spinning for answers now */
     int have_client;
     /* Bit fd (0..2): the program moved that stdio fd (dup2/dup3/close): with
      * AZ_BOOT_SERIAL_STDIO its short-cut to the node log no longer applies. */

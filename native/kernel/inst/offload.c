@@ -82,20 +82,28 @@ uint64_t offload_ring_if_due(struct inst_cpu *ic, uint64_t now)
     return 0;
 }
 
-/* Publishes req; quietly (the core then owes a doorbell) when another thread will run next. */
-static void submit(struct inst_cpu *ic, const struct az_request *req)
+/*
+ * The uncommon submissions, out of the common path: under TCG the code a
+ * call runs through costs time in itself (each return is a translation-block
+ * lookup), so the path of a thread alone on its core stays as short as it
+ * was before batching.
+ */
+
+/* The ring is full: it drains only if the proxy is awake and we reap. */
+static __attribute__((noinline)) void submit_when_full(struct inst_cpu *ic, const struct az_request *req, int quiet)
 {
-    /* sched_others_ready(), read here directly: a call is a translation-block lookup under TCG. */
-    int quiet = __atomic_load_n(&ic->nready, __ATOMIC_RELAXED) != 0;
     for (uint32_t spins = 0; (quiet ? az_submit_quiet(&ic->chan, req) : az_submit(&ic->chan, req)) != 0; spins++) {
-        offload_ring_owed(ic); /* a full ring drains only if the proxy is awake ... */
-        offload_reap(ic);      /* ... and we reap */
+        offload_ring_owed(ic);
+        offload_reap(ic);
         inst_relax(spins);
     }
-    if (!quiet) {
-        ic->doorbell_owed = 0; /* this submission's check covered the earlier ones */
-        return;
-    }
+}
+
+/* Another thread will run next: publish without the doorbell check; the core owes one. */
+static __attribute__((noinline)) void submit_quietly(struct inst_cpu *ic, const struct az_request *req)
+{
+    if (az_submit_quiet(&ic->chan, req) != 0)
+        submit_when_full(ic, req, 1);
     uint64_t now = rdtsc();
     if (!ic->doorbell_owed) {
         ic->doorbell_owed = 1;
@@ -105,15 +113,25 @@ static void submit(struct inst_cpu *ic, const struct az_request *req)
     }
 }
 
+static inline void submit(struct inst_cpu *ic, const struct az_request *req)
+{
+    /* sched_others_ready(), read here directly. */
+    if (__atomic_load_n(&ic->nready, __ATOMIC_RELAXED) != 0) {
+        submit_quietly(ic, req);
+        return;
+    }
+    if (az_submit(&ic->chan, req) != 0)
+        submit_when_full(ic, req, 0);
+    ic->doorbell_owed = 0; /* this submission's check covered the earlier ones */
+}
+
 #define SLOT_NONE    0
 #define SLOT_COUNTED 1
 #define SLOT_FREE    2 /* every core may spin: nothing to count */
 
-/* Takes one of the instance's spin slots, if one is free. */
-static int spin_slot_take(struct instance *in)
+/* Takes one of the instance's spin slots, if one is free (only when the budget is below its cores). */
+static __attribute__((noinline)) int spin_slot_take(struct instance *in)
 {
-    if (in->spin_cores >= in->ncpus)
-        return SLOT_FREE;
     uint32_t n = __atomic_load_n(&in->offload_spinners, __ATOMIC_RELAXED);
     while (n < in->spin_cores)
         if (__atomic_compare_exchange_n(&in->offload_spinners, &n, n + 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
@@ -122,7 +140,7 @@ static int spin_slot_take(struct instance *in)
     return SLOT_NONE;
 }
 
-static void spin_slot_give(struct instance *in, int *slot)
+static inline void spin_slot_give(struct instance *in, int *slot)
 {
     if (*slot == SLOT_COUNTED)
         __atomic_fetch_sub(&in->offload_spinners, 1, __ATOMIC_RELEASE);
@@ -143,7 +161,7 @@ int64_t offload_call(struct instance *in, uint16_t op, const uint64_t *args)
     t->off_id = req.id;
     t->off_done = 0;
     submit(ic, &req);
-    int slot = spin_slot_take(in);
+    int slot = in->spin_cores >= in->ncpus ? SLOT_FREE : spin_slot_take(in);
     uint64_t spin_until = rdtsc() + ns_to_tsc(slot != SLOT_NONE ? OFFLOAD_SPIN_NS : OFFLOAD_SHORT_SPIN_NS);
     for (uint32_t spins = 0; !__atomic_load_n(&t->off_done, __ATOMIC_ACQUIRE); spins++) {
         offload_reap(ic);
