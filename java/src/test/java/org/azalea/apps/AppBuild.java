@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.azalea.testing.TestEnv;
 
 /** Where `make apps` (apps/apps.mk) puts the applications. */
 final class AppBuild {
-    static final Path APPS = AppNode.BUILD.resolve("apps");
+    static final Path APPS = TestEnv.BUILD.resolve("apps");
 
     private AppBuild() {}
 

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.azalea.node.Node;
 import org.azalea.sideloader.Sideloader;
-import org.junit.jupiter.api.Assumptions;
+import org.azalea.testing.TestEnv;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -23,14 +22,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * only when QEMU cannot start at all.
  */
 final class AppNode implements BeforeAllCallback, AfterAllCallback {
-    static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build"));
 
     Sideloader sideloader;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Assumptions.assumeTrue(qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
-        sideloader = Sideloader.boot(Node.Config.defaults(BUILD));
+        TestEnv.assumeQemu();
+        sideloader = Sideloader.boot(Node.Config.defaults(TestEnv.BUILD));
     }
 
     @Override
@@ -63,18 +61,6 @@ final class AppNode implements BeforeAllCallback, AfterAllCallback {
         try (Stream<String> lines = Files.lines(sideloader.node().consoleLog(), StandardCharsets.ISO_8859_1)) {
             return lines.filter(l -> l.contains(prefix) && l.contains("-ENOSYS"))
                     .toList();
-        }
-    }
-
-    private static boolean qemuStarts() {
-        try {
-            Process p = new ProcessBuilder("qemu-system-x86_64", "-version")
-                    .redirectErrorStream(true)
-                    .start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

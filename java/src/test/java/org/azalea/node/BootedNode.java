@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.azalea.proxy.Stdio;
 import org.azalea.proxy.instance.NetPolicy;
-import org.junit.jupiter.api.Assumptions;
+import org.azalea.testing.TestEnv;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * a node of its own uses {@code try (BootedNode b = new BootedNode()) {...}}.
  */
 final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
-    static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build"));
+    static final Path BUILD = TestEnv.BUILD;
     static final Path IMAGES = BUILD.resolve("test-images");
 
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
@@ -61,7 +61,7 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
     }
 
     private void boot() throws Exception {
-        Assumptions.assumeTrue(qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
+        TestEnv.assumeQemu();
         node = Node.boot(tweak.apply(Node.Config.defaults(BUILD)));
     }
 
@@ -73,18 +73,6 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
     @Override
     public void afterAll(ExtensionContext context) {
         close();
-    }
-
-    static boolean qemuStarts() {
-        try {
-            Process p = new ProcessBuilder("qemu-system-x86_64", "-version")
-                    .redirectErrorStream(true)
-                    .start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     record Run(InstanceOutcome outcome, String stdout, String stderr, Instance instance) {}

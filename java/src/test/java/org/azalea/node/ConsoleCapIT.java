@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.azalea.proxy.Stdio;
-import org.junit.jupiter.api.Assumptions;
+import org.azalea.testing.TestEnv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +31,7 @@ class ConsoleCapIT {
 
     @Test
     void theNodeConsoleStopsAtItsCapWithANoteAndTheNodeGoesOn() throws Exception {
-        Assumptions.assumeTrue(BootedNode.qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
+        TestEnv.assumeQemu();
         try (Node node = Node.boot(Node.Config.defaults(BootedNode.BUILD).withConsoleCap(CAP))) {
             InstanceOutcome chatty = run(node, "chatty", List.of(Long.toString(WRITTEN)), Stdio.nodeConsole(), 1);
             assertEquals(0, chatty.processStatus(), chatty.describe());

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.azalea.testing.TestEnv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class NodeShutdownIT {
 
     @Test
     void sigtermStopsQemuAndRemovesTheMemoryFilesAndWorkDirectory() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(BootedNode.qemuStarts(), "skipped: qemu cannot start");
+        TestEnv.assumeQemu();
         List<String> cmd = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",

@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import org.azalea.node.InstanceOutcome;
 import org.azalea.node.Node;
+import org.azalea.testing.TestEnv;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,7 +45,7 @@ class HostileProgramsIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        Assumptions.assumeTrue(SideloaderIT.qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
+        TestEnv.assumeQemu();
         sl = Sideloader.boot(Node.Config.defaults(SideloaderIT.BUILD));
         victimStdin = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(victimStdin);

@@ -14,15 +14,15 @@ import java.util.List;
 import java.util.Set;
 import org.azalea.node.InstanceOutcome;
 import org.azalea.node.Node;
+import org.azalea.testing.TestEnv;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The instance lifecycle and reclaim on a real node. */
 class SideloaderIT {
-    static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build"));
+    static final Path BUILD = TestEnv.BUILD;
     static final Path IMAGES = BUILD.resolve("test-images");
     static final long M = 1L << 20;
     static Sideloader sl;
@@ -32,16 +32,8 @@ class SideloaderIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        Assumptions.assumeTrue(qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
+        TestEnv.assumeQemu();
         sl = Sideloader.boot(Node.Config.defaults(BUILD));
-    }
-
-    static boolean qemuStarts() {
-        try {
-            return new ProcessBuilder("qemu-system-x86_64", "-version").start().waitFor() == 0;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     @AfterAll

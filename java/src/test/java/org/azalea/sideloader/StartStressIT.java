@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.azalea.node.InstanceOutcome;
 import org.azalea.node.Node;
+import org.azalea.testing.TestEnv;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * just gave back, which is where a late core or a late write shows.
  */
 class StartStressIT {
-    static final Path BUILD = Path.of(System.getProperty("azalea.build.dir", "build"));
+    static final Path BUILD = TestEnv.BUILD;
     static final Path IMAGES = BUILD.resolve("test-images");
     static final int STARTS = Integer.getInteger("azalea.stress.starts", 60);
     static final long M = 1L << 20;
@@ -42,7 +42,7 @@ class StartStressIT {
 
     @BeforeAll
     static void boot() throws Exception {
-        Assumptions.assumeTrue(SideloaderIT.qemuStarts(), "skipped: qemu-system-x86_64 cannot start here");
+        TestEnv.assumeQemu();
         sl = Sideloader.boot(Node.Config.defaults(BUILD));
     }
 
