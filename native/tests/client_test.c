@@ -329,19 +329,30 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* A host that sleeps on the doorbell soon after it runs out of work. */
+static void setup_sleepy(struct fixture *f, uint32_t nchannels, uint32_t entries)
+{
+    setup(f, nchannels, entries, 0, 0);
+    f->host.sleepy = 1;
+    f->host.idle_spins = 100;
+    f->host.sleep_timeout_ms = 10000; /* far longer than the test allows */
+    ring_host_start(&f->host, f->mem);
+}
+
+/* Waits until the host announced it may sleep, then gives it time to fall asleep. */
+static void wait_until_host_sleeps(struct fixture *f)
+{
+    while (!(__atomic_load_n(&f->chan->shared->flags, __ATOMIC_ACQUIRE) & AZ_CHANNEL_NEED_WAKEUP))
+        sched_yield();
+    usleep(2000);
+}
+
 static void test_doorbell_wakes_sleeping_host(void)
 {
     struct fixture f;
-    setup(&f, 2, 8, 0, 0);
-    f.host.sleepy = 1;
-    f.host.idle_spins = 100;
-    f.host.sleep_timeout_ms = 10000; /* far longer than the test allows */
-    ring_host_start(&f.host, f.mem);
+    setup_sleepy(&f, 2, 8);
     for (int rounds = 0; rounds < 5; rounds++) {
-        /* Wait until it announced it may sleep, then give it time to fall asleep. */
-        while (!(__atomic_load_n(&f.chan->shared->flags, __ATOMIC_ACQUIRE) & AZ_CHANNEL_NEED_WAKEUP))
-            sched_yield();
-        usleep(2000);
+        wait_until_host_sleeps(&f);
         int k0 = kicks;
         uint32_t bell0 = f.client.region->doorbell;
         struct timespec t0;
@@ -372,15 +383,9 @@ static void test_no_kick_while_host_busy(void)
 static void test_quiet_submissions_share_one_doorbell(void)
 {
     struct fixture f;
-    setup(&f, 1, 16, 0, 0);
-    f.host.sleepy = 1;
-    f.host.idle_spins = 100;
-    f.host.sleep_timeout_ms = 10000; /* far longer than the test allows */
-    ring_host_start(&f.host, f.mem);
+    setup_sleepy(&f, 1, 16);
     for (int rounds = 0; rounds < 3; rounds++) {
-        while (!(__atomic_load_n(&f.chan->shared->flags, __ATOMIC_ACQUIRE) & AZ_CHANNEL_NEED_WAKEUP))
-            sched_yield();
-        usleep(2000);
+        wait_until_host_sleeps(&f);
         int k0 = kicks;
         for (uint64_t i = 0; i < 8; i++) {
             struct az_request req = {.id = 100 + i, .opcode = AZ_OP_NOP, .args = {i}};
