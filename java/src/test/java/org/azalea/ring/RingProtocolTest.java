@@ -62,16 +62,21 @@ class RingProtocolTest {
         }
     }
 
+    /** Reserves {@code n} completion slots, each of which must be free. */
+    private static void reserve(CompletionProducer producer, int n) {
+        for (int i = 0; i < n; i++) {
+            assertTrue(producer.hasRoom(), "slot " + i);
+            producer.reserve();
+        }
+    }
+
     @Test
     void completionSlotsAreReservedAndNeverOverwrittenBeforeTheyAreConsumed() {
         try (ShmRegion shm = ShmRegion.create(1, N, 100)) {
             Channel ch = shm.region.channel(0);
             CompletionProducer producer = new CompletionProducer(ch);
             CompletionConsumer consumer = new CompletionConsumer(ch);
-            for (int i = 0; i < N; i++) {
-                assertTrue(producer.hasRoom());
-                producer.reserve();
-            }
+            reserve(producer, N);
             assertFalse(producer.hasRoom(), "all slots reserved, none posted yet");
             for (int i = 0; i < N; i++) producer.post(i, -i);
             assertFalse(producer.hasRoom(), "posted but not consumed");
@@ -95,10 +100,7 @@ class RingProtocolTest {
             Channel ch = shm.region.channel(0);
             CompletionProducer producer = new CompletionProducer(ch);
             CompletionConsumer consumer = new CompletionConsumer(ch);
-            for (int i = 0; i < N; i++) {
-                assertTrue(producer.hasRoom());
-                producer.reserve();
-            }
+            reserve(producer, N);
             producer.stage(10, 0);
             producer.stage(11, -4);
             assertEquals(2, producer.staged());
@@ -128,11 +130,8 @@ class RingProtocolTest {
             Channel ch = shm.region.channel(0);
             CompletionProducer producer = new CompletionProducer(ch);
             CompletionConsumer consumer = new CompletionConsumer(ch);
-            for (int i = 0; i <= CompletionProducer.MAX_STAGED; i++) {
-                assertTrue(producer.hasRoom());
-                producer.reserve();
-                producer.stage(i, i);
-            }
+            reserve(producer, CompletionProducer.MAX_STAGED + 1);
+            for (int i = 0; i <= CompletionProducer.MAX_STAGED; i++) producer.stage(i, i);
             assertEquals(1, producer.staged());
             for (int i = 0; i < CompletionProducer.MAX_STAGED; i++) {
                 assertTrue(consumer.poll());
