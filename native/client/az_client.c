@@ -67,7 +67,7 @@ static int try_lock(uint32_t *lock)
     return __atomic_load_n(lock, __ATOMIC_RELAXED) == 0 && __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE) == 0;
 }
 
-/* Inlined: under TCG every call and return is a translation-block lookup, on the round trip's path. */
+/* Inlined (as are sq_space, fill and ring_doorbell): each is on every round trip. */
 static inline __attribute__((always_inline)) void lock(const struct az_client *c, uint32_t *l)
 {
     for (uint32_t spins = 0; !try_lock(l); spins++)

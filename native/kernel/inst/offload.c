@@ -19,6 +19,24 @@
  * back settled at 100-300 us per call (issue 13; measured there).  Only
  * the core itself reaps its channel, with interrupts off, so a completion
  * cannot slip between "not done yet" and blocking.
+ *
+ * Spin budget: at most in->spin_cores cores of the instance spin that long
+ * at once (az_boot.spin_cores: what the host's cpus allow); a core that
+ * finds the budget taken spins OFFLOAD_SHORT_SPIN_NS, enough for a quick
+ * answer, then halts.  Each spinning core is a busy vCPU thread on the
+ * host; with more of them than host cpus they take the cpus the proxy needs
+ * to answer them (18 threads of file calls on a 2-cpu host: 2-3x the
+ * throughput with the budget, docs/bench.md).
+ *
+ * Doorbell batching: a thread that submits while other threads of its core
+ * are ready publishes quietly, without the doorbell check, and the core owes
+ * one.  An awake proxy takes the request at once (it polls the entries, not
+ * the doorbell); a sleeping one gets one kick for the burst instead of one
+ * per thread (a kick is an I/O port write: a VM exit under QEMU's big lock).
+ * The owed doorbell is rung by the next thread that submits with nobody else
+ * ready (its check covers every earlier entry), when the core has nothing
+ * left to run, when the ring is full, or by the timer DOORBELL_DEFER_NS
+ * after the first quiet submission, whichever is first.
  */
 #include "arch/x86.h"
 #include "inst/inst.h"
@@ -83,10 +101,10 @@ uint64_t offload_ring_if_due(struct inst_cpu *ic, uint64_t now)
 }
 
 /*
- * The uncommon submissions, out of the common path: under TCG the code a
- * call runs through costs time in itself (each return is a translation-block
- * lookup), so the path of a thread alone on its core stays as short as it
- * was before batching.
+ * The uncommon submissions, out of the common path, so that a thread alone
+ * on its core runs the path it ran before batching plus one load and one
+ * store.  (Measured: the guest's round trip under TCG moves more with where
+ * this code lies than with its length; docs/bench.md.)
  */
 
 /* The ring is full: it drains only if the proxy is awake and we reap. */
