@@ -2,6 +2,7 @@ package org.azalea.node;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,23 +97,13 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
             throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Path program = IMAGES.resolve(image);
-        List<String> argv = new ArrayList<>();
-        argv.add(image);
-        argv.addAll(args);
-        NodeInfo.MemoryRange range = node.info().rangeOf(quadrant);
-        int first = node.shape().firstCpu(quadrant) + (quadrant == 0 ? 1 : 0);
-        int[] cpus = new int[ncpus];
-        for (int i = 0; i < ncpus; i++) cpus[i] = first + i;
-        long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
-        InstanceSpec spec = new InstanceSpec(
-                BootedNode.nextId(),
+        InstanceSpec spec = spec(
+                node,
                 image,
-                ElfImage.load(program),
-                argv,
+                args,
                 List.of("HOME=/", "PATH=/bin:/usr/bin", "AZALEA_TEST=1"),
-                cpus,
-                base,
+                quadrant,
+                ncpus,
                 64L << 20,
                 root,
                 Stdio.of(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, err),
@@ -127,6 +118,44 @@ final class BootedNode implements AutoCloseable, BeforeAllCallback, AfterAllCall
             }
             return new Run(o, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), inst);
         }
+    }
+
+    /**
+     * A spec for test image {@code image} on {@code ncpus} cores of {@code quadrant}
+     * (past the monitor's cpu on quadrant 0), at the quadrant's first 2 MiB boundary.
+     */
+    static InstanceSpec spec(
+            Node node,
+            String image,
+            List<String> args,
+            List<String> env,
+            int quadrant,
+            int ncpus,
+            long memSize,
+            Path root,
+            Stdio stdio,
+            NetPolicy net)
+            throws IOException, ElfImage.NotRunnable {
+        List<String> argv = new ArrayList<>();
+        argv.add(image);
+        argv.addAll(args);
+        NodeInfo.MemoryRange range = node.info().rangeOf(quadrant);
+        int first = node.shape().firstCpu(quadrant) + (quadrant == 0 ? 1 : 0);
+        int[] cpus = new int[ncpus];
+        for (int i = 0; i < ncpus; i++) cpus[i] = first + i;
+        long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
+        return new InstanceSpec(
+                nextId(),
+                image,
+                ElfImage.load(IMAGES.resolve(image)),
+                argv,
+                env,
+                cpus,
+                base,
+                memSize,
+                root,
+                stdio,
+                net);
     }
 
     static String tail(Path log) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.azalea.proxy.Stdio;
+import org.azalea.proxy.instance.NetPolicy;
 import org.azalea.testing.TestEnv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,21 +65,8 @@ class ConsoleCapIT {
 
     private InstanceOutcome run(Node node, String image, List<String> args, Stdio stdio, int quadrant)
             throws Exception {
-        NodeInfo.MemoryRange range = node.info().rangeOf(quadrant);
-        long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
-        List<String> argv = new java.util.ArrayList<>(List.of(image));
-        argv.addAll(args);
-        InstanceSpec spec = new InstanceSpec(
-                BootedNode.nextId(),
-                image,
-                ElfImage.load(BootedNode.IMAGES.resolve(image)),
-                argv,
-                List.of("HOME=/"),
-                new int[] {node.shape().firstCpu(quadrant)},
-                base,
-                32L << 20,
-                root,
-                stdio);
+        InstanceSpec spec = BootedNode.spec(
+                node, image, args, List.of("HOME=/"), quadrant, 1, 32L << 20, root, stdio, NetPolicy.DEFAULT);
         try (Instance inst = Instance.launch(node, spec)) {
             InstanceOutcome o = inst.waitFor(Duration.ofSeconds(120));
             assertTrue(o != null, image + " ended");

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.azalea.proxy.Stdio;
+import org.azalea.proxy.instance.NetPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,25 +47,17 @@ class NetworkIT {
     /** Starts an image on quadrant 1 without waiting for it (BootedNode.run waits). */
     private Instance launch(String image, List<String> args, int ncpus, ByteArrayOutputStream out) throws Exception {
         Node node = booted.node;
-        List<String> argv = new ArrayList<>();
-        argv.add(image);
-        argv.addAll(args);
-        NodeInfo.MemoryRange range = node.info().rangeOf(1);
-        int first = node.shape().firstCpu(1);
-        int[] cpus = new int[ncpus];
-        for (int i = 0; i < ncpus; i++) cpus[i] = first + i;
-        long base = (range.base() + (2L << 20) - 1) & -(2L << 20);
-        InstanceSpec spec = new InstanceSpec(
-                BootedNode.nextId(),
+        InstanceSpec spec = BootedNode.spec(
+                node,
                 image,
-                ElfImage.load(BootedNode.IMAGES.resolve(image)),
-                argv,
+                args,
                 List.of("HOME=/"),
-                cpus,
-                base,
+                1,
+                ncpus,
                 64L << 20,
                 root,
-                Stdio.of(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream()));
+                Stdio.of(new ByteArrayInputStream(new byte[0]), out, new ByteArrayOutputStream()),
+                NetPolicy.DEFAULT);
         return Instance.launch(node, spec);
     }
 
