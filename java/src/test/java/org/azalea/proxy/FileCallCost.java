@@ -70,11 +70,7 @@ public final class FileCallCost {
                     long t5 = System.nanoTime();
                     if (fd < 0 || w != 4096 || c != 0 || s != 0 || u != 0)
                         throw new IllegalStateException("proxied " + fd + " " + w + " " + c + " " + s + " " + u);
-                    tp[0][i] = t1 - t0;
-                    tp[1][i] = t2 - t1;
-                    tp[2][i] = t3 - t2;
-                    tp[3][i] = t4 - t3;
-                    tp[4][i] = t5 - t4;
+                    steps(tp, i, t0, t1, t2, t3, t4, t5);
                     t0 = System.nanoTime();
                     long nfd = LibcPaths.open(npath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
                     t1 = System.nanoTime();
@@ -88,11 +84,7 @@ public final class FileCallCost {
                     t5 = System.nanoTime();
                     if (nfd < 0 || w != 4096 || c != 0 || s != 0 || u != 0)
                         throw new IllegalStateException("native " + nfd + " " + w + " " + c + " " + s + " " + u);
-                    tn[0][i] = t1 - t0;
-                    tn[1][i] = t2 - t1;
-                    tn[2][i] = t3 - t2;
-                    tn[3][i] = t4 - t3;
-                    tn[4][i] = t5 - t4;
+                    steps(tn, i, t0, t1, t2, t3, t4, t5);
                     t0 = System.nanoTime();
                     setHow(how, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0644, inRoot);
                     nfd = LibcPaths.openat2(SYS_OPENAT2, rootFd, ipath, how, how.byteSize());
@@ -114,11 +106,7 @@ public final class FileCallCost {
                     t5 = System.nanoTime();
                     if (nfd < 0 || w != 4096 || c != 0 || s != 0 || u != 0)
                         throw new IllegalStateException("in-root " + nfd + " " + w + " " + c + " " + s + " " + u);
-                    ti[0][i] = t1 - t0;
-                    ti[1][i] = t2 - t1;
-                    ti[2][i] = t3 - t2;
-                    ti[3][i] = t4 - t3;
-                    ti[4][i] = t5 - t4;
+                    steps(ti, i, t0, t1, t2, t3, t4, t5);
                 }
                 if (round < 0) continue;
                 StringBuilder sb = new StringBuilder("round " + round + ":");
@@ -152,6 +140,11 @@ public final class FileCallCost {
                     p - d);
         }
         System.out.println("load: " + Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+
+    /** Cycle {@code i}'s five step times, from the clock read before and after each. */
+    private static void steps(long[][] into, int i, long... clock) {
+        for (int k = 0; k < into.length; k++) into[k][i] = clock[k + 1] - clock[k];
     }
 
     static void setHow(MemorySegment how, int flags, int mode, long resolve) {
