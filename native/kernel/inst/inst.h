@@ -189,7 +189,7 @@ int offload_open(struct instance *in, struct inst_cpu *ic);
 void offload_ring_owed(struct inst_cpu *ic);
 /* The same, once the owed doorbell is due (from the timer); returns its TSC
  * deadline while one is owed and not yet due, else 0 (for arming the timer). */
-uint64_t offload_ring_if_due(struct inst_cpu *ic, uint64_t now);
+uint64_t offload_ring_if_due(struct inst_cpu *ic);
 
 /* syscall.c */
 /* What syscall_entry.S saves: every register.  rax holds the number on

@@ -89,12 +89,12 @@ void offload_ring_owed(struct inst_cpu *ic)
     }
 }
 
-uint64_t offload_ring_if_due(struct inst_cpu *ic, uint64_t now)
+uint64_t offload_ring_if_due(struct inst_cpu *ic)
 {
     if (!ic->doorbell_owed)
-        return 0;
+        return 0; /* the common case: no clock read */
     uint64_t due = ic->owed_since + ns_to_tsc(DOORBELL_DEFER_NS);
-    if (now < due)
+    if (rdtsc() < due)
         return due;
     offload_ring_owed(ic);
     return 0;
@@ -122,12 +122,11 @@ static __attribute__((noinline)) void submit_quietly(struct inst_cpu *ic, const 
 {
     if (az_submit_quiet(&ic->chan, req) != 0)
         submit_when_full(ic, req, 1);
-    uint64_t now = rdtsc();
     if (!ic->doorbell_owed) {
         ic->doorbell_owed = 1;
-        ic->owed_since = now;
+        ic->owed_since = rdtsc();
     } else {
-        offload_ring_if_due(ic, now);
+        offload_ring_if_due(ic);
     }
 }
 

@@ -80,7 +80,7 @@ static void rearm(struct inst_cpu *ic)
         d = earliest(d, ic->slice_end);
     if (ic->noffload)
         d = earliest(d, rdtsc() + ns_to_tsc(OFFLOAD_POLL_NS));
-    d = earliest(d, offload_ring_if_due(ic, rdtsc()));
+    d = earliest(d, offload_ring_if_due(ic));
     program_timer(ic, d);
     ic->resched &= ~2u; /* bit 1: "re-arm before returning to the program" */
 }
@@ -416,7 +416,7 @@ int sched_interrupt(int in_program)
     struct cpu *c = this_cpu();
     struct inst_cpu *ic = c->icpu;
     ic->armed = 0; /* a one-shot that fired, or an IPI: recompute either way */
-    offload_ring_if_due(ic, rdtsc());
+    offload_ring_if_due(ic);
     if (ic->noffload)
         offload_reap(ic);
     timers_run(ic);
